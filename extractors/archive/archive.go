@@ -1,0 +1,273 @@
+// Package archive keeps every response the fetcher receives: bodies stored
+// once by SHA-256, and a JSON-lines manifest of what was asked and answered.
+// A later live run sends conditional requests from it; an offline run
+// replays it through Replay, the same code path as a live fetch.
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// ManifestName is the manifest's file name inside an archive directory.
+const ManifestName = "manifest.jsonl"
+
+// Entry is one manifest line: one response received for one request.
+type Entry struct {
+	Source        string            `json:"source"`
+	Method        string            `json:"method"`
+	URL           string            `json:"url"`
+	RequestSHA256 string            `json:"request_sha256,omitempty"` // hash of a POST body
+	Status        int               `json:"status"`
+	Header        map[string]string `json:"header,omitempty"` // Content-Type and the like
+	ETag          string            `json:"etag,omitempty"`
+	LastModified  string            `json:"last_modified,omitempty"`
+	FetchedAt     time.Time         `json:"fetched_at"`
+	SHA256        string            `json:"sha256"` // the body; for a 304, the unchanged body's
+	Size          int64             `json:"size"`
+	Provenance    *Provenance       `json:"provenance,omitempty"`
+}
+
+// Provenance says what a stored body is. Live runs record "recorded";
+// sample snapshots rebuilt from published figures say "reconstructed" and
+// from where.
+type Provenance struct {
+	Kind      string `json:"kind"`                // "recorded" or "reconstructed"
+	From      string `json:"from,omitempty"`      // the file or table the figures were taken from
+	Published string `json:"published,omitempty"` // the page or release that published them
+	Note      string `json:"note,omitempty"`
+}
+
+// Sample reports whether the entry belongs to a sample snapshot rather than a
+// live recording.
+func (e Entry) Sample() bool { return e.Provenance != nil && e.Provenance.Kind == "reconstructed" }
+
+// RequestKey identifies a request: method, URL and the hash of its body.
+func RequestKey(method, url, bodySHA string) string { return method + " " + url + " " + bodySHA }
+
+// Key returns the entry's request key.
+func (e Entry) Key() string { return RequestKey(e.Method, e.URL, e.RequestSHA256) }
+
+// HashBytes returns the hex SHA-256 of b ("" for an empty request body, so a
+// GET's key has no hash).
+func HashBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return Sum(b)
+}
+
+// Sum returns the hex SHA-256 of b.
+func Sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Archive is a content-addressed store with its manifest. An archive opened
+// from a directory can be written; one opened from an fs.FS (the sample
+// embedded in the binary) is read-only.
+type Archive struct {
+	fsys fs.FS
+	dir  string // "" when read-only
+
+	mu      sync.Mutex
+	entries []Entry
+	latest  map[string]int // request key -> index of the newest entry with a body
+}
+
+// Open opens (creating if needed) the archive in dir.
+func Open(dir string) (*Archive, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "objects"), 0o755); err != nil {
+		return nil, fmt.Errorf("archive %s: %w", dir, err)
+	}
+	a := &Archive{fsys: os.DirFS(dir), dir: dir}
+	if err := a.load(); err != nil {
+		return nil, fmt.Errorf("archive %s: %w", dir, err)
+	}
+	return a, nil
+}
+
+// OpenFS opens a read-only archive from a file system (the embedded sample).
+func OpenFS(fsys fs.FS) (*Archive, error) {
+	a := &Archive{fsys: fsys}
+	if err := a.load(); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	return a, nil
+}
+
+// Dir is the archive's directory, "" for a read-only archive.
+func (a *Archive) Dir() string { return a.dir }
+
+func (a *Archive) load() error {
+	a.latest = map[string]int{}
+	f, err := a.fsys.Open(ManifestName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// A crash while appending can leave a torn last line: skip it
+			// rather than lose the whole archive.
+			continue
+		}
+		if !validSHA(e.SHA256) {
+			return fmt.Errorf("%s line %d: bad sha256 %q", ManifestName, line, e.SHA256)
+		}
+		a.add(e)
+	}
+	return sc.Err()
+}
+
+func (a *Archive) add(e Entry) {
+	a.entries = append(a.entries, e)
+	if e.Status >= 200 && e.Status < 300 {
+		a.latest[e.Key()] = len(a.entries) - 1
+	}
+}
+
+// Entries returns a copy of the manifest, oldest first.
+func (a *Archive) Entries() []Entry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]Entry(nil), a.entries...)
+}
+
+// Latest returns the newest entry with a body for the request.
+func (a *Archive) Latest(method, url, bodySHA string) (Entry, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i, ok := a.latest[RequestKey(method, url, bodySHA)]
+	if !ok {
+		return Entry{}, false
+	}
+	return a.entries[i], true
+}
+
+// Object returns the stored body with the hash, verifying it.
+func (a *Archive) Object(sha string) ([]byte, error) {
+	if !validSHA(sha) {
+		return nil, fmt.Errorf("archive: bad object hash %q", sha)
+	}
+	b, err := fs.ReadFile(a.fsys, objectPath(sha))
+	if err != nil {
+		return nil, fmt.Errorf("archive: object %s: %w", sha, err)
+	}
+	if Sum(b) != sha {
+		return nil, fmt.Errorf("archive: object %s is corrupt (hash differs)", sha)
+	}
+	return b, nil
+}
+
+// Put stores body (if not stored already) and appends e to the manifest with
+// the body's hash and size filled in. The object is written before the
+// manifest line, each durably, so a crash never leaves a line without its
+// object.
+func (a *Archive) Put(body []byte, e Entry) (Entry, error) {
+	if a.dir == "" {
+		return e, errors.New("archive: read-only")
+	}
+	if e.Status != 304 {
+		e.SHA256 = Sum(body)
+		e.Size = int64(len(body))
+	}
+	if !validSHA(e.SHA256) {
+		return e, fmt.Errorf("archive: entry for %s without a body hash", e.URL)
+	}
+	if e.Status != 304 {
+		if err := a.writeObject(e.SHA256, body); err != nil {
+			return e, err
+		}
+	}
+	line, err := json.Marshal(e)
+	if err != nil {
+		return e, fmt.Errorf("archive: %w", err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f, err := os.OpenFile(filepath.Join(a.dir, ManifestName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return e, fmt.Errorf("archive: manifest: %w", err)
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return e, fmt.Errorf("archive: manifest: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return e, fmt.Errorf("archive: manifest: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return e, fmt.Errorf("archive: manifest: %w", err)
+	}
+	a.add(e)
+	return e, nil
+}
+
+func (a *Archive) writeObject(sha string, body []byte) error {
+	// The path comes from the hash alone: a URL or header never names a file.
+	p := filepath.Join(a.dir, filepath.FromSlash(objectPath(sha)))
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(body); err != nil {
+		tmp.Close()
+		return fmt.Errorf("archive: writing object %s: %w", sha, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("archive: writing object %s: %w", sha, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("archive: writing object %s: %w", sha, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	return nil
+}
+
+func objectPath(sha string) string { return path.Join("objects", sha[:2], sha) }
+
+func validSHA(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

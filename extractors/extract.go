@@ -1,0 +1,183 @@
+package extractors
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+)
+
+// ReaderParams returns the parameters the source's reader gets: the
+// catalogue's Params plus, for a statement, its pattern and scale.
+func (s *Source) ReaderParams() map[string]string {
+	p := maps.Clone(s.Params)
+	if p == nil {
+		p = map[string]string{}
+	}
+	if st := s.Statement; st != nil {
+		p["pattern"] = st.Pattern
+		if st.Scale != 0 {
+			p["scale"] = strconv.FormatFloat(st.Scale, 'f', -1, 64)
+		}
+	}
+	return p
+}
+
+// Extract runs the source's reader over one archived body and maps its cells
+// to observations. name identifies the body in errors (its URL or file);
+// snapshot is the body's SHA-256, stamped on every observation.
+func Extract(ctx context.Context, s *Source, name string, body []byte, snapshot string) ([]Observation, error) {
+	r, err := ReaderFor(s.Format)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", s.ID, err)
+	}
+	m := newMapper(s, snapshot)
+	in := Input{Name: name, Body: bytes.NewReader(body), Params: s.ReaderParams()}
+	if err := r.Read(ctx, in, m.cell); err != nil {
+		return nil, fmt.Errorf("source %s: %w", s.ID, err)
+	}
+	if err := m.finish(); err != nil {
+		return nil, fmt.Errorf("source %s: %s: %w", s.ID, name, err)
+	}
+	return m.out, nil
+}
+
+// mapper applies a source's Mapping to a reader's cells.
+type mapper struct {
+	s        *Source
+	snapshot string
+	out      []Observation
+	checked  *Table // the last table whose shape was checked
+	cells    int
+}
+
+func newMapper(s *Source, snapshot string) *mapper { return &mapper{s: s, snapshot: snapshot} }
+
+func (m *mapper) cell(c Cell) error {
+	m.cells++
+	if c.Table != m.checked {
+		if err := m.checkShape(c.Table); err != nil {
+			return err
+		}
+		m.checked = c.Table
+	}
+	if m.s.Statement != nil {
+		return m.statement(c)
+	}
+	mp := m.s.Map
+	for dim, want := range mp.Filter {
+		if got, _ := c.Code(dim); got != want {
+			return nil
+		}
+	}
+	metric := mp.Metric
+	if mp.MetricDim != "" {
+		code, _ := c.Code(mp.MetricDim)
+		mm, ok := mp.Metrics[code]
+		if !ok {
+			return nil // an indicator the source does not use
+		}
+		metric = mm
+	}
+	citizenship := mp.FixedCitizenship
+	if mp.Citizenship != "" {
+		citizenship, _ = c.Code(mp.Citizenship)
+	}
+	destination := m.s.Destination
+	if mp.Destination != "" {
+		destination, _ = c.Code(mp.Destination)
+	}
+	timeCode, _ := c.Code(mp.Time)
+	p, err := ParsePeriod(timeCode, metric.IsStock(), mp.StockAt)
+	if err != nil {
+		return fmt.Errorf("dimension %s: %w", mp.Time, err)
+	}
+	m.out = append(m.out, Observation{
+		SourceID:    m.s.ID,
+		Destination: m.code(destination),
+		Citizenship: m.code(citizenship),
+		Metric:      metric,
+		PeriodStart: p.Start,
+		PeriodEnd:   p.End,
+		Value:       c.Value,
+		Missing:     c.Missing,
+		Flags:       c.Status,
+		Snapshot:    m.snapshot,
+	})
+	return nil
+}
+
+func (m *mapper) code(publisher string) string {
+	if iso, ok := m.s.Map.Codes[publisher]; ok {
+		return iso
+	}
+	return publisher
+}
+
+// checkShape fails when a dimension the mapping relies on is gone: a renamed
+// column must fail the source, never load nothing.
+func (m *mapper) checkShape(t *Table) error {
+	if m.s.Statement != nil {
+		return nil
+	}
+	mp := m.s.Map
+	need := []string{mp.Time}
+	for _, d := range []string{mp.Destination, mp.Citizenship, mp.MetricDim} {
+		if d != "" {
+			need = append(need, d)
+		}
+	}
+	for d := range mp.Filter {
+		need = append(need, d)
+	}
+	for _, d := range need {
+		if !hasDim(t, d) {
+			return fmt.Errorf("shape: dimension %q missing (table %q has %v): the publisher changed the table", d, t.Dataset, t.Dims)
+		}
+	}
+	return nil
+}
+
+func hasDim(t *Table, dim string) bool {
+	for _, d := range t.Dims {
+		if d == dim {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mapper) statement(c Cell) error {
+	st := m.s.Statement
+	o := Observation{
+		SourceID:    m.s.ID,
+		Destination: m.s.Destination,
+		Citizenship: m.s.Map.FixedCitizenship,
+		Metric:      Statement,
+		Measure:     st.Measure,
+		PeriodStart: st.RefDate,
+		PeriodEnd:   st.RefDate,
+		Value:       c.Value,
+		Missing:     c.Missing,
+		Flags:       c.Status,
+		Snapshot:    m.snapshot,
+	}
+	if !st.Measure.IsStock() && !st.Since.IsZero() {
+		o.PeriodStart = st.Since
+	}
+	m.out = append(m.out, o)
+	return nil
+}
+
+// finish checks what can only be judged after the last cell: a source whose
+// answer maps to nothing has changed or broken, it has not published zero.
+func (m *mapper) finish() error {
+	if m.cells == 0 {
+		return fmt.Errorf("the answer holds no data cells")
+	}
+	if len(m.out) == 0 {
+		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v): codes renamed or removed?", m.cells, m.s.Map.Filter)
+	}
+	return nil
+}

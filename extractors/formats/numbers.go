@@ -1,0 +1,84 @@
+package formats
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// ParseCount reads a count as statistics offices and newspapers print it:
+// "12 345", "12\u00a0345", "12\u2009345", "12,345", "12.345" (Serbian, German),
+// "1,5" (a decimal comma, usually before "thousand"), with footnote markers
+// stuck to the number ("12 345*"). A separator followed by groups of exactly
+// three digits is a thousands separator; otherwise it is the decimal mark.
+// decimal, when "." or ",", says which mark the source uses and overrides the
+// guess.
+func ParseCount(s, decimal string) (float64, error) {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '0' && r <= '9', r == '.', r == ',', r == '-':
+			b.WriteRune(r)
+		case unicode.IsSpace(r), r == '\u202f', r == '\u2009', r == '\u00a0', r == '\'':
+			// digit group separators
+		case r == '*' || r == '†' || r == '‡' || unicode.IsLetter(r) && b.Len() > 0:
+			// footnote markers or a unit after the number: stop here
+			goto done
+		default:
+			return 0, fmt.Errorf("number %q: unexpected %q", s, r)
+		}
+	}
+done:
+	t := strings.Trim(b.String(), ".,")
+	if t == "" || t == "-" {
+		return 0, fmt.Errorf("number %q: no digits", s)
+	}
+	dec := decimal
+	if dec == "" {
+		dec = guessDecimal(t)
+	}
+	switch dec {
+	case ",":
+		t = strings.ReplaceAll(t, ".", "")
+		t = strings.ReplaceAll(t, ",", ".")
+	default:
+		t = strings.ReplaceAll(t, ",", "")
+	}
+	if strings.Count(t, ".") > 1 {
+		return 0, fmt.Errorf("number %q: more than one decimal mark", s)
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return 0, fmt.Errorf("number %q: %w", s, err)
+	}
+	return v, nil
+}
+
+// guessDecimal returns the decimal mark of t ("" when t has none).
+func guessDecimal(t string) string {
+	lastDot, lastComma := strings.LastIndex(t, "."), strings.LastIndex(t, ",")
+	switch {
+	case lastDot >= 0 && lastComma >= 0: // both: the last one is the decimal mark
+		if lastDot > lastComma {
+			return "."
+		}
+		return ","
+	case lastDot < 0 && lastComma < 0:
+		return ""
+	}
+	sep := "."
+	if lastComma >= 0 {
+		sep = ","
+	}
+	groups := strings.Split(t, sep)
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return sep // "1,5" or "40.25": a decimal mark
+		}
+	}
+	if sep == "." {
+		return "," // "23.804": dots group thousands, so the decimal mark is a comma
+	}
+	return "."
+}
