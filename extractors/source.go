@@ -53,6 +53,9 @@ type Source struct {
 	// Priority orders sources of one destination that support the same
 	// estimate method: lower is preferred. The reason belongs in Notes.
 	Priority int
+	// ProRate opts a flow source into pro-rating a period that straddles
+	// the window start by days (METHOD.md); the estimate then says so.
+	ProRate bool
 	// MaxBytes bounds one response body; exceeding it fails the source.
 	// Zero means the fetcher's default.
 	MaxBytes int64

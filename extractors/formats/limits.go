@@ -1,3 +1,6 @@
+// Package formats holds the format readers: one file per format, each
+// registering itself with extractors.RegisterReader from init. A reader
+// knows a format, never a country.
 package formats
 
 import (
