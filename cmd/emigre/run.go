@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/transform"
+)
+
+func cmdRun(ctx context.Context, args []string, w io.Writer) error {
+	fs := newFlags("run")
+	offline := fs.Bool("offline", false, "replay an archive instead of the network (the embedded sample unless --archive is given)")
+	archiveDir := fs.String("archive", "", "archive directory: recorded into when live, replayed when --offline (default from config)")
+	db := fs.String("db", "", "published warehouse file (default from config: emigre.duckdb)")
+	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
+	origin := fs.String("origin", "", "citizenship to estimate for, ISO alpha-2 (default from config: RU)")
+	var only multiFlag
+	fs.Var(&only, "source", "run only this source id (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return usageError{err}
+	}
+	opt, err := runOptions(cfg, *offline, *archiveDir, *db, *origin, only)
+	if err != nil {
+		return err
+	}
+	sum, err := pipeline.Run(ctx, opt)
+	if err != nil {
+		return err
+	}
+	printSummary(w, sum)
+	if sum.Failed > 0 {
+		return partialError{failed: sum.Failed, attempted: sum.Attempted}
+	}
+	return nil
+}
+
+// runOptions turns config and flags into the pipeline's options.
+func runOptions(cfg Config, offline bool, archiveDir, db, origin string, only []string) (pipeline.Options, error) {
+	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version}
+	if db != "" {
+		opt.Warehouse = db
+	}
+	switch {
+	case archiveDir != "":
+		opt.ArchiveDir = archiveDir
+	case !offline:
+		opt.ArchiveDir = cfg.Archive
+	}
+	if origin == "" {
+		origin = cfg.Origin
+	}
+	code, err := transform.CountryCode(origin)
+	if err != nil {
+		return opt, usagef("--origin: %v", err)
+	}
+	ws, err := cfg.windowStart()
+	if err != nil {
+		return opt, usageError{err}
+	}
+	opt.Estimate = transform.Options{Origin: code, WindowStart: ws}
+	excluded := map[string]bool{}
+	for _, id := range cfg.Exclude {
+		excluded[id] = true
+	}
+	if len(only) > 0 {
+		for _, id := range only {
+			s, err := extractors.SourceByID(id)
+			if err != nil {
+				return opt, usageError{err}
+			}
+			opt.Sources = append(opt.Sources, s)
+		}
+	} else {
+		for _, s := range extractors.Sources() {
+			if !excluded[s.ID] {
+				opt.Sources = append(opt.Sources, s)
+			}
+		}
+	}
+	fc := extractors.DefaultFetchConfig(cfg.Contact)
+	if d := time.Duration(cfg.Fetch.Delay); d > 0 {
+		fc.Delay = d
+	}
+	if d := time.Duration(cfg.Fetch.Timeout); d > 0 {
+		fc.Timeout = d
+	}
+	if cfg.Fetch.MaxBytes > 0 {
+		fc.MaxBytes = cfg.Fetch.MaxBytes
+	}
+	if cfg.Fetch.Retries != nil {
+		fc.Retries = *cfg.Fetch.Retries
+	}
+	fc.Mirrors = cfg.Mirrors
+	opt.Fetch = fc
+	return opt, nil
+}
+
+// printSummary is the human report of a run: what loaded, what failed and
+// why, the estimate per country and the total.
+func printSummary(w io.Writer, s *pipeline.Summary) {
+	if s.Sample {
+		fmt.Fprintln(w, "SAMPLE DATA: replayed from the sample archive embedded in the binary (reconstructed snapshots, see provenance).")
+	}
+	fmt.Fprintf(w, "run %s (%s): %d sources attempted, %d loaded, %d unchanged, %d failed; %d observations parsed\n",
+		s.RunID, s.Mode, s.Attempted, s.Loaded, s.Unchanged, s.Failed, s.Rows)
+	for _, o := range s.Outcomes {
+		if o.Err != nil {
+			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)
+		}
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "country\tnet\tlow\thigh\tarrivals\treturns\tmethod\tas of\tsource\t")
+	for _, e := range s.Estimates {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Destination, num(e.Net), num(e.Low), num(e.High),
+			numPtr(e.Arrivals), numPtr(e.Returns), methodLabel(e.Result), e.AsOf.Format(time.DateOnly), e.SourceID)
+	}
+	t := s.Total
+	fmt.Fprintf(tw, "TOTAL (%d countries)\t%s\t%s\t%s\t\t\t\t%s\t\t\n", t.Countries, num(t.Net), num(t.Low), num(t.High), t.AsOf.Format(time.DateOnly))
+	tw.Flush()
+	fmt.Fprintf(w, "\nwarehouse: %s\narchive:   %s\n", s.Warehouse, s.Archive)
+	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
+}
+
+func methodLabel(r transform.Result) string {
+	if len(r.Flags) == 0 {
+		return string(r.Method)
+	}
+	return string(r.Method) + " (" + strings.Join(r.Flags, ",") + ")"
+}
+
+func num(v float64) string {
+	neg := v < 0
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func numPtr(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return num(*v)
+}

@@ -1,0 +1,259 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+// MergeStats counts what MergeObservations did with a source's observations.
+type MergeStats struct {
+	Inserted  int // keys seen for the first time
+	Revised   int // keys whose value, missing mark or flags changed: old row superseded, new row written
+	Unchanged int // identical to the current vintage: nothing written
+}
+
+// stageColumns are the columns of the staging table, in append order.
+var stageColumns = []string{
+	"source_id", "destination", "citizenship", "metric", "measure", "period_start",
+	"period_end", "value", "missing", "flags", "snapshot_sha256",
+}
+
+// MergeObservations loads one source's observations of run runID as
+// vintages. For each key (source, destination, citizenship, metric, measure,
+// period_start, period_end) it compares with the current row: the same
+// value, missing mark and flags leave it alone; anything else marks the
+// current row superseded_by_run = runID and writes the new one; a new key is
+// written. Keys the source no longer publishes stay current: a publisher
+// dropping a row is not a revision, and a source never erases what an
+// earlier run loaded.
+//
+// Observations without a SourceID get sourceID; any other SourceID is
+// refused. Exact duplicates are loaded once; two observations of one key
+// with different values are refused. Invalid input returns an error
+// wrapping ErrInvalid before anything is written.
+func MergeObservations(ctx context.Context, tx *Tx, runID, sourceID string, obs []extractors.Observation) (MergeStats, error) {
+	var stats MergeStats
+	rows, err := stageRows(runID, sourceID, obs)
+	if err != nil {
+		return stats, err
+	}
+	if len(rows) == 0 {
+		return stats, nil
+	}
+	fail := func(step string, err error) (MergeStats, error) {
+		return MergeStats{}, fmt.Errorf("merge observations of %s: %s: %w", sourceID, step, err)
+	}
+	// The staging and plan tables are temporary (per connection, in memory)
+	// and replaced on every call.
+	if _, err := tx.ExecContext(ctx, `
+		CREATE OR REPLACE TEMP TABLE emigre_merge_stage (
+			source_id       VARCHAR NOT NULL,
+			destination     VARCHAR NOT NULL,
+			citizenship     VARCHAR NOT NULL,
+			metric          VARCHAR NOT NULL,
+			measure         VARCHAR,
+			period_start    DATE    NOT NULL,
+			period_end      DATE    NOT NULL,
+			value           DOUBLE,
+			missing         BOOLEAN NOT NULL,
+			flags           VARCHAR,
+			snapshot_sha256 VARCHAR
+		)`); err != nil {
+		return fail("create staging table", err)
+	}
+	if err := tx.appendRows(ctx, "temp", "emigre_merge_stage", stageColumns, rows); err != nil {
+		return fail("stage", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		CREATE OR REPLACE TEMP TABLE emigre_merge_plan AS
+		SELECT
+			s.*,
+			c.obs_id AS current_id,
+			CASE
+				WHEN c.obs_id IS NULL THEN 'new'
+				WHEN c.missing = s.missing
+				 AND c.value IS NOT DISTINCT FROM s.value
+				 AND c.flags IS NOT DISTINCT FROM s.flags THEN 'unchanged'
+				ELSE 'revised'
+			END AS action
+		FROM temp.main.emigre_merge_stage AS s
+		LEFT JOIN observations AS c
+			ON c.superseded_by_run IS NULL
+		   AND c.source_id = s.source_id
+		   AND c.destination = s.destination
+		   AND c.citizenship = s.citizenship
+		   AND c.metric = s.metric
+		   AND c.measure IS NOT DISTINCT FROM s.measure
+		   AND c.period_start = s.period_start
+		   AND c.period_end = s.period_end`); err != nil {
+		return fail("compare with current vintage", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE observations SET superseded_by_run = ?
+		WHERE obs_id IN (SELECT current_id FROM temp.main.emigre_merge_plan WHERE action = 'revised')`,
+		runID); err != nil {
+		return fail("supersede revised rows", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO observations (source_id, destination, citizenship, metric, measure,
+			period_start, period_end, value, missing, flags, snapshot_sha256, run_id)
+		SELECT source_id, destination, citizenship, metric, measure, period_start, period_end,
+			value, missing, flags, snapshot_sha256, ?
+		FROM temp.main.emigre_merge_plan
+		WHERE action <> 'unchanged'
+		ORDER BY destination, citizenship, metric, measure, period_start, period_end`,
+		runID); err != nil {
+		return fail("insert new vintages", err)
+	}
+	counts, err := tx.QueryContext(ctx, `SELECT action, count(*) FROM temp.main.emigre_merge_plan GROUP BY action`)
+	if err != nil {
+		return fail("count", err)
+	}
+	defer counts.Close()
+	for counts.Next() {
+		var action string
+		var n int
+		if err := counts.Scan(&action, &n); err != nil {
+			return fail("count", err)
+		}
+		switch action {
+		case "new":
+			stats.Inserted = n
+		case "revised":
+			stats.Revised = n
+		case "unchanged":
+			stats.Unchanged = n
+		}
+	}
+	if err := counts.Err(); err != nil {
+		return fail("count", err)
+	}
+	if err := counts.Close(); err != nil {
+		return fail("count", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		DROP TABLE temp.main.emigre_merge_plan;
+		DROP TABLE temp.main.emigre_merge_stage`); err != nil {
+		return fail("drop staging tables", err)
+	}
+	return stats, nil
+}
+
+// stageRows validates obs and turns them into staging rows, one per key.
+func stageRows(runID, sourceID string, obs []extractors.Observation) ([][]driver.Value, error) {
+	if runID == "" {
+		return nil, invalid("observations without run id")
+	}
+	if sourceID == "" {
+		return nil, invalid("observations without source id")
+	}
+	type point struct {
+		value   float64
+		missing bool
+		flags   string
+	}
+	seen := make(map[string]point, len(obs))
+	rows := make([][]driver.Value, 0, len(obs))
+	for i, o := range obs {
+		if o.SourceID == "" {
+			o.SourceID = sourceID
+		}
+		o.PeriodStart, o.PeriodEnd = date(o.PeriodStart), date(o.PeriodEnd)
+		if o.Missing {
+			o.Value = 0
+		}
+		if err := validateObservation(sourceID, o); err != nil {
+			return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(), err)
+		}
+		p := point{o.Value, o.Missing, o.Flags}
+		if prev, dup := seen[o.Key()]; dup {
+			if prev != p {
+				return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(),
+					invalid("published twice with different values"))
+			}
+			continue
+		}
+		seen[o.Key()] = p
+		var value driver.Value
+		if !o.Missing {
+			value = o.Value
+		}
+		rows = append(rows, []driver.Value{
+			o.SourceID, o.Destination, o.Citizenship, string(o.Metric), nullString(string(o.Measure)),
+			o.PeriodStart, o.PeriodEnd, value, o.Missing, nullString(o.Flags), nullString(o.Snapshot),
+		})
+	}
+	return rows, nil
+}
+
+func validateObservation(sourceID string, o extractors.Observation) error {
+	switch {
+	case o.SourceID != sourceID:
+		return invalid("source id %q, loading %q", o.SourceID, sourceID)
+	case o.Destination == "" || o.Citizenship == "":
+		return invalid("destination and citizenship are required")
+	case !o.Metric.Valid():
+		return invalid("unknown metric %q", o.Metric)
+	case o.Metric == extractors.Statement && (!o.Measure.Valid() || o.Measure == extractors.Statement):
+		return invalid("a statement needs the metric its figure counts as measure, got %q", o.Measure)
+	case o.Metric != extractors.Statement && o.Measure != "":
+		return invalid("measure %q on a %s observation: only statements have one", o.Measure, o.Metric)
+	case o.PeriodStart.Year() < 1900 || o.PeriodEnd.Year() < 1900:
+		return invalid("period %s..%s is not set", o.PeriodStart.Format(time.DateOnly), o.PeriodEnd.Format(time.DateOnly))
+	case o.PeriodStart.After(o.PeriodEnd):
+		return invalid("period starts after it ends")
+	case o.IsStock() && !o.PeriodStart.Equal(o.PeriodEnd):
+		return invalid("a stock has one reference date, got a period")
+	case !o.Missing && !finite(o.Value):
+		return invalid("value %v is not a finite number", o.Value)
+	case o.Snapshot != "":
+		if err := checkSHA256(o.Snapshot); err != nil {
+			return invalid("%v", err)
+		}
+	}
+	return nil
+}
+
+// CurrentObservations returns every current observation (the view
+// observations_current) as the transaction sees it, ordered by key: what is
+// loaded, including this run's merges and the numbers of sources that failed
+// this run, so estimates are computed over everything known.
+func CurrentObservations(ctx context.Context, tx *Tx) ([]extractors.Observation, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT source_id, destination, citizenship, metric, measure, period_start, period_end,
+			value, missing, flags, snapshot_sha256
+		FROM observations_current
+		ORDER BY source_id, destination, citizenship, metric, measure, period_start, period_end`)
+	if err != nil {
+		return nil, fmt.Errorf("read current observations: %w", err)
+	}
+	defer rows.Close()
+	var out []extractors.Observation
+	for rows.Next() {
+		var (
+			o                    extractors.Observation
+			metric               string
+			measure, flags, snap sql.NullString
+			value                sql.NullFloat64
+		)
+		if err := rows.Scan(&o.SourceID, &o.Destination, &o.Citizenship, &metric, &measure,
+			&o.PeriodStart, &o.PeriodEnd, &value, &o.Missing, &flags, &snap); err != nil {
+			return nil, fmt.Errorf("read current observations: %w", err)
+		}
+		o.Metric = extractors.Metric(metric)
+		o.Measure = extractors.Metric(measure.String)
+		o.Value = value.Float64
+		o.Flags = flags.String
+		o.Snapshot = snap.String
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read current observations: %w", err)
+	}
+	return out, nil
+}

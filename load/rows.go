@@ -1,0 +1,624 @@
+package load
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+// Values of the warehouse's enumerated columns (the CHECK constraints of
+// migrations/0001_init.sql).
+const (
+	ModeLive    = "live"    // runs.mode: fetched over the network
+	ModeOffline = "offline" // runs.mode: replayed from an archive
+
+	RunOK      = "ok"      // runs.status: every attempted source loaded or was unchanged
+	RunPartial = "partial" // runs.status: some sources failed
+	RunFailed  = "failed"  // runs.status: no source loaded
+
+	SourceOK        = "ok"        // run_sources.status
+	SourceUnchanged = "unchanged" // run_sources.status
+	SourceFailed    = "failed"    // run_sources.status
+
+	StageFetch = "fetch" // run_sources.stage
+	StageParse = "parse" // run_sources.stage
+	StageMap   = "map"   // run_sources.stage
+	StageLoad  = "load"  // run_sources.stage
+
+	OutcomePass = "pass" // quality_checks.outcome
+	OutcomeWarn = "warn" // quality_checks.outcome
+	OutcomeFail = "fail" // quality_checks.outcome
+
+	AlertOpen     = "open"     // alerts.state
+	AlertResolved = "resolved" // alerts.state
+)
+
+// Run is one refresh: the row Publish writes to runs. Publish reads it after
+// build returns, so Status and the counts may be filled in while building.
+type Run struct {
+	ID               string
+	StartedAt        time.Time
+	FinishedAt       time.Time // Publish sets it when zero
+	Mode             string    // ModeLive or ModeOffline
+	Archive          string    // archive written (live) or replayed (offline)
+	Sample           bool      // data from the sample archive
+	Origin           string    // citizenship estimated for (RU)
+	WindowStart      time.Time // 2022-01-01 by default
+	Status           string    // RunOK, RunPartial or RunFailed
+	SourcesAttempted int
+	SourcesLoaded    int
+	SourcesFailed    int
+	SourcesUnchanged int
+	EmigreVersion    string
+}
+
+// validateIdentity checks what must be known before a run is built.
+func (r Run) validateIdentity() error {
+	switch {
+	case r.ID == "":
+		return invalid("run without id")
+	case r.StartedAt.IsZero():
+		return invalid("run %s: no start time", r.ID)
+	case r.Mode != ModeLive && r.Mode != ModeOffline:
+		return invalid("run %s: mode %q is neither %q nor %q", r.ID, r.Mode, ModeLive, ModeOffline)
+	case r.Origin == "":
+		return invalid("run %s: no origin", r.ID)
+	case r.WindowStart.IsZero():
+		return invalid("run %s: no window start", r.ID)
+	}
+	return nil
+}
+
+// validate checks the whole row.
+func (r Run) validate() error {
+	if err := r.validateIdentity(); err != nil {
+		return err
+	}
+	switch {
+	case r.Status != RunOK && r.Status != RunPartial && r.Status != RunFailed:
+		return invalid("run %s: status %q is not %q, %q or %q", r.ID, r.Status, RunOK, RunPartial, RunFailed)
+	case r.SourcesAttempted < 0 || r.SourcesLoaded < 0 || r.SourcesFailed < 0 || r.SourcesUnchanged < 0:
+		return invalid("run %s: negative source count", r.ID)
+	}
+	return nil
+}
+
+// InsertRun writes the run's row. Publish calls it after build; use it
+// directly only with Update.
+func InsertRun(ctx context.Context, tx *Tx, run Run) error {
+	if err := run.validate(); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO runs (run_id, started_at, finished_at, mode, archive, sample, origin,
+			window_start, status, sources_attempted, sources_loaded, sources_failed,
+			sources_unchanged, emigre_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.ID, run.StartedAt.UTC(), nullTime(run.FinishedAt), run.Mode, nullString(run.Archive),
+		run.Sample, run.Origin, date(run.WindowStart), run.Status, run.SourcesAttempted,
+		run.SourcesLoaded, run.SourcesFailed, run.SourcesUnchanged, nullString(run.EmigreVersion))
+	if err != nil {
+		return fmt.Errorf("insert run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+// SourceRow is one catalogue entry as stored in sources.
+type SourceRow struct {
+	ID          string
+	Destination string
+	Publisher   string
+	Dataset     string
+	Title       string
+	Homepage    string
+	Format      string
+	Metric      string // comma-separated when the source carries several
+	Cadence     string
+	LagMonths   int
+	Priority    int
+	Licence     string
+	Notes       string
+	IsStatement bool
+	// For statements only.
+	StatementMeasure     string
+	StatementRefDate     time.Time
+	StatementSaidOn      time.Time
+	StatementSpeaker     string
+	StatementQuote       string
+	StatementTranslation string
+}
+
+// SourceRowFrom describes a catalogue entry for the sources table.
+func SourceRowFrom(s *extractors.Source) SourceRow {
+	r := SourceRow{
+		ID:          s.ID,
+		Destination: s.Destination,
+		Publisher:   s.Publisher,
+		Dataset:     s.Dataset,
+		Title:       s.Title,
+		Homepage:    s.Homepage,
+		Format:      s.Format,
+		Cadence:     string(s.Cadence),
+		LagMonths:   s.LagMonths,
+		Priority:    s.Priority,
+		Licence:     s.Licence,
+		Notes:       s.Notes,
+	}
+	switch {
+	case s.Statement != nil:
+		r.Metric = string(extractors.Statement)
+	case s.Map.MetricDim != "":
+		var ms []string
+		for _, m := range s.Map.Metrics {
+			if !slices.Contains(ms, string(m)) {
+				ms = append(ms, string(m))
+			}
+		}
+		slices.Sort(ms)
+		r.Metric = strings.Join(ms, ",")
+	default:
+		r.Metric = string(s.Map.Metric)
+	}
+	if st := s.Statement; st != nil {
+		r.IsStatement = true
+		r.StatementMeasure = string(st.Measure)
+		r.StatementRefDate = st.RefDate
+		r.StatementSaidOn = st.SaidOn
+		r.StatementSpeaker = st.Speaker
+		r.StatementQuote = st.Quote
+		r.StatementTranslation = st.Translation
+	}
+	return r
+}
+
+// UpsertSources inserts catalogue entries, or updates them when their id is
+// already there. Entries absent from rows are kept.
+func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		switch {
+		case r.ID == "":
+			return invalid("source without id")
+		case seen[r.ID]:
+			return invalid("source %s given twice", r.ID)
+		case r.Destination == "" || r.Publisher == "" || r.Title == "" || r.Format == "":
+			return invalid("source %s: destination, publisher, title and format are required", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO sources (id, destination, publisher, dataset, title, homepage, format, metric,
+			cadence, lag_months, priority, licence, notes, is_statement, statement_measure,
+			statement_ref_date, statement_said_on, statement_speaker, statement_quote,
+			statement_translation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			destination = excluded.destination,
+			publisher = excluded.publisher,
+			dataset = excluded.dataset,
+			title = excluded.title,
+			homepage = excluded.homepage,
+			format = excluded.format,
+			metric = excluded.metric,
+			cadence = excluded.cadence,
+			lag_months = excluded.lag_months,
+			priority = excluded.priority,
+			licence = excluded.licence,
+			notes = excluded.notes,
+			is_statement = excluded.is_statement,
+			statement_measure = excluded.statement_measure,
+			statement_ref_date = excluded.statement_ref_date,
+			statement_said_on = excluded.statement_said_on,
+			statement_speaker = excluded.statement_speaker,
+			statement_quote = excluded.statement_quote,
+			statement_translation = excluded.statement_translation`)
+	if err != nil {
+		return fmt.Errorf("prepare source upsert: %w", err)
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		_, err := stmt.ExecContext(ctx, r.ID, r.Destination, r.Publisher, nullString(r.Dataset),
+			r.Title, nullString(r.Homepage), r.Format, nullString(r.Metric), nullString(r.Cadence),
+			r.LagMonths, r.Priority, nullString(r.Licence), nullString(r.Notes), r.IsStatement,
+			nullString(r.StatementMeasure), nullDate(r.StatementRefDate), nullDate(r.StatementSaidOn),
+			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
+			nullString(r.StatementTranslation))
+		if err != nil {
+			return fmt.Errorf("upsert source %s: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// RunSourceRow is what happened to one source in a run.
+type RunSourceRow struct {
+	SourceID   string
+	Status     string // SourceOK, SourceUnchanged or SourceFailed
+	Stage      string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
+	HTTPStatus int    // 0 when no response
+	Bytes      int64
+	Rows       int
+	Duration   time.Duration
+	Error      string
+	Merge      *MergeStats // MergeObservations' result; nil when not loaded
+}
+
+// InsertRunSources writes the per-source outcomes of run runID.
+func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourceRow) error {
+	if runID == "" {
+		return invalid("run_sources without run id")
+	}
+	seen := map[string]bool{}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		switch {
+		case r.SourceID == "":
+			return invalid("run %s: run_sources row without source id", runID)
+		case seen[r.SourceID]:
+			return invalid("run %s: source %s given twice", runID, r.SourceID)
+		case r.Status != SourceOK && r.Status != SourceUnchanged && r.Status != SourceFailed:
+			return invalid("run %s: source %s: status %q", runID, r.SourceID, r.Status)
+		case r.Stage != "" && r.Stage != StageFetch && r.Stage != StageParse && r.Stage != StageMap && r.Stage != StageLoad:
+			return invalid("run %s: source %s: stage %q", runID, r.SourceID, r.Stage)
+		}
+		seen[r.SourceID] = true
+		var inserted, revised, unchanged driver.Value
+		if m := r.Merge; m != nil {
+			inserted, revised, unchanged = int64(m.Inserted), int64(m.Revised), int64(m.Unchanged)
+		}
+		var httpStatus driver.Value
+		if r.HTTPStatus != 0 {
+			httpStatus = int64(r.HTTPStatus)
+		}
+		values = append(values, []driver.Value{
+			runID, r.SourceID, r.Status, nullString(r.Stage), httpStatus, r.Bytes, int64(r.Rows),
+			r.Duration.Milliseconds(), nullString(r.Error), inserted, revised, unchanged,
+		})
+	}
+	return tx.appendRows(ctx, "", "run_sources", []string{
+		"run_id", "source_id", "status", "stage", "http_status", "bytes", "rows",
+		"duration_ms", "error", "obs_inserted", "obs_revised", "obs_unchanged",
+	}, values)
+}
+
+// SnapshotRow describes one archived response.
+type SnapshotRow struct {
+	SHA256      string // lower-case hex
+	SourceID    string
+	URL         string
+	Method      string // GET when empty
+	FetchedAt   time.Time
+	Size        int64
+	ContentType string
+	Provenance  string
+	Sample      bool
+}
+
+// InsertSnapshots records the archived responses of run runID. A response
+// already recorded for its source (same SHA-256) keeps its first record.
+func InsertSnapshots(ctx context.Context, tx *Tx, runID string, rows []SnapshotRow) error {
+	if runID == "" {
+		return invalid("snapshots without run id")
+	}
+	for _, r := range rows {
+		if err := checkSHA256(r.SHA256); err != nil {
+			return invalid("snapshot of %s: %v", r.SourceID, err)
+		}
+		switch {
+		case r.SourceID == "":
+			return invalid("snapshot %s without source id", r.SHA256)
+		case r.URL == "":
+			return invalid("snapshot %s of %s without URL", r.SHA256, r.SourceID)
+		case r.FetchedAt.IsZero():
+			return invalid("snapshot %s of %s without fetch time", r.SHA256, r.SourceID)
+		case r.Size < 0:
+			return invalid("snapshot %s of %s: negative size", r.SHA256, r.SourceID)
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO snapshots (sha256, source_id, run_id, url, method, fetched_at, size,
+			content_type, provenance, sample)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256, source_id) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("prepare snapshot insert: %w", err)
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		method := r.Method
+		if method == "" {
+			method = "GET"
+		}
+		_, err := stmt.ExecContext(ctx, r.SHA256, r.SourceID, runID, r.URL, method,
+			r.FetchedAt.UTC(), r.Size, nullString(r.ContentType), nullString(r.Provenance), r.Sample)
+		if err != nil {
+			return fmt.Errorf("insert snapshot %s of %s: %w", r.SHA256, r.SourceID, err)
+		}
+	}
+	return nil
+}
+
+// EstimateRow is the chosen estimate for one destination.
+type EstimateRow struct {
+	Destination  string
+	Citizenship  string
+	Method       string
+	SourceID     string
+	Metric       string
+	Arrivals     *float64 // nil when the method cannot see arrivals
+	Returns      *float64 // nil when the method cannot see returns
+	Net          float64
+	Low          float64
+	High         float64
+	AsOf         time.Time
+	PeriodStart  time.Time // zero: NULL
+	Baseline     *float64
+	BaselineDate time.Time // zero: NULL
+	Flags        []string
+	NetExcess    *float64
+}
+
+// InsertEstimates writes the chosen estimate per destination of run runID.
+func InsertEstimates(ctx context.Context, tx *Tx, runID string, rows []EstimateRow) error {
+	if runID == "" {
+		return invalid("estimates without run id")
+	}
+	seen := map[string]bool{}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		what := r.Destination + "/" + r.Citizenship
+		switch {
+		case r.Destination == "" || r.Citizenship == "" || r.Method == "":
+			return invalid("estimate %s: destination, citizenship and method are required", what)
+		case seen[what]:
+			return invalid("estimate %s given twice", what)
+		case r.AsOf.IsZero():
+			return invalid("estimate %s: no as_of", what)
+		case !finite(r.Net, r.Low, r.High) || !finitePtr(r.Arrivals, r.Returns, r.Baseline, r.NetExcess):
+			return invalid("estimate %s: a figure is not a finite number", what)
+		case r.Low > r.Net || r.Net > r.High:
+			return invalid("estimate %s: net %v is outside [low %v, high %v]", what, r.Net, r.Low, r.High)
+		}
+		seen[what] = true
+		values = append(values, []driver.Value{
+			runID, r.Destination, r.Citizenship, r.Method, nullString(r.SourceID),
+			nullString(r.Metric), nullFloat(r.Arrivals), nullFloat(r.Returns), r.Net, r.Low, r.High,
+			date(r.AsOf), nullDate(r.PeriodStart), nullFloat(r.Baseline), nullDate(r.BaselineDate),
+			flagList(r.Flags), nullFloat(r.NetExcess),
+		})
+	}
+	return tx.appendRows(ctx, "", "estimates", []string{
+		"run_id", "destination", "citizenship", "method", "source_id", "metric", "arrivals",
+		"returns", "net", "low", "high", "as_of", "period_start", "baseline", "baseline_date",
+		"flags", "net_excess",
+	}, values)
+}
+
+// EstimateMethodRow is one method's result for one destination.
+type EstimateMethodRow struct {
+	Destination string
+	Citizenship string
+	Method      string
+	SourceID    string
+	Metric      string
+	Arrivals    *float64
+	Returns     *float64
+	Net         float64
+	AsOf        time.Time
+	PeriodStart time.Time // zero: NULL
+	Flags       []string
+	Chosen      bool
+}
+
+// InsertEstimateMethods writes every method's result of run runID.
+func InsertEstimateMethods(ctx context.Context, tx *Tx, runID string, rows []EstimateMethodRow) error {
+	if runID == "" {
+		return invalid("estimate methods without run id")
+	}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		what := r.Destination + "/" + r.Citizenship + "/" + r.Method
+		switch {
+		case r.Destination == "" || r.Citizenship == "" || r.Method == "":
+			return invalid("estimate method %s: destination, citizenship and method are required", what)
+		case r.AsOf.IsZero():
+			return invalid("estimate method %s: no as_of", what)
+		case !finite(r.Net) || !finitePtr(r.Arrivals, r.Returns):
+			return invalid("estimate method %s: a figure is not a finite number", what)
+		}
+		values = append(values, []driver.Value{
+			runID, r.Destination, r.Citizenship, r.Method, nullString(r.SourceID),
+			nullString(r.Metric), nullFloat(r.Arrivals), nullFloat(r.Returns), r.Net, date(r.AsOf),
+			nullDate(r.PeriodStart), flagList(r.Flags), r.Chosen,
+		})
+	}
+	return tx.appendRows(ctx, "", "estimate_methods", []string{
+		"run_id", "destination", "citizenship", "method", "source_id", "metric", "arrivals",
+		"returns", "net", "as_of", "period_start", "flags", "chosen",
+	}, values)
+}
+
+// QualityCheckRow is one data-quality check's outcome.
+type QualityCheckRow struct {
+	SourceID    string // "" for checks of the run or of a destination
+	Destination string // "" unless the check is about a destination
+	CheckName   string
+	Observed    *float64
+	Threshold   *float64
+	Outcome     string // OutcomePass, OutcomeWarn or OutcomeFail
+	Detail      string
+	Sample      bool
+}
+
+// InsertQualityChecks writes the checks of run runID.
+func InsertQualityChecks(ctx context.Context, tx *Tx, runID string, rows []QualityCheckRow) error {
+	if runID == "" {
+		return invalid("quality checks without run id")
+	}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		switch {
+		case r.CheckName == "":
+			return invalid("quality check without name")
+		case r.Outcome != OutcomePass && r.Outcome != OutcomeWarn && r.Outcome != OutcomeFail:
+			return invalid("quality check %s: outcome %q", r.CheckName, r.Outcome)
+		case !finitePtr(r.Observed, r.Threshold):
+			return invalid("quality check %s: a figure is not a finite number", r.CheckName)
+		}
+		values = append(values, []driver.Value{
+			runID, nullString(r.SourceID), nullString(r.Destination), r.CheckName,
+			nullFloat(r.Observed), nullFloat(r.Threshold), r.Outcome, nullString(r.Detail), r.Sample,
+		})
+	}
+	return tx.appendRows(ctx, "", "quality_checks", []string{
+		"run_id", "source_id", "destination", "check_name", "observed", "threshold", "outcome",
+		"detail", "sample",
+	}, values)
+}
+
+// AlertRow is the state of one alert.
+type AlertRow struct {
+	AlertID        string
+	SourceID       string // "" for alerts about the pipeline
+	State          string // AlertOpen or AlertResolved
+	Reason         string
+	FirstSeen      time.Time
+	LastSeen       time.Time
+	ResolvedAt     time.Time // zero while open
+	LastNotifiedAt time.Time // zero if never sent
+}
+
+// UpsertAlerts writes alerts, replacing the stored state of those whose id
+// is already there.
+func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		switch {
+		case r.AlertID == "":
+			return invalid("alert without id")
+		case seen[r.AlertID]:
+			return invalid("alert %s given twice", r.AlertID)
+		case r.State != AlertOpen && r.State != AlertResolved:
+			return invalid("alert %s: state %q", r.AlertID, r.State)
+		case r.Reason == "":
+			return invalid("alert %s without reason", r.AlertID)
+		case r.FirstSeen.IsZero() || r.LastSeen.IsZero():
+			return invalid("alert %s: first and last seen are required", r.AlertID)
+		}
+		seen[r.AlertID] = true
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO alerts (alert_id, source_id, state, reason, first_seen, last_seen,
+			resolved_at, last_notified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (alert_id) DO UPDATE SET
+			source_id = excluded.source_id,
+			state = excluded.state,
+			reason = excluded.reason,
+			first_seen = excluded.first_seen,
+			last_seen = excluded.last_seen,
+			resolved_at = excluded.resolved_at,
+			last_notified_at = excluded.last_notified_at`)
+	if err != nil {
+		return fmt.Errorf("prepare alert upsert: %w", err)
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		_, err := stmt.ExecContext(ctx, r.AlertID, nullString(r.SourceID), r.State, r.Reason,
+			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt))
+		if err != nil {
+			return fmt.Errorf("upsert alert %s: %w", r.AlertID, err)
+		}
+	}
+	return nil
+}
+
+// nullString maps "" to NULL: the warehouse stores no empty text.
+func nullString(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// date is the calendar date of t (in t's own location) as midnight UTC,
+// which DuckDB stores as that DATE whatever the zone.
+func date(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// nullDate is date(t), or NULL for the zero time.
+func nullDate(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return date(t)
+}
+
+// nullTime is t in UTC, or NULL for the zero time.
+func nullTime(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func nullFloat(f *float64) driver.Value {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// flagList is a never-NULL VARCHAR[] value.
+func flagList(flags []string) []string {
+	if flags == nil {
+		return []string{}
+	}
+	return flags
+}
+
+func finite(fs ...float64) bool {
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func finitePtr(fs ...*float64) bool {
+	for _, f := range fs {
+		if f != nil && !finite(*f) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSHA256 accepts a lower-case hex SHA-256.
+func checkSHA256(s string) error {
+	if len(s) != 64 || strings.ToLower(s) != s {
+		return fmt.Errorf("snapshot hash %q is not a lower-case hex SHA-256", s)
+	}
+	if _, err := hex.DecodeString(s); err != nil {
+		return fmt.Errorf("snapshot hash %q is not a lower-case hex SHA-256", s)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// ErrInvalid marks input a writer refused before writing anything: the
+// transaction is still usable (see the package documentation).
+var ErrInvalid = errors.New("invalid input")
+
+// invalid returns an error wrapping ErrInvalid.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// Tx is a write transaction on the warehouse: a *sql.Tx together with the
+// one connection it runs on, so that the writers can also feed DuckDB's
+// Appender inside the same transaction. Get one from Update or Publish; it
+// is valid only inside their callback and must not be shared between
+// goroutines.
+type Tx struct {
+	ctx  context.Context // the transaction's: database/sql rolls back when it ends
+	conn *sql.Conn
+	tx   *sql.Tx
+}
+
+// ExecContext runs a statement in the transaction.
+func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query expected to return at most one row.
+func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// PrepareContext prepares a statement in the transaction.
+func (t *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, query)
+}
+
+// SQL returns the underlying *sql.Tx for code written against
+// database/sql. Do not commit or roll it back: Update and Publish do.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// Update runs fn in one write transaction on db and commits it when fn
+// returns nil; otherwise, or if fn panics, it rolls back. fn's error is
+// returned as is.
+func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("get warehouse connection: %w", err)
+	}
+	defer func() {
+		if cerr := conn.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("release warehouse connection: %w", cerr)
+		}
+	}()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			// fn panicked: roll back, then let the panic go on.
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err := fn(ctx, &Tx{ctx: ctx, conn: conn, tx: sqlTx}); err != nil {
+		done = true
+		if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))
+		}
+		return err
+	}
+	done = true
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// appendRows appends rows to catalog.main.table (catalog "" is the
+// database itself, "temp" its temporary tables) through a DuckDB Appender
+// on the transaction's connection. The Appender runs on the connection that
+// holds the open transaction, so the rows are part of it. columns names the
+// columns each row gives, in order; the others take their defaults.
+//
+// A failure here can leave some rows appended: treat it as fatal to the
+// transaction.
+func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []string, rows [][]driver.Value) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
+	}
+	err := t.conn.Raw(func(dc any) error {
+		// database/sql rolls the transaction back, asynchronously, when its
+		// context ends, and it needs this connection's lock to do so, which
+		// Raw holds now. If neither context has ended yet, the transaction
+		// is still open and stays open until the Appender is done; if one
+		// has, appending now could land outside any transaction.
+		if err := errors.Join(ctx.Err(), t.ctx.Err()); err != nil {
+			return err
+		}
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("driver connection is %T, not a DuckDB connection", dc)
+		}
+		a, err := duckdb.NewAppenderWithColumns(c, catalog, "main", table, columns)
+		if err != nil {
+			return err
+		}
+		for i, row := range rows {
+			if err := a.AppendRow(row...); err != nil {
+				return errors.Join(fmt.Errorf("row %d: %w", i, err), a.Clear(), a.Close())
+			}
+		}
+		return a.CloseWithCancel(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+// Package pipeline runs one refresh: fetch (or replay) every source, parse
+// its bytes into observations, load them into a working copy of the
+// warehouse, estimate over everything the warehouse holds, and publish.
+// Every stage reads only what the previous one produced; a source that
+// fails at any stage is recorded and skipped, never stopping the others and
+// never erasing what earlier runs loaded for it.
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/sample"
+	"github.com/emigre/emigre/transform"
+)
+
+// Options configures one refresh.
+type Options struct {
+	Warehouse string // the published DuckDB file
+	// Offline replays an archive instead of the network: ArchiveDir, or
+	// the sample archive embedded in the binary when ArchiveDir is "".
+	Offline    bool
+	ArchiveDir string
+	Sources    []*extractors.Source // nil: the whole catalogue
+	Fetch      extractors.FetchConfig
+	Estimate   transform.Options
+	Version    string
+	Now        func() time.Time
+}
+
+// Outcome is what happened to one source in a run.
+type Outcome struct {
+	Source     *extractors.Source
+	Status     string // ok, unchanged or failed
+	Stage      string // where it failed: fetch, parse, load
+	HTTPStatus int
+	Bytes      int64
+	Rows       int // observations parsed
+	Inserted   int // new or revised observation rows
+	Duration   time.Duration
+	Err        error
+	Responses  []extractors.Response
+	obs        []extractors.Observation
+}
+
+// Summary is what a run did.
+type Summary struct {
+	RunID                                string
+	Started, Finished                    time.Time
+	Mode                                 string // live or offline
+	Sample                               bool   // the data came from the embedded sample
+	Warehouse, Archive                   string
+	Attempted, Loaded, Unchanged, Failed int
+	Rows                                 int
+	Outcomes                             []Outcome
+	Estimates                            []transform.Estimate
+	Total                                transform.Total
+}
+
+// openArchive returns the archive a run reads (and, live, writes).
+func openArchive(opt Options) (*archive.Archive, string, bool, error) {
+	switch {
+	case opt.Offline && opt.ArchiveDir == "":
+		a, err := archive.OpenFS(sample.FS())
+		return a, "(embedded sample archive)", true, err
+	default:
+		a, err := archive.Open(opt.ArchiveDir)
+		return a, opt.ArchiveDir, false, err
+	}
+}
+
+// collect fetches and parses every source. It never fails as a whole: each
+// source's failure is kept in its outcome.
+func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome {
+	cfg := opt.Fetch
+	if opt.Offline {
+		cfg.Transport = archive.Replay{Archive: arch}
+		cfg.Record = false
+		cfg.Delay = 0
+		cfg.Retries = 0
+		cfg.Mirrors = nil
+	}
+	fetched := extractors.NewFetcher(cfg, arch).FetchAll(ctx, opt.Sources)
+	out := make([]Outcome, len(fetched))
+	for i, f := range fetched {
+		o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
+		if f.Err != nil {
+			o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
+		} else if err := parse(ctx, &o, opt.Estimate.Origin); err != nil {
+			o.Status, o.Stage, o.Err = "failed", "parse", err
+			o.obs = nil
+		} else {
+			o.Status = "ok"
+		}
+		if o.Err != nil {
+			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
+		}
+		out[i] = o
+	}
+	return out
+}
+
+// parse runs the source's reader over each of its responses.
+func parse(ctx context.Context, o *Outcome, origin string) error {
+	start := time.Now()
+	defer func() { o.Duration += time.Since(start) }()
+	for _, r := range o.Responses {
+		if err := notAnErrorPage(o.Source, r); err != nil {
+			return err
+		}
+		obs, err := extractors.Extract(ctx, o.Source, r.Request.URL, r.Body, r.Entry.SHA256)
+		if err != nil {
+			return err
+		}
+		for _, ob := range obs {
+			c, err := transform.Canonicalize(ob)
+			if err != nil {
+				return fmt.Errorf("%s: %w", r.Request.URL, err)
+			}
+			o.obs = append(o.obs, c)
+		}
+	}
+	o.Rows = len(o.obs)
+	return nil
+}
+
+// notAnErrorPage fails a source whose data answer is an HTML page: sites
+// answer bot challenges and errors with status 200, and a reader must never
+// turn that into "no data".
+func notAnErrorPage(s *extractors.Source, r extractors.Response) error {
+	if s.Format == "statement" || s.Format == "html" {
+		return nil
+	}
+	head := bytes.ToLower(bytes.TrimSpace(r.Body[:min(len(r.Body), 512)]))
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		strings.Contains(strings.ToLower(r.Entry.Header["Content-Type"]), "text/html") {
+		return fmt.Errorf("%s: expected %s, got an HTML page (an error page or a bot challenge?)", r.Request.URL, s.Format)
+	}
+	return nil
+}
+
+// errNoSources is returned when the selection is empty.
+var errNoSources = errors.New("no sources selected")

@@ -1,0 +1,210 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/transform"
+)
+
+// Run does one refresh and publishes it. The returned error is for the run
+// as a whole (nothing published); per-source failures are in the summary.
+func Run(ctx context.Context, opt Options) (*Summary, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Sources == nil {
+		opt.Sources = extractors.Sources()
+	}
+	if len(opt.Sources) == 0 {
+		return nil, errNoSources
+	}
+	opt.Estimate = estimateOptions(opt.Estimate, extractors.Sources())
+	arch, archName, sample, err := openArchive(opt)
+	if err != nil {
+		return nil, err
+	}
+	started := opt.Now().UTC()
+	sum := &Summary{
+		RunID:     started.Format("20060102T150405.000Z"),
+		Started:   started,
+		Mode:      load.ModeLive,
+		Sample:    sample,
+		Warehouse: opt.Warehouse,
+		Archive:   archName,
+	}
+	if opt.Offline {
+		sum.Mode = load.ModeOffline
+	}
+	slog.Info("run starting", "run", sum.RunID, "mode", sum.Mode, "sources", len(opt.Sources), "archive", archName)
+
+	sum.Outcomes = collect(ctx, opt, arch)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("run %s abandoned before publishing: %w", sum.RunID, err)
+	}
+	run := load.Run{
+		ID: sum.RunID, StartedAt: started, Mode: sum.Mode, Archive: archName, Sample: sample,
+		Origin: opt.Estimate.Origin, WindowStart: opt.Estimate.WindowStart, EmigreVersion: opt.Version,
+	}
+	// buildRun fills the run's counts and status; Publish inserts the run
+	// after it, in the same transaction.
+	run.Status = load.RunOK
+	if err := load.Publish(ctx, opt.Warehouse, &run, func(ctx context.Context, tx *load.Tx) error {
+		return buildRun(ctx, tx, opt, sum, &run)
+	}); err != nil {
+		return nil, err
+	}
+	sum.Finished = opt.Now().UTC()
+	return sum, nil
+}
+
+// buildRun writes the run inside the publishing transaction: catalogue,
+// snapshots, observations (as vintages), per-source outcomes, and the
+// estimate over everything the warehouse now holds.
+func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *load.Run) error {
+	var catalogue []load.SourceRow
+	for _, s := range extractors.Sources() {
+		catalogue = append(catalogue, load.SourceRowFrom(s))
+	}
+	if err := load.UpsertSources(ctx, tx, catalogue); err != nil {
+		return err
+	}
+	var snaps []load.SnapshotRow
+	var outcomes []load.RunSourceRow
+	for i := range sum.Outcomes {
+		o := &sum.Outcomes[i]
+		row := load.RunSourceRow{SourceID: o.Source.ID, HTTPStatus: o.HTTPStatus, Bytes: o.Bytes,
+			Rows: o.Rows, Duration: o.Duration}
+		if o.Err == nil {
+			ms, err := load.MergeObservations(ctx, tx, run.ID, o.Source.ID, o.obs)
+			if err != nil && !errors.Is(err, load.ErrInvalid) {
+				// Not this source's data but the database: the run fails
+				// whole and the published warehouse stays as it was.
+				return err
+			}
+			if err != nil {
+				// A load error of one source is that source's failure.
+				o.Status, o.Stage, o.Err = "failed", load.StageLoad, err
+				slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", err)
+			} else {
+				o.Inserted = ms.Inserted + ms.Revised
+				row.Merge = &ms
+				if o.Inserted == 0 {
+					o.Status = load.SourceUnchanged
+				}
+			}
+		}
+		for _, r := range o.Responses {
+			snaps = append(snaps, snapshotRow(o.Source.ID, r))
+		}
+		row.Status = o.Status
+		if o.Err != nil {
+			row.Status, row.Stage, row.Error = load.SourceFailed, o.Stage, o.Err.Error()
+		}
+		outcomes = append(outcomes, row)
+		sum.Attempted++
+		sum.Rows += o.Rows
+		switch o.Status {
+		case load.SourceOK:
+			sum.Loaded++
+		case load.SourceUnchanged:
+			sum.Unchanged++
+		default:
+			sum.Failed++
+		}
+	}
+	if err := load.InsertSnapshots(ctx, tx, run.ID, snaps); err != nil {
+		return err
+	}
+	if err := load.InsertRunSources(ctx, tx, run.ID, outcomes); err != nil {
+		return err
+	}
+	current, err := load.CurrentObservations(ctx, tx)
+	if err != nil {
+		return err
+	}
+	sum.Estimates = transform.Estimates(current, opt.Estimate)
+	sum.Total = transform.Totals(sum.Estimates)
+	est, methods := estimateRows(sum.Estimates)
+	if err := load.InsertEstimates(ctx, tx, run.ID, est); err != nil {
+		return err
+	}
+	if err := load.InsertEstimateMethods(ctx, tx, run.ID, methods); err != nil {
+		return err
+	}
+	run.SourcesAttempted, run.SourcesLoaded = sum.Attempted, sum.Loaded
+	run.SourcesFailed, run.SourcesUnchanged = sum.Failed, sum.Unchanged
+	switch {
+	case sum.Failed == sum.Attempted:
+		run.Status = load.RunFailed
+	case sum.Failed > 0:
+		run.Status = load.RunPartial
+	}
+	return nil
+}
+
+func snapshotRow(sourceID string, r extractors.Response) load.SnapshotRow {
+	prov := ""
+	if r.Entry.Provenance != nil {
+		b, _ := json.Marshal(r.Entry.Provenance)
+		prov = string(b)
+	}
+	return load.SnapshotRow{SHA256: r.Entry.SHA256, SourceID: sourceID, URL: r.Request.URL,
+		Method: r.Request.MethodOrGet(), FetchedAt: r.Entry.FetchedAt, Size: int64(len(r.Body)),
+		ContentType: r.Entry.Header["Content-Type"], Provenance: prov, Sample: r.Entry.Sample()}
+}
+
+// estimateOptions fills the estimate's per-source settings from the
+// catalogue: priorities and pro-rating opt-ins.
+func estimateOptions(o transform.Options, catalogue []*extractors.Source) transform.Options {
+	if o.Priority == nil {
+		o.Priority = map[string]int{}
+	}
+	if o.ProRate == nil {
+		o.ProRate = map[string]bool{}
+	}
+	for _, s := range catalogue {
+		if s.Priority != 0 {
+			o.Priority[s.ID] = s.Priority
+		}
+		if s.ProRate {
+			o.ProRate[s.ID] = true
+		}
+	}
+	if o.Origin == "" {
+		o.Origin = "RU"
+	}
+	if o.WindowStart.IsZero() {
+		o.WindowStart = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return o
+}
+
+func estimateRows(ests []transform.Estimate) ([]load.EstimateRow, []load.EstimateMethodRow) {
+	var rows []load.EstimateRow
+	var methods []load.EstimateMethodRow
+	for _, e := range ests {
+		r := e.Result
+		rows = append(rows, load.EstimateRow{
+			Destination: e.Destination, Citizenship: e.Citizenship, Method: string(r.Method),
+			SourceID: r.SourceID, Metric: string(r.Metric), Arrivals: r.Arrivals, Returns: r.Returns,
+			Net: r.Net, Low: e.Low, High: e.High, AsOf: r.AsOf, PeriodStart: r.PeriodStart,
+			Baseline: r.Baseline, BaselineDate: r.BaselineDate, Flags: r.Flags, NetExcess: r.NetExcess,
+		})
+		for _, a := range e.Alternatives {
+			methods = append(methods, load.EstimateMethodRow{
+				Destination: e.Destination, Citizenship: e.Citizenship, Method: string(a.Method),
+				SourceID: a.SourceID, Metric: string(a.Metric), Arrivals: a.Arrivals, Returns: a.Returns,
+				Net: a.Net, AsOf: a.AsOf, PeriodStart: a.PeriodStart, Flags: a.Flags,
+				Chosen: a.Method == r.Method && a.SourceID == r.SourceID,
+			})
+		}
+	}
+	return rows, methods
+}

@@ -1,0 +1,19 @@
+-- Where each current number of a destination's chosen source came from: the
+-- archived response (URL, fetch time, SHA-256) and whether it is sample data.
+SELECT
+    e.destination,
+    e.method,
+    o.metric,
+    o.period_end,
+    o.value,
+    s.url,
+    s.fetched_at,
+    s.sha256,
+    s.provenance,
+    s.sample
+FROM latest_estimates AS e
+JOIN observations_current AS o ON o.source_id = e.source_id
+LEFT JOIN snapshots AS s
+    ON s.sha256 = o.snapshot_sha256
+   AND s.source_id = o.source_id
+ORDER BY e.destination, o.metric, o.period_end;
