@@ -142,7 +142,7 @@ func notAnErrorPage(s *extractors.Source, r extractors.Response) error {
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	if bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
 		strings.Contains(strings.ToLower(r.Entry.Header["Content-Type"]), "text/html") {
-		return fmt.Errorf("%s: expected %s, got an HTML page (an error page or a bot challenge?)", r.Request.URL, s.Format)
+		return fmt.Errorf("source %s: %s: expected %s, got an HTML page (an error page or a bot challenge?)", s.ID, r.Request.URL, s.Format)
 	}
 	return nil
 }

@@ -1,0 +1,322 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/archive"
+	_ "github.com/emigre/emigre/extractors/formats"
+	"github.com/emigre/emigre/extractors/sample"
+	_ "github.com/emigre/emigre/extractors/sources"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/transform"
+)
+
+func offlineOptions(db string) Options {
+	return Options{
+		Warehouse: db,
+		Offline:   true,
+		Fetch:     extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Estimate:  transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Version:   "test",
+	}
+}
+
+func query[T any](t *testing.T, db *sql.DB, q string, args ...any) T {
+	t.Helper()
+	var v T
+	if err := db.QueryRow(q, args...).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return v
+}
+
+func TestOfflineRunLoadsTheSampleArchive(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "emigre.duckdb")
+	sum, err := Run(ctx, offlineOptions(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 0 || sum.Loaded != len(extractors.Sources()) {
+		t.Fatalf("loaded %d, failed %d of %d: %+v", sum.Loaded, sum.Failed, sum.Attempted, failures(sum))
+	}
+	if !sum.Sample {
+		t.Error("a run from the embedded sample must say so")
+	}
+	db, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// METHOD.md's Germany example, from the archived Eurostat answer.
+	var net float64
+	var method, source string
+	var asOf time.Time
+	if err := db.QueryRow(`select net, method, source_id, as_of from latest_estimates
+		where destination = 'DE' and citizenship = 'RU'`).Scan(&net, &method, &source, &asOf); err != nil {
+		t.Fatal(err)
+	}
+	if net != 34546 || method != "stock_change" || source != "de-eurostat-migr_pop1ctz" || asOf.Format(time.DateOnly) != "2024-01-01" {
+		t.Errorf("DE = %v %s %s %s, want 34546 stock_change de-eurostat-migr_pop1ctz 2024-01-01", net, method, source, asOf)
+	}
+	// Every observation traces to a snapshot recorded for its source.
+	orphans := query[int64](t, db, `select count(*) from observations o
+		where not exists (select 1 from snapshots s where s.sha256 = o.snapshot_sha256 and s.source_id = o.source_id)`)
+	if orphans != 0 {
+		t.Errorf("%d observations without their snapshot", orphans)
+	}
+	if n := query[int64](t, db, `select count(*) from run_sources where status = 'ok'`); n != int64(sum.Loaded) {
+		t.Errorf("run_sources has %d ok rows, summary %d", n, sum.Loaded)
+	}
+	if !query[bool](t, db, `select sample from runs`) {
+		t.Error("runs.sample must be true for the sample archive")
+	}
+	totalNet := query[float64](t, db, `select net from estimate_total where citizenship = 'RU'`)
+	if totalNet != sum.Total.Net {
+		t.Errorf("estimate_total.net %v != summary %v", totalNet, sum.Total.Net)
+	}
+}
+
+func failures(s *Summary) []string {
+	var out []string
+	for _, o := range s.Outcomes {
+		if o.Err != nil {
+			out = append(out, o.Err.Error())
+		}
+	}
+	return out
+}
+
+func TestSecondRunPublishesWhileAReaderHoldsTheFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "emigre.duckdb")
+	if _, err := Run(ctx, offlineOptions(path)); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	before := query[int64](t, reader, `select count(*) from runs`)
+	sum, err := Run(ctx, offlineOptions(path))
+	if err != nil {
+		t.Fatalf("second run while a reader holds the file: %v", err)
+	}
+	// Same bytes again: nothing new to load.
+	if sum.Unchanged != sum.Attempted {
+		t.Errorf("second run of the same archive: %d of %d unchanged", sum.Unchanged, sum.Attempted)
+	}
+	// The reader keeps its consistent view of the file it opened.
+	if n := query[int64](t, reader, `select count(*) from runs`); n != before {
+		t.Errorf("held reader sees %d runs, want %d (its own snapshot)", n, before)
+	}
+	reader.Close()
+	fresh, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if n := query[int64](t, fresh, `select count(*) from runs`); n != 2 {
+		t.Errorf("reopened warehouse has %d runs, want 2", n)
+	}
+	if n := query[int64](t, fresh, `select count(*) from observations where superseded_by_run is not null`); n != 0 {
+		t.Errorf("replaying the same bytes superseded %d observations", n)
+	}
+}
+
+// archiveServer serves an archive as the publishers would: the first path
+// segment names the original host (the fetcher's Mirrors put it there).
+func archiveServer(t *testing.T, a *archive.Archive, override func(w http.ResponseWriter, url string) bool) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+		orig := "https://" + host + "/" + rest
+		if r.URL.RawQuery != "" {
+			orig += "?" + r.URL.RawQuery
+		}
+		if override != nil && override(w, orig) {
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		e, ok := a.Latest(r.Method, orig, archive.HashBytes(body))
+		if !ok {
+			http.Error(w, "no such thing: "+orig, http.StatusNotFound)
+			return
+		}
+		b, err := a.Object(e.SHA256)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		if ct := e.Header["Content-Type"]; ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		w.Write(b)
+	}))
+}
+
+func mirrorsTo(srv *httptest.Server) map[string]string {
+	m := map[string]string{}
+	for _, s := range extractors.Sources() {
+		for _, r := range s.Requests {
+			host := strings.SplitN(strings.TrimPrefix(r.URL, "https://"), "/", 2)[0]
+			m["https://"+host] = srv.URL + "/" + host
+		}
+	}
+	return m
+}
+
+func currentObservations(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := load.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`select source_id, destination, citizenship, metric, coalesce(measure, ''),
+		period_start, period_end, coalesce(value, -1), missing, coalesce(flags, ''), snapshot_sha256
+		from observations_current`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var src, dest, cit, metric, measure, flags, sha string
+		var start, end time.Time
+		var value float64
+		var missing bool
+		if err := rows.Scan(&src, &dest, &cit, &metric, &measure, &start, &end, &value, &missing, &flags, &sha); err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", src, dest, cit, metric, measure, start.Format(time.DateOnly), end.Format(time.DateOnly))
+		out[key] = fmt.Sprintf("%v|%v|%s|%s", value, missing, flags, sha)
+	}
+	return out
+}
+
+func TestReplayEqualsLive(t *testing.T) {
+	ctx := context.Background()
+	sampleArchive, err := archive.OpenFS(sample.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := archiveServer(t, sampleArchive, nil)
+	defer srv.Close()
+
+	dir := t.TempDir()
+	offline := filepath.Join(dir, "offline.duckdb")
+	if _, err := Run(ctx, offlineOptions(offline)); err != nil {
+		t.Fatal(err)
+	}
+	live := offlineOptions(filepath.Join(dir, "live.duckdb"))
+	live.Offline = false
+	live.ArchiveDir = filepath.Join(dir, "recorded")
+	live.Fetch.Mirrors = mirrorsTo(srv)
+	live.Fetch.Record = true
+	sum, err := Run(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 0 {
+		t.Fatalf("live run against the local server: %v", failures(sum))
+	}
+	a, b := currentObservations(t, offline), currentObservations(t, live.Warehouse)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("offline has %d observations, live %d", len(a), len(b))
+	}
+	for k, v := range a {
+		if b[k] != v {
+			t.Errorf("%s: offline %s, live %s", k, v, b[k])
+		}
+	}
+	// The live run recorded what it fetched; replaying that recording
+	// gives the same observations again.
+	again := offlineOptions(filepath.Join(dir, "again.duckdb"))
+	again.ArchiveDir = live.ArchiveDir
+	if _, err := Run(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	c := currentObservations(t, again.Warehouse)
+	if len(c) != len(a) {
+		t.Errorf("replay of the recorded archive: %d observations, want %d", len(c), len(a))
+	}
+}
+
+func TestAFailingSourceKeepsWhatItLoadedBefore(t *testing.T) {
+	ctx := context.Background()
+	sampleArchive, err := archive.OpenFS(sample.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := ""
+	srv := archiveServer(t, sampleArchive, func(w http.ResponseWriter, url string) bool {
+		if broken != "" && strings.Contains(url, broken) {
+			// A 200 that is really an error page.
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<!DOCTYPE html><html><title>Service unavailable</title><body>Try later</body></html>")
+			return true
+		}
+		return false
+	})
+	defer srv.Close()
+	dir := t.TempDir()
+	opt := offlineOptions(filepath.Join(dir, "w.duckdb"))
+	opt.Offline = false
+	opt.ArchiveDir = filepath.Join(dir, "archive")
+	opt.Fetch.Mirrors = mirrorsTo(srv)
+	opt.Fetch.Record = true
+	if _, err := Run(ctx, opt); err != nil {
+		t.Fatal(err)
+	}
+	before := currentObservations(t, opt.Warehouse)
+
+	broken = "migr_pop1ctz?format=JSON&lang=EN&geo=DE"
+	sum, err := Run(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 1 {
+		t.Fatalf("failed = %d, want 1: %v", sum.Failed, failures(sum))
+	}
+	var failed Outcome
+	for _, o := range sum.Outcomes {
+		if o.Err != nil {
+			failed = o
+		}
+	}
+	if failed.Source.ID != "de-eurostat-migr_pop1ctz" || !strings.Contains(failed.Err.Error(), "HTML") {
+		t.Errorf("failure = %s: %v, want de-eurostat-migr_pop1ctz naming an HTML page", failed.Source.ID, failed.Err)
+	}
+	after := currentObservations(t, opt.Warehouse)
+	if len(after) != len(before) {
+		t.Errorf("observations_current went from %d to %d rows", len(before), len(after))
+	}
+	db, err := load.OpenReadOnly(ctx, opt.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Germany's estimate still rests on the population series loaded by
+	// the first run.
+	if src := query[string](t, db, `select source_id from latest_estimates where destination = 'DE'`); src != "de-eurostat-migr_pop1ctz" {
+		t.Errorf("DE estimate now from %s", src)
+	}
+	if msg := query[string](t, db, `select error from run_sources where source_id = 'de-eurostat-migr_pop1ctz' and status = 'failed'`); !strings.Contains(msg, "HTML") {
+		t.Errorf("run_sources.error = %q", msg)
+	}
+}
