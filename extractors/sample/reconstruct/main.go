@@ -118,19 +118,44 @@ func reconstruct(s *extractors.Source, es eurostatRows, figs []figure) ([]byte, 
 		RequestSHA256: archive.HashBytes([]byte(req.Body)),
 		Status:        200,
 	}
-	var body []byte
-	var err error
-	switch {
-	case s.Statement != nil:
-		body, err = statementBody(s, &e)
-	case s.Publisher == "Eurostat":
-		body, err = eurostatBody(s, es, &e)
-	case s.Format == "pxweb":
-		body, err = pxwebBody(s, figs, &e)
-	default:
-		err = errors.New("no reconstruction for this source: add one to the sample generator")
+	for _, b := range builders {
+		body, ok, err := b(s, es, figs, &e)
+		if ok || err != nil {
+			return body, e, err
+		}
 	}
-	return body, e, err
+	return nil, e, errors.New("no reconstruction for this source: add a builder to the sample generator")
+}
+
+// builder writes one source's snapshot in its publisher's format, filling
+// the manifest entry (headers, fetch time, provenance). It reports false
+// when the source is not its kind. Each publisher family adds its builder
+// from its own file, so adding sources never means editing this one.
+type builder func(s *extractors.Source, es eurostatRows, figs []figure, e *archive.Entry) (body []byte, ok bool, err error)
+
+// builders are tried in order; the first that knows a source builds it.
+var builders = []builder{
+	func(s *extractors.Source, _ eurostatRows, _ []figure, e *archive.Entry) ([]byte, bool, error) {
+		if s.Statement == nil {
+			return nil, false, nil
+		}
+		b, err := statementBody(s, e)
+		return b, true, err
+	},
+	func(s *extractors.Source, es eurostatRows, _ []figure, e *archive.Entry) ([]byte, bool, error) {
+		if s.Publisher != "Eurostat" {
+			return nil, false, nil
+		}
+		b, err := eurostatBody(s, es, e)
+		return b, true, err
+	},
+	func(s *extractors.Source, _ eurostatRows, figs []figure, e *archive.Entry) ([]byte, bool, error) {
+		if s.Format != "pxweb" {
+			return nil, false, nil
+		}
+		b, err := pxwebBody(s, figs, e)
+		return b, true, err
+	},
 }
 
 // --- Eurostat ---------------------------------------------------------------
