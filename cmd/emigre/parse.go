@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -47,27 +48,32 @@ func cmdParse(ctx context.Context, args []string, w io.Writer) error {
 	return writeTidy(ctx, r, extractors.Input{Name: path, Body: f, Params: p}, w)
 }
 
-// writeTidy streams a single-table file straight to CSV; a file with
-// several tables is gathered first so the header can hold every dimension.
+// writeTidy streams a file of one unnamed table straight to CSV; a file
+// of several (named) tables is gathered first so that the header can hold
+// every table's dimensions.
 func writeTidy(ctx context.Context, r extractors.Reader, in extractors.Input, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	var (
-		cells  []extractors.Cell
-		tables []*extractors.Table
-		seen   = map[*extractors.Table]bool{}
+		streamed *extractors.Table // the one table being streamed
+		cells    []extractors.Cell
+		tables   []*extractors.Table
+		seen     = map[*extractors.Table]bool{}
 	)
 	err := r.Read(ctx, in, func(c extractors.Cell) error {
 		if !seen[c.Table] {
 			seen[c.Table] = true
 			tables = append(tables, c.Table)
-		}
-		if len(tables) == 1 && len(cells) == 0 && c.Table.Dataset == "" {
-			// The common case: stream.
-			if err := cw.Write(append(append([]string{}, c.Table.Dims...), "value", "status")); err != nil {
-				return err
+			switch {
+			case streamed != nil:
+				return fmt.Errorf("%s: a second table after an unnamed one", in.Name)
+			case len(tables) == 1 && c.Table.Dataset == "":
+				streamed = c.Table
+				if err := cw.Write(append(append([]string{}, c.Table.Dims...), "value", "status")); err != nil {
+					return err
+				}
 			}
 		}
-		if len(tables) == 1 && c.Table.Dataset == "" {
+		if c.Table == streamed {
 			return cw.Write(append(append([]string{}, c.Codes...), value(c), c.Status))
 		}
 		cells = append(cells, c)

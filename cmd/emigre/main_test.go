@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := realMain(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRunOfflineExitCodesAndSummary(t *testing.T) {
+	t.Chdir(t.TempDir()) // no emigre.yaml here: defaults apply
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	code, out, errs := run(t, "run", "--offline", "--db", db)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"SAMPLE DATA", "sources attempted", "TOTAL", "DE", db} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run(t, "sql", "--db", db, "--format", "csv", "select destination, net from latest_estimates where destination = 'DE'")
+	if code != exitOK || !strings.Contains(out, "DE,34546") {
+		t.Errorf("sql: exit %d, output %q", code, out)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{
+		{"no-such-command"},
+		{"run", "--no-such-flag"},
+		{"run", "--offline", "--source", "xx-no-such-source"},
+		{"run", "--offline", "--origin", "Atlantis"},
+		{"parse", "--format", "jsonstat"},
+		{"parse", "--format", "no-such-format", "x.json"},
+	} {
+		if code, _, _ := run(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestBadConfigIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "emigre.yaml")
+	os.WriteFile(cfg, []byte("warehuose: typo.duckdb\n"), 0o644)
+	code, _, errs := run(t, "run", "--offline", "--config", cfg)
+	if code != exitUsage || !strings.Contains(errs, "warehuose") {
+		t.Errorf("exit %d, stderr %q: a misspelt key must be named", code, errs)
+	}
+}
+
+func TestParsePrintsTidyCSV(t *testing.T) {
+	path := "../../../shared/formats/jsonstat/26fe-jsonstat.py__oecd.json"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("../shared/formats is absent (a user's clone): skipping")
+	}
+	code, out, errs := run(t, "parse", "--format", "jsonstat", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if lines[0] != "concept,area,year,value,status" {
+		t.Errorf("header = %q", lines[0])
+	}
+	if len(lines) != 433 {
+		t.Errorf("%d lines, want a header and 432 cells", len(lines))
+	}
+	// MANIFEST: concept=UNR, area=US, year=2010 -> 9.627692959 (flat index 403).
+	if lines[404] != "UNR,US,2010,9.627692959,e" && !strings.HasPrefix(lines[404], "UNR,US,2010,9.627692959,") {
+		t.Errorf("row 403 = %q", lines[404])
+	}
+}
+
+func TestSourcesJSON(t *testing.T) {
+	code, out, _ := run(t, "sources", "--json")
+	if code != exitOK || !strings.Contains(out, `"id": "de-eurostat-migr_pop1ctz"`) {
+		t.Errorf("exit %d, output lacks the Germany source", code)
+	}
+}
