@@ -1,0 +1,441 @@
+// Command bench measures emigre against the physical floor on the same
+// machine, side by side in one run, and prints a table of figures and
+// ratios. These machines are noisy, so every figure is a median of several
+// repetitions and every target is a ratio to something measured in the
+// same run, never an absolute time asserted in a test.
+//
+//	go run ./bench            # from the repository root
+//	go run ./bench -quick     # fewer repetitions
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/archive"
+	_ "github.com/emigre/emigre/extractors/formats"
+	"github.com/emigre/emigre/extractors/sample"
+	_ "github.com/emigre/emigre/extractors/sources"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/warehouse"
+)
+
+// row is one line of the printed table.
+type row struct{ what, measured, floor, ratio, target string }
+
+func main() {
+	quick := flag.Bool("quick", false, "fewer repetitions")
+	appendRows := flag.Int("rows", 500_000, "observations for the load benchmark")
+	flag.Parse()
+	if os.Getenv("EMIGRE_BENCH_FLOOR") != "" { // the floor runs in a child process of its own, for its RSS
+		if err := floorLoad(os.Args[len(os.Args)-2], os.Args[len(os.Args)-1]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reps := 5
+	if *quick {
+		reps = 2
+	}
+	tmp, err := os.MkdirTemp("", "emigre-bench-")
+	check(err)
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "emigre")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/emigre")
+	build.Stderr = os.Stderr
+	check(build.Run())
+
+	var rows []row
+	rows = append(rows, benchRefresh(bin, tmp, reps)...)
+	rows = append(rows, benchUnchanged(bin, tmp, reps))
+	rows = append(rows, benchAppender(tmp, *appendRows))
+	rows = append(rows, benchPoliteness())
+	rows = append(rows, benchColdStart(bin, reps)...)
+
+	fmt.Printf("emigre bench on %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "what\tmeasured\tfloor / reference\tratio\ttarget\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.what, r.measured, r.floor, r.ratio, r.target)
+	}
+	tw.Flush()
+}
+
+// run executes a command and returns its wall time and peak RSS.
+func run(name string, args ...string) (time.Duration, int64) {
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		var ee *exec.ExitError
+		if !asExit(err, &ee) || ee.ExitCode() != 0 {
+			check(fmt.Errorf("%s %v: %w", name, args, err))
+		}
+	}
+	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+}
+
+func asExit(err error, ee **exec.ExitError) bool {
+	e, ok := err.(*exec.ExitError)
+	*ee = e
+	return ok
+}
+
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// benchRefresh: a full offline refresh of the sample archive into a new
+// warehouse, against the floor: DuckDB opening a new file, creating the
+// same schema and loading the same observation rows with read_csv.
+func benchRefresh(bin, tmp string, reps int) []row {
+	var walls []time.Duration
+	var rss int64
+	db := filepath.Join(tmp, "full.duckdb")
+	for range reps {
+		os.Remove(db)
+		w, r := run(bin, "run", "--offline", "--db", db)
+		walls = append(walls, w)
+		rss = max(rss, r)
+	}
+	obsCSV := filepath.Join(tmp, "observations.csv")
+	exportObservations(db, obsCSV)
+	self, err := os.Executable()
+	check(err)
+	var floorWalls []time.Duration
+	var floorRSS int64
+	for i := range reps {
+		fdb := filepath.Join(tmp, fmt.Sprintf("floor%d.duckdb", i))
+		cmd := exec.Command(self, "floor", obsCSV, fdb)
+		cmd.Env = append(os.Environ(), "EMIGRE_BENCH_FLOOR=1")
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		check(cmd.Run())
+		floorWalls = append(floorWalls, time.Since(start))
+		floorRSS = max(floorRSS, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss*1024)
+	}
+	w, f := median(walls), median(floorWalls)
+	return []row{
+		{"full offline refresh, wall", ms(w), ms(f) + " (new file, schema, read_csv)", ratio(w, f), "<= 3x floor, <= 2 s"},
+		{"full offline refresh, peak RSS", mb(rss), mb(floorRSS), fmt.Sprintf("%.2fx", float64(rss)/float64(floorRSS)), "<= 200 MB"},
+	}
+}
+
+func exportObservations(db, out string) {
+	conn, err := load.OpenReadOnly(context.Background(), db)
+	check(err)
+	defer conn.Close()
+	rows, err := conn.Query(`select * exclude (obs_id) from observations`)
+	check(err)
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	f, err := os.Create(out)
+	check(err)
+	defer f.Close()
+	w := csv.NewWriter(f)
+	w.Write(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		check(rows.Scan(ptrs...))
+		rec := make([]string, len(cols))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case nil:
+			case time.Time:
+				rec[i] = x.Format(time.DateOnly)
+			default:
+				rec[i] = fmt.Sprint(x)
+			}
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	check(w.Error())
+}
+
+// floorLoad is the floor: open a new DuckDB file, create the warehouse
+// schema, load the observations with DuckDB's own CSV reader, close.
+func floorLoad(csvPath, dbPath string) error {
+	db, err := sql.Open("duckdb", dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, m := range warehouse.Migrations() {
+		if _, err := db.Exec(m.SQL); err != nil {
+			return fmt.Errorf("migration %d: %w", m.Version, err)
+		}
+	}
+	f, _ := os.Open(csvPath)
+	head, _ := csv.NewReader(f).Read()
+	f.Close()
+	_, err = db.Exec(fmt.Sprintf(`insert into observations (obs_id, %s)
+		select row_number() over (), * from read_csv(%s, header = true)`,
+		strings.Join(head, ", "), quote(csvPath)))
+	return err
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// benchUnchanged: a live refresh against a local server that serves the
+// sample archive with ETags, then the same refresh again, where every
+// source answers 304.
+func benchUnchanged(bin, tmp string, reps int) row {
+	a, err := archive.OpenFS(sample.FS())
+	check(err)
+	srv := archiveServer(a)
+	defer srv.Close()
+	cfg := filepath.Join(tmp, "bench.yaml")
+	var b strings.Builder
+	b.WriteString("fetch:\n  delay: 1ms\n  retries: 0\nmirrors:\n")
+	for host := range hosts() {
+		fmt.Fprintf(&b, "  %q: %q\n", "https://"+host, srv.URL+"/"+host)
+	}
+	check(os.WriteFile(cfg, []byte(b.String()), 0o644))
+	var full, again []time.Duration
+	var newObjects, newRows int
+	for i := range reps {
+		dir := filepath.Join(tmp, fmt.Sprintf("live%d", i))
+		db, arch := filepath.Join(dir, "w.duckdb"), filepath.Join(dir, "archive")
+		w, _ := run(bin, "run", "--config", cfg, "--db", db, "--archive", arch)
+		full = append(full, w)
+		objs, obs := countObjects(arch), countRows(db, "observations")
+		w, _ = run(bin, "run", "--config", cfg, "--db", db, "--archive", arch)
+		again = append(again, w)
+		newObjects += countObjects(arch) - objs
+		newRows += countRows(db, "observations") - obs
+	}
+	f, u := median(full), median(again)
+	return row{"unchanged refresh (all 304), wall", ms(u), ms(f) + " (full live refresh)", ratio(u, f),
+		fmt.Sprintf("<= 0.2x; new snapshots %d, new rows %d (want 0, 0)", newObjects, newRows)}
+}
+
+func hosts() map[string]bool {
+	hs := map[string]bool{}
+	for _, s := range extractors.Sources() {
+		for _, r := range s.Requests {
+			hs[strings.SplitN(strings.TrimPrefix(r.URL, "https://"), "/", 2)[0]] = true
+		}
+	}
+	return hs
+}
+
+// archiveServer answers as the publishers would, with ETags, honouring
+// conditional requests; the first path segment is the original host.
+func archiveServer(a *archive.Archive) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+		orig := "https://" + host + "/" + rest
+		if r.URL.RawQuery != "" {
+			orig += "?" + r.URL.RawQuery
+		}
+		body, _ := io.ReadAll(r.Body)
+		e, ok := a.Latest(r.Method, orig, archive.HashBytes(body))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		etag := `"` + e.SHA256[:16] + `"`
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		b, _ := a.Object(e.SHA256)
+		w.Header().Set("Content-Type", e.Header["Content-Type"])
+		w.Write(b)
+	}))
+}
+
+func countObjects(dir string) int {
+	n := 0
+	filepath.WalkDir(filepath.Join(dir, "objects"), func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+func countRows(db, table string) int {
+	conn, err := load.OpenReadOnly(context.Background(), db)
+	check(err)
+	defer conn.Close()
+	var n int
+	check(conn.QueryRow("select count(*) from " + table).Scan(&n))
+	return n
+}
+
+// benchAppender: observations loaded through load.MergeObservations (the
+// Appender into a staging table, then set-based SQL) against batched
+// multi-row INSERTs of the same rows into a plain table.
+func benchAppender(tmp string, n int) row {
+	ctx := context.Background()
+	obs := make([]extractors.Observation, n)
+	day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range obs {
+		d := day.AddDate(0, 0, i)
+		obs[i] = extractors.Observation{SourceID: "bench", Destination: "DE", Citizenship: "RU",
+			Metric: extractors.Immigration, PeriodStart: d, PeriodEnd: d, Value: float64(i % 100000),
+			Snapshot: strings.Repeat("a", 64)}
+	}
+	path := filepath.Join(tmp, "append.duckdb")
+	run := &load.Run{ID: "bench", StartedAt: time.Now(), Mode: load.ModeOffline, Origin: "RU",
+		WindowStart: day, Status: load.RunOK}
+	start := time.Now()
+	check(load.Publish(ctx, path, run, func(ctx context.Context, tx *load.Tx) error {
+		_, err := load.MergeObservations(ctx, tx, "bench", "bench", obs)
+		return err
+	}))
+	appendDur := time.Since(start)
+
+	connector, err := duckdb.NewConnector(filepath.Join(tmp, "insert.duckdb"), nil)
+	check(err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	_, err = db.Exec(`create table o (source_id varchar, destination varchar, citizenship varchar, metric varchar,
+		period_start date, period_end date, value double, snapshot varchar)`)
+	check(err)
+	start = time.Now()
+	tx, err := db.Begin()
+	check(err)
+	const batch = 1000
+	for i := 0; i < n; i += batch {
+		var q strings.Builder
+		q.WriteString("insert into o values ")
+		var args []any
+		for j := i; j < min(i+batch, n); j++ {
+			if j > i {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?)")
+			o := obs[j]
+			args = append(args, o.SourceID, o.Destination, o.Citizenship, string(o.Metric), o.PeriodStart, o.PeriodEnd, o.Value, o.Snapshot)
+		}
+		_, err := tx.Exec(q.String(), args...)
+		check(err)
+	}
+	check(tx.Commit())
+	insertDur := time.Since(start)
+	perSec := float64(n) / appendDur.Seconds()
+	return row{fmt.Sprintf("load %d observations (merge via Appender, publish)", n),
+		fmt.Sprintf("%.0f rows/s", perSec), fmt.Sprintf("%.0f rows/s batched INSERT (1000/stmt)", float64(n)/insertDur.Seconds()),
+		fmt.Sprintf("%.2fx", insertDur.Seconds()/appendDur.Seconds()), ">= 500k rows/s"}
+}
+
+// benchPoliteness: a live fetch of the whole catalogue against three local
+// hosts with a per-host delay, against the politeness bound: the largest
+// (requests x delay) over hosts.
+func benchPoliteness() row {
+	a, err := archive.OpenFS(sample.FS())
+	check(err)
+	servers := []*httptest.Server{archiveServer(a), archiveServer(a), archiveServer(a)}
+	defer func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}()
+	delay := 50 * time.Millisecond
+	mirrors := map[string]string{}
+	perHost := map[string]int{}
+	i := 0
+	hs := slices.Sorted(mapKeys(hosts()))
+	for _, h := range hs {
+		srv := servers[i%len(servers)]
+		mirrors["https://"+h] = srv.URL + "/" + h
+		i++
+	}
+	for _, s := range extractors.Sources() {
+		for _, r := range s.Requests {
+			for from, to := range mirrors {
+				if strings.HasPrefix(r.URL, from) {
+					perHost[strings.SplitN(strings.TrimPrefix(to, "http://"), "/", 2)[0]]++
+				}
+			}
+		}
+	}
+	bound := time.Duration(0)
+	for _, n := range perHost {
+		bound = max(bound, time.Duration(n)*delay)
+	}
+	arch, err := archive.Open(filepath.Join(os.TempDir(), fmt.Sprintf("emigre-bench-polite-%d", os.Getpid())))
+	check(err)
+	defer os.RemoveAll(arch.Dir())
+	cfg := extractors.FetchConfig{UserAgent: "emigre-bench", Delay: delay, Timeout: 10 * time.Second, Mirrors: mirrors, Record: true}
+	start := time.Now()
+	res := extractors.NewFetcher(cfg, arch).FetchAll(context.Background(), extractors.Sources())
+	wall := time.Since(start)
+	for _, r := range res {
+		check(r.Err)
+	}
+	return row{fmt.Sprintf("live fetch, %d hosts, %v delay", len(perHost), delay), ms(wall),
+		ms(bound) + " (max requests x delay)", ratio(wall, bound), "<= 1.2x"}
+}
+
+func mapKeys(m map[string]bool) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func benchColdStart(bin string, reps int) []row {
+	var out []row
+	for _, args := range [][]string{{"--version"}, {"sources"}} {
+		var ws []time.Duration
+		for range reps * 2 {
+			w, _ := run(bin, args...)
+			ws = append(ws, w)
+		}
+		out = append(out, row{"cold start: emigre " + strings.Join(args, " "), ms(median(ws)), "", "", "<= 100 ms"})
+	}
+	return out
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+}
+func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
+func ratio(a, b time.Duration) string {
+	return fmt.Sprintf("%.2fx", a.Seconds()/b.Seconds())
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
