@@ -196,46 +196,45 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO sources (id, destination, publisher, dataset, title, homepage, format, metric,
-			cadence, lag_months, priority, licence, notes, is_statement, statement_measure,
-			statement_ref_date, statement_said_on, statement_speaker, statement_quote,
-			statement_translation)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET
-			destination = excluded.destination,
-			publisher = excluded.publisher,
-			dataset = excluded.dataset,
-			title = excluded.title,
-			homepage = excluded.homepage,
-			format = excluded.format,
-			metric = excluded.metric,
-			cadence = excluded.cadence,
-			lag_months = excluded.lag_months,
-			priority = excluded.priority,
-			licence = excluded.licence,
-			notes = excluded.notes,
-			is_statement = excluded.is_statement,
-			statement_measure = excluded.statement_measure,
-			statement_ref_date = excluded.statement_ref_date,
-			statement_said_on = excluded.statement_said_on,
-			statement_speaker = excluded.statement_speaker,
-			statement_quote = excluded.statement_quote,
-			statement_translation = excluded.statement_translation`)
-	if err != nil {
-		return fmt.Errorf("prepare source upsert: %w", err)
+	// One appended staging table and one upsert statement for the whole
+	// catalogue: a statement per source costs more than the rest of a run.
+	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
+		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
+		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
+		"statement_quote", "statement_translation"}
+	if _, err := tx.ExecContext(ctx, `
+		CREATE OR REPLACE TEMP TABLE emigre_sources_stage AS
+		SELECT `+strings.Join(columns, ", ")+` FROM sources LIMIT 0`); err != nil {
+		return fmt.Errorf("stage sources: %w", err)
 	}
-	defer stmt.Close()
+	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
-		_, err := stmt.ExecContext(ctx, r.ID, r.Destination, r.Publisher, nullString(r.Dataset),
+		values = append(values, []driver.Value{r.ID, r.Destination, r.Publisher, nullString(r.Dataset),
 			r.Title, nullString(r.Homepage), r.Format, nullString(r.Metric), nullString(r.Cadence),
-			r.LagMonths, r.Priority, nullString(r.Licence), nullString(r.Notes), r.IsStatement,
+			int64(r.LagMonths), int64(r.Priority), nullString(r.Licence), nullString(r.Notes), r.IsStatement,
 			nullString(r.StatementMeasure), nullDate(r.StatementRefDate), nullDate(r.StatementSaidOn),
 			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
-			nullString(r.StatementTranslation))
-		if err != nil {
-			return fmt.Errorf("upsert source %s: %w", r.ID, err)
+			nullString(r.StatementTranslation)})
+	}
+	if err := tx.appendRows(ctx, "temp", "emigre_sources_stage", columns, values); err != nil {
+		return fmt.Errorf("stage sources: %w", err)
+	}
+	var set strings.Builder
+	for i, c := range columns[1:] {
+		if i > 0 {
+			set.WriteString(", ")
 		}
+		set.WriteString(c + " = excluded." + c)
+	}
+	// Column names are this package's constants, never data.
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO sources (`+strings.Join(columns, ", ")+`)
+		SELECT `+strings.Join(columns, ", ")+` FROM temp.main.emigre_sources_stage
+		ON CONFLICT (id) DO UPDATE SET `+set.String()); err != nil {
+		return fmt.Errorf("upsert sources: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.main.emigre_sources_stage`); err != nil {
+		return fmt.Errorf("upsert sources: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -75,29 +74,33 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	if err := load.UpsertSources(ctx, tx, catalogue); err != nil {
 		return err
 	}
+	// Every parsed source's observations merge in one set of statements.
+	parsed := map[string][]extractors.Observation{}
+	for _, o := range sum.Outcomes {
+		if o.Err == nil {
+			parsed[o.Source.ID] = o.obs
+		}
+	}
+	merged, invalid, err := load.MergeSources(ctx, tx, run.ID, parsed)
+	if err != nil {
+		// Not a source's data but the database: the run fails whole and
+		// the published warehouse stays as it was.
+		return err
+	}
 	var snaps []load.SnapshotRow
 	var outcomes []load.RunSourceRow
 	for i := range sum.Outcomes {
 		o := &sum.Outcomes[i]
 		row := load.RunSourceRow{SourceID: o.Source.ID, HTTPStatus: o.HTTPStatus, Bytes: o.Bytes,
 			Rows: o.Rows, Duration: o.Duration}
-		if o.Err == nil {
-			ms, err := load.MergeObservations(ctx, tx, run.ID, o.Source.ID, o.obs)
-			if err != nil && !errors.Is(err, load.ErrInvalid) {
-				// Not this source's data but the database: the run fails
-				// whole and the published warehouse stays as it was.
-				return err
-			}
-			if err != nil {
-				// A load error of one source is that source's failure.
-				o.Status, o.Stage, o.Err = "failed", load.StageLoad, err
-				slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", err)
-			} else {
-				o.Inserted = ms.Inserted + ms.Revised
-				row.Merge = &ms
-				if o.Inserted == 0 {
-					o.Status = load.SourceUnchanged
-				}
+		if err := invalid[o.Source.ID]; err != nil {
+			o.Status, o.Stage, o.Err = load.SourceFailed, load.StageLoad, err
+			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", err)
+		} else if ms, ok := merged[o.Source.ID]; ok && o.Err == nil {
+			o.Inserted = ms.Inserted + ms.Revised
+			row.Merge = &ms
+			if o.Inserted == 0 {
+				o.Status = load.SourceUnchanged
 			}
 		}
 		for _, r := range o.Responses {
