@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // ReaderParams returns the parameters the source's reader gets: the
@@ -50,6 +52,7 @@ type mapper struct {
 	out      []Observation
 	checked  *Table // the last table whose shape was checked
 	cells    int
+	summed   map[string]int // Mapping.Sum: observation key -> index in out
 }
 
 func newMapper(s *Source, snapshot string) *mapper { return &mapper{s: s, snapshot: snapshot} }
@@ -89,11 +92,19 @@ func (m *mapper) cell(c Cell) error {
 		destination, _ = c.Code(mp.Destination)
 	}
 	timeCode, _ := c.Code(mp.Time)
+	if mp.Month != "" {
+		month, _ := c.Code(mp.Month)
+		code, err := YearMonthCode(timeCode, month, mp.FiscalYearStart)
+		if err != nil {
+			return fmt.Errorf("dimensions %s and %s: %w", mp.Time, mp.Month, err)
+		}
+		timeCode = code
+	}
 	p, err := ParsePeriod(timeCode, metric.IsStock(), mp.StockAt)
 	if err != nil {
 		return fmt.Errorf("dimension %s: %w", mp.Time, err)
 	}
-	m.out = append(m.out, Observation{
+	o := Observation{
 		SourceID:    m.s.ID,
 		Destination: m.code(destination),
 		Citizenship: m.code(citizenship),
@@ -104,7 +115,37 @@ func (m *mapper) cell(c Cell) error {
 		Missing:     c.Missing,
 		Flags:       c.Status,
 		Snapshot:    m.snapshot,
-	})
+	}
+	if mp.Sum {
+		return m.add(o)
+	}
+	m.out = append(m.out, o)
+	return nil
+}
+
+// add sums o into the observation of the same key (Mapping.Sum).
+func (m *mapper) add(o Observation) error {
+	if m.summed == nil {
+		m.summed = map[string]int{}
+	}
+	i, ok := m.summed[o.Key()]
+	if !ok {
+		m.summed[o.Key()] = len(m.out)
+		m.out = append(m.out, o)
+		return nil
+	}
+	s := &m.out[i]
+	switch {
+	case s.Missing || o.Missing:
+		s.Missing, s.Value = true, 0
+	default:
+		s.Value += o.Value
+	}
+	for _, f := range strings.Fields(o.Flags) {
+		if !slices.Contains(strings.Fields(s.Flags), f) {
+			s.Flags = strings.TrimSpace(s.Flags + " " + f)
+		}
+	}
 	return nil
 }
 
@@ -123,7 +164,7 @@ func (m *mapper) checkShape(t *Table) error {
 	}
 	mp := m.s.Map
 	need := []string{mp.Time}
-	for _, d := range []string{mp.Destination, mp.Citizenship, mp.MetricDim} {
+	for _, d := range []string{mp.Month, mp.Destination, mp.Citizenship, mp.MetricDim} {
 		if d != "" {
 			need = append(need, d)
 		}

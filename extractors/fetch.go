@@ -319,11 +319,19 @@ func (f *Fetcher) attempt(ctx context.Context, method, target string, req Reques
 	}
 	if err != nil {
 		if errors.Is(err, colly.ErrRobotsTxtBlocked) {
-			return Response{}, status, fmt.Errorf("robots.txt disallows %s for our user agent", target)
+			return Response{}, status, fmt.Errorf("robots.txt disallows %s for our user agent", redacted(target))
 		}
 		if errors.Is(err, ErrBodyTooLarge) || ctx.Err() != nil || strings.Contains(err.Error(), "stopped after") {
 			// too large, cancelled, or a redirect loop: trying again won't help
 			return Response{}, status, err
+		}
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+			// Go words this several ways; say it once, with the limit.
+			return Response{}, status, &retryable{err: fmt.Errorf("timed out: no complete answer within %s: %w", f.cfg.Timeout, err)}
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			// The connection closed before Content-Length bytes came.
+			return Response{}, status, &retryable{err: fmt.Errorf("truncated body: the connection closed before the declared length arrived: %w", err)}
 		}
 		if status == 0 || isTransient(err) {
 			return Response{}, status, &retryable{err: err}
@@ -343,6 +351,10 @@ func (f *Fetcher) attempt(ctx context.Context, method, target string, req Reques
 	case status == http.StatusTooManyRequests || status >= 500:
 		return Response{}, status, &retryable{err: fmt.Errorf("HTTP %d %s", status, http.StatusText(status)),
 			after: retryAfter(h.Get("Retry-After"), f.cfg.Now())}
+	case status >= 300 && status < 400:
+		// colly hands back the last answer after 10 redirects.
+		return Response{}, status, fmt.Errorf("HTTP %d %s: still redirected after 10 redirects (a redirect loop?), last to %q",
+			status, http.StatusText(status), h.Get("Location"))
 	case status < 200 || status >= 300:
 		return Response{}, status, fmt.Errorf("HTTP %d %s", status, http.StatusText(status))
 	}
@@ -413,6 +425,16 @@ func (f *Fetcher) rewrite(u string) string {
 		}
 	}
 	return u
+}
+
+// redacted hides a password in a URL (a mirror's credentials) from errors
+// and logs, as net/http does in its own errors.
+func redacted(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 func isTransient(err error) bool {

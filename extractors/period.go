@@ -74,3 +74,59 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s) // callers pass regexp-checked digits
 	return n
 }
+
+var (
+	reLeadingYear = regexp.MustCompile(`^(\d{4})(?:$|\D)`) // 2023, "2025 (FYTD)"
+	monthNames    = []string{"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"}
+)
+
+// YearMonthCode joins a year and a month published in two columns into a
+// period code ParsePeriod reads ("2023" and "Mar" give "2023-03"). year may
+// carry a note after its digits ("2025 (FYTD)"); month is an English name,
+// its first three letters in any case ("Jan", "JAN", "Sept" too), a
+// number 1-12, or the month's first day ("2017-03-01": then year and month
+// may name the same column). With fiscalStart set, year is a fiscal year that begins in
+// that month of the calendar year before: a month at or after fiscalStart
+// belongs to year-1 (US federal FY 2023 OCT is October 2022).
+func YearMonthCode(year, month string, fiscalStart time.Month) (string, error) {
+	ym := reLeadingYear.FindStringSubmatch(strings.TrimSpace(year))
+	if ym == nil {
+		return "", fmt.Errorf("year %q: not a four-digit year", year)
+	}
+	m, err := monthNumber(month)
+	if err != nil {
+		return "", err
+	}
+	y := atoi(ym[1])
+	if fiscalStart > time.January && m >= fiscalStart {
+		y--
+	}
+	return fmt.Sprintf("%04d-%02d", y, int(m)), nil
+}
+
+func monthNumber(s string) (time.Month, error) {
+	t := strings.ToLower(strings.TrimRight(strings.TrimSpace(s), "."))
+	if d := reDate.FindStringSubmatch(t); d != nil {
+		// A month written as its first day ("2017-03-01"): any other day
+		// is a date, not a month.
+		if d[3] != "01" {
+			return 0, fmt.Errorf("month %q: a date that is not the first of a month", s)
+		}
+		t = d[2]
+	}
+	if n, err := strconv.Atoi(t); err == nil {
+		if n >= 1 && n <= 12 {
+			return time.Month(n), nil
+		}
+		return 0, fmt.Errorf("month %q: not 1-12", s)
+	}
+	if len(t) >= 3 {
+		for i, name := range monthNames {
+			if strings.HasPrefix(name, t) {
+				return time.Month(i + 1), nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("month %q: not an English month name or number", s)
+}

@@ -109,6 +109,22 @@ type Mapping struct {
 	// StockAt says which instant a stock's year denotes: "start" (1 January:
 	// Eurostat migr_pop1ctz) or "end" (31 December: migr_resvalid).
 	StockAt string
+	// Month, when set, names the dimension holding the month of a period
+	// whose year is in Time: tables that keep year and month in two columns
+	// (IRCC: EN_YEAR and EN_MONTH; CBP: Fiscal Year and Month (abbv)).
+	// Months are English names or abbreviations ("Jan", "JAN", "January")
+	// or numbers 1-12.
+	Month string
+	// FiscalYearStart is the first month of the publisher's fiscal year when
+	// Time holds a fiscal year (US federal: October, so FY 2023 OCT is
+	// October 2022); zero for calendar years. Only with Month.
+	FiscalYearStart time.Month
+	// Sum adds up the cells that map to the same observation: tables that
+	// break a figure down by dimensions the source does not keep (CBP: one
+	// row per area of responsibility and demographic). A part published as
+	// missing makes the sum missing: a total without one of its parts is
+	// not the total.
+	Sum bool
 }
 
 var (

@@ -106,8 +106,8 @@ func noBuild(context.Context, *load.Tx) error { return nil }
 // --- schema ----------------------------------------------------------------
 
 var (
-	wantTables = []string{"alerts", "estimate_methods", "estimates", "observations", "quality_checks",
-		"run_sources", "runs", "schema_migrations", "snapshots", "sources"}
+	wantTables = []string{"alerts", "countries", "estimate_methods", "estimates", "observations", "quality_checks",
+		"run_sources", "runs", "schema_migrations", "snapshots", "source_states", "sources"}
 	wantViews = []string{"estimate_total", "latest_estimates", "observations_current", "source_health"}
 )
 

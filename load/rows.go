@@ -113,7 +113,7 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 // SourceRow is one catalogue entry as stored in sources.
 type SourceRow struct {
 	ID          string
-	Destination string
+	Destination string // "" for a multi-country source
 	Publisher   string
 	Dataset     string
 	Title       string
@@ -188,8 +188,10 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 			return invalid("source without id")
 		case seen[r.ID]:
 			return invalid("source %s given twice", r.ID)
-		case r.Destination == "" || r.Publisher == "" || r.Title == "" || r.Format == "":
-			return invalid("source %s: destination, publisher, title and format are required", r.ID)
+		case r.Publisher == "" || r.Title == "" || r.Format == "":
+			// Destination may be empty: a multi-country source (UNHCR)
+			// names the destination of each observation instead.
+			return invalid("source %s: publisher, title and format are required", r.ID)
 		}
 		seen[r.ID] = true
 	}

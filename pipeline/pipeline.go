@@ -12,12 +12,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
 	"github.com/emigre/emigre/extractors/sample"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -33,6 +36,12 @@ type Options struct {
 	Estimate   transform.Options
 	Version    string
 	Now        func() time.Time
+	Quality    quality.Config // thresholds of the data-quality checks
+	// AfterLoad, when set, runs inside the publishing transaction once the
+	// run's sources, observations and estimates are written, so what it
+	// writes (source states, alerts) lands with the run or not at all. An
+	// error abandons the run.
+	AfterLoad func(ctx context.Context, tx *load.Tx, sum *Summary) error
 }
 
 // Outcome is what happened to one source in a run.
@@ -62,6 +71,8 @@ type Summary struct {
 	Outcomes                             []Outcome
 	Estimates                            []transform.Estimate
 	Total                                transform.Total
+	Checks                               []load.QualityCheckRow // the data-quality checks stored with the run
+	Reports                              []string               // report files written after publishing (reports/ beside the warehouse)
 }
 
 // openArchive returns the archive a run reads (and, live, writes).
@@ -93,7 +104,7 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
 		if f.Err != nil {
 			o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
-		} else if err := parse(ctx, &o, opt.Estimate.Origin); err != nil {
+		} else if err := parseRecovered(ctx, &o, opt.Estimate.Origin); err != nil {
 			o.Status, o.Stage, o.Err = "failed", "parse", err
 			o.obs = nil
 		} else {
@@ -105,6 +116,18 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		out[i] = o
 	}
 	return out
+}
+
+// parseRecovered is parse with a panic in the source's reader or mapping
+// turned into that source's failure: one bad reader must not stop the run.
+func parseRecovered(ctx context.Context, o *Outcome, origin string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("source %s: panic while parsing: %v", o.Source.ID, p)
+			slog.Error("source panicked while parsing", "source", o.Source.ID, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	return parse(ctx, o, origin)
 }
 
 // parse runs the source's reader over each of its responses.

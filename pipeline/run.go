@@ -60,6 +60,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	sum.Finished = opt.Now().UTC()
+	sum.Reports = writeReports(ctx, opt, sum)
 	return sum, nil
 }
 
@@ -140,6 +141,14 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	}
 	if err := load.InsertEstimateMethods(ctx, tx, run.ID, methods); err != nil {
 		return err
+	}
+	if err := checkQuality(ctx, tx, opt, sum, run); err != nil {
+		return err
+	}
+	if opt.AfterLoad != nil {
+		if err := opt.AfterLoad(ctx, tx, sum); err != nil {
+			return err
+		}
 	}
 	run.SourcesAttempted, run.SourcesLoaded = sum.Attempted, sum.Loaded
 	run.SourcesFailed, run.SourcesUnchanged = sum.Failed, sum.Unchanged

@@ -1,4 +1,6 @@
--- views.sql: the views analysts query.
+-- views.sql: the views analysts query. Their columns are a contract: change
+-- them additively (new columns at the end), never rename or drop one; a test
+-- pins them (warehouse/testdata/analyst_views.txt).
 --
 -- The loader runs this file after the migrations every time it opens the
 -- warehouse read-write, so a view is changed here, not in a migration. Every
@@ -49,6 +51,67 @@ COMMENT ON COLUMN observations_current.run_id IS 'The run that loaded this vinta
 COMMENT ON COLUMN observations_current.sample IS 'True when the number comes from the sample archive (snapshots.sample); NULL when its snapshot is not recorded.';
 
 -------------------------------------------------------------------------------
+-- observation_revisions: numbers a publisher changed after publishing them.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW observation_revisions AS
+SELECT
+    new.source_id,
+    new.destination,
+    new.citizenship,
+    new.metric,
+    new.measure,
+    new.period_start,
+    new.period_end,
+    old.value                 AS old_value,
+    new.value                 AS new_value,
+    new.value - old.value     AS change,
+    old.missing               AS old_missing,
+    new.missing               AS new_missing,
+    old.flags                 AS old_flags,
+    new.flags                 AS new_flags,
+    old.obs_id                AS old_obs_id,
+    new.obs_id                AS new_obs_id,
+    old.run_id                AS old_run_id,
+    old.superseded_by_run     AS revised_in_run,
+    r.started_at              AS revised_at,
+    new.superseded_by_run IS NULL AS is_current
+FROM observations AS old
+-- The run that superseded a row loaded its successor: same key, that run.
+JOIN observations AS new
+    ON new.run_id = old.superseded_by_run
+   AND new.source_id = old.source_id
+   AND new.destination = old.destination
+   AND new.citizenship = old.citizenship
+   AND new.metric = old.metric
+   AND new.measure IS NOT DISTINCT FROM old.measure
+   AND new.period_start = old.period_start
+   AND new.period_end = old.period_end
+JOIN runs AS r ON r.run_id = old.superseded_by_run
+ORDER BY r.started_at DESC, new.source_id, new.period_end;
+
+COMMENT ON VIEW observation_revisions IS 'Every revision a publisher made: one row per number whose value, missing mark or flags changed between two runs, the old vintage beside the one that replaced it. A number revised twice has two rows.';
+COMMENT ON COLUMN observation_revisions.source_id IS 'The source that published it (sources.id).';
+COMMENT ON COLUMN observation_revisions.destination IS 'ISO 3166-1 alpha-2 code of the country that counts.';
+COMMENT ON COLUMN observation_revisions.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship counted.';
+COMMENT ON COLUMN observation_revisions.metric IS 'What the number counts (see observations.metric).';
+COMMENT ON COLUMN observation_revisions.measure IS 'For statements, the metric the stated figure counts; NULL otherwise.';
+COMMENT ON COLUMN observation_revisions.period_start IS 'First day of a flow''s period; a stock''s reference date.';
+COMMENT ON COLUMN observation_revisions.period_end IS 'Last day of a flow''s period; a stock''s reference date.';
+COMMENT ON COLUMN observation_revisions.old_value IS 'Persons as first published (or as the previous revision had it); NULL when it was missing.';
+COMMENT ON COLUMN observation_revisions.new_value IS 'Persons after the revision; NULL when it is now missing.';
+COMMENT ON COLUMN observation_revisions.change IS 'new_value minus old_value; NULL when either is missing.';
+COMMENT ON COLUMN observation_revisions.old_missing IS 'True when the old vintage was published as not available.';
+COMMENT ON COLUMN observation_revisions.new_missing IS 'True when the new vintage is published as not available.';
+COMMENT ON COLUMN observation_revisions.old_flags IS 'Status flags of the old vintage as published (p provisional, ...); NULL when none.';
+COMMENT ON COLUMN observation_revisions.new_flags IS 'Status flags of the new vintage as published; NULL when none.';
+COMMENT ON COLUMN observation_revisions.old_obs_id IS 'observations.obs_id of the old vintage.';
+COMMENT ON COLUMN observation_revisions.new_obs_id IS 'observations.obs_id of the new vintage.';
+COMMENT ON COLUMN observation_revisions.old_run_id IS 'The run that loaded the old vintage (runs.run_id).';
+COMMENT ON COLUMN observation_revisions.revised_in_run IS 'The run that loaded the new vintage and superseded the old one (runs.run_id).';
+COMMENT ON COLUMN observation_revisions.revised_at IS 'When that run started (UTC).';
+COMMENT ON COLUMN observation_revisions.is_current IS 'True when the new vintage is still the current one (not revised again since).';
+
+-------------------------------------------------------------------------------
 -- latest_estimates: the estimate per destination from the newest run.
 -------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW latest_estimates AS
@@ -83,12 +146,14 @@ SELECT
     e.net_excess,
     e.run_id,
     r.window_start,
-    r.sample
+    r.sample,
+    c.name AS destination_name
 FROM estimates AS e
 JOIN latest_run AS l
     ON l.citizenship = e.citizenship
    AND l.run_id = e.run_id
 JOIN runs AS r ON r.run_id = e.run_id
+LEFT JOIN countries AS c ON c.code = e.destination
 ORDER BY e.citizenship, e.net DESC, e.destination;
 
 COMMENT ON VIEW latest_estimates IS 'The estimate per destination from the newest run (by start time) that computed estimates for each citizenship: how many citizens moved there since the window start and are still there. Destinations without any source have no row; they are not zero.';
@@ -111,6 +176,62 @@ COMMENT ON COLUMN latest_estimates.net_excess IS 'Net minus the 2019-2021 trend;
 COMMENT ON COLUMN latest_estimates.run_id IS 'The run that computed these estimates.';
 COMMENT ON COLUMN latest_estimates.window_start IS 'The run''s window start: net counts moves since this date.';
 COMMENT ON COLUMN latest_estimates.sample IS 'True when the run used the sample archive: not figures to quote.';
+COMMENT ON COLUMN latest_estimates.destination_name IS 'English short name of the destination (countries.name).';
+
+-------------------------------------------------------------------------------
+-- estimate_history: the estimate per destination at every run.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW estimate_history AS
+SELECT
+    e.run_id,
+    r.started_at,
+    e.destination,
+    c.name AS destination_name,
+    e.citizenship,
+    e.net,
+    e.low,
+    e.high,
+    e.arrivals,
+    e.returns,
+    e.method,
+    e.as_of,
+    e.source_id,
+    e.metric,
+    e.flags,
+    e.net_excess,
+    lag(e.run_id) OVER per_series                AS previous_run_id,
+    e.net - lag(e.net) OVER per_series           AS net_change,
+    r.window_start,
+    r.sample
+FROM estimates AS e
+JOIN runs AS r ON r.run_id = e.run_id
+LEFT JOIN countries AS c ON c.code = e.destination
+-- Runs with another window start answer another question: a series never
+-- compares across window starts.
+WINDOW per_series AS (PARTITION BY e.destination, e.citizenship, r.window_start ORDER BY r.started_at, e.run_id)
+ORDER BY e.citizenship, e.destination, r.started_at, e.run_id;
+
+COMMENT ON VIEW estimate_history IS 'The estimate per destination at every run that computed one: how the picture changed as publishers added periods and revised numbers. One row per run, destination and citizenship; latest_estimates is the newest run''s rows.';
+COMMENT ON COLUMN estimate_history.run_id IS 'The run that computed the estimate (runs.run_id).';
+COMMENT ON COLUMN estimate_history.started_at IS 'When that run started (UTC): the time axis of the history.';
+COMMENT ON COLUMN estimate_history.destination IS 'ISO 3166-1 alpha-2 code of the destination country.';
+COMMENT ON COLUMN estimate_history.destination_name IS 'English short name of the destination (countries.name).';
+COMMENT ON COLUMN estimate_history.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
+COMMENT ON COLUMN estimate_history.net IS 'The estimate at that run: net persons still there (see estimates.net).';
+COMMENT ON COLUMN estimate_history.low IS 'Lowest net over every method the data supported at that run.';
+COMMENT ON COLUMN estimate_history.high IS 'Highest net over every method the data supported at that run.';
+COMMENT ON COLUMN estimate_history.arrivals IS 'Persons who arrived; NULL when the method cannot see arrivals.';
+COMMENT ON COLUMN estimate_history.returns IS 'Persons who left again; NULL when the method cannot see returns.';
+COMMENT ON COLUMN estimate_history.method IS 'The method of the chosen figure: stock_change, net_flows, gross_flows or statement.';
+COMMENT ON COLUMN estimate_history.as_of IS 'End of the latest period or reference date the estimate used at that run.';
+COMMENT ON COLUMN estimate_history.source_id IS 'The source whose series the method used (sources.id).';
+COMMENT ON COLUMN estimate_history.metric IS 'The metric of the series used.';
+COMMENT ON COLUMN estimate_history.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN estimate_history.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
+COMMENT ON COLUMN estimate_history.previous_run_id IS 'The previous run (by start time) that estimated this destination and citizenship over the same window; NULL for the first.';
+COMMENT ON COLUMN estimate_history.net_change IS 'net minus the net of previous_run_id; NULL for the first run of the series.';
+COMMENT ON COLUMN estimate_history.window_start IS 'The run''s window start: net counts moves since this date.';
+COMMENT ON COLUMN estimate_history.sample IS 'True when the run used the sample archive: not figures to quote.';
 
 -------------------------------------------------------------------------------
 -- estimate_total: the sum over destinations.
@@ -231,3 +352,37 @@ COMMENT ON COLUMN source_health.consecutive_failures IS 'Runs in a row, up to th
 COMMENT ON COLUMN source_health.observations IS 'Current non-missing observations of the source (observations_current).';
 COMMENT ON COLUMN source_health.newest_period IS 'Newest period_end among the source''s current non-missing observations: what the source has published up to.';
 COMMENT ON COLUMN source_health.sample IS 'True when the latest attempt ran on the sample archive.';
+
+-------------------------------------------------------------------------------
+-- coverage_gaps: countries the estimate cannot see.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW coverage_gaps AS
+WITH catalogue AS (
+    SELECT destination, list(id ORDER BY id) AS source_ids
+    FROM sources
+    GROUP BY destination
+),
+with_data AS (
+    SELECT DISTINCT destination
+    FROM observations_current
+    WHERE NOT missing
+)
+SELECT
+    c.code                                                       AS destination,
+    c.name                                                       AS country_name,
+    c.alpha3,
+    CASE WHEN cat.destination IS NULL THEN 'no_source' ELSE 'no_data' END AS gap,
+    coalesce(cat.source_ids, [])                                 AS source_ids
+FROM countries AS c
+LEFT JOIN catalogue AS cat ON cat.destination = c.code
+WHERE c.code NOT IN (SELECT destination FROM with_data)
+  -- The citizens' own country is the origin, never a destination.
+  AND c.code NOT IN (SELECT origin FROM runs)
+ORDER BY gap, c.name;
+
+COMMENT ON VIEW coverage_gaps IS 'Countries that no current number describes, by name: those with no source in the catalogue (gap = no_source) and those whose sources have never delivered a usable number (gap = no_data). The estimate and estimate_total leave them out; they are unknown, not zero. Countries that were a run''s origin are not listed.';
+COMMENT ON COLUMN coverage_gaps.destination IS 'ISO 3166-1 alpha-2 code of the country (countries.code).';
+COMMENT ON COLUMN coverage_gaps.country_name IS 'English short name of the country (countries.name).';
+COMMENT ON COLUMN coverage_gaps.alpha3 IS 'ISO 3166-1 alpha-3 code of the country.';
+COMMENT ON COLUMN coverage_gaps.gap IS 'no_source: the catalogue has no source for the country; no_data: it has sources, but none has a current non-missing observation (they failed or published only missing cells).';
+COMMENT ON COLUMN coverage_gaps.source_ids IS 'The catalogue sources for the country (sources.id); empty for no_source.';

@@ -1,10 +1,13 @@
 // Package warehouse holds the SQL that analysts see: the schema of the DuckDB
-// warehouse as numbered migrations, the views, and example queries. The
-// COMMENT ON statements in these files are the data dictionary.
+// warehouse as numbered migrations, the countries reference rows, the views,
+// and example queries that each answer one question. The COMMENT ON
+// statements in these files are the data dictionary.
 //
-// The package only carries text. Package load applies it: the migrations in
-// order, each once, recorded in schema_migrations; then Views every time the
-// warehouse is opened read-write.
+// Package load applies the SQL: the migrations in order, each once, recorded
+// in schema_migrations; then Views every time the warehouse is opened
+// read-write. This package never imports a database driver: what it does
+// with a database (the dictionary, the export) goes through database/sql on
+// a connection the caller opened.
 package warehouse
 
 import (
@@ -27,8 +30,11 @@ var migrationFiles embed.FS
 //go:embed views.sql
 var views string
 
-//go:embed examples/*.sql
-var exampleFiles embed.FS
+//go:embed countries.sql
+var countryRows string
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
 
 // Migration is one numbered schema change.
 type Migration struct {
@@ -52,7 +58,11 @@ var parsedMigrations = sync.OnceValues(func() ([]Migration, error) {
 })
 
 // parseMigrations reads NNNN_name.sql files from dir, ordered by version.
-// Versions must run 1, 2, 3, ... without gaps or repeats.
+// Version 1 (which creates schema_migrations) must be there and no version
+// may repeat. Gaps are allowed: two pieces of work may claim the next
+// numbers at the same time, and a binary with 1 and 3 applies 2 once it
+// arrives (load.Migrate applies whatever is missing, in number order), so
+// migrations must not depend on a higher-numbered one.
 func parseMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -75,9 +85,12 @@ func parseMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: m[2], SQL: string(b)})
 	}
 	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %04d_%s: expected version %d (versions run 1, 2, 3, ... without gaps)", m.Version, m.Name, i+1)
+	if len(out) == 0 || out[0].Version != 1 {
+		return nil, fmt.Errorf("migrations in %s: no 0001 (it creates schema_migrations)", dir)
+	}
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %04d_%s and %04d_%s share a version", out[i-1].Version, out[i-1].Name, out[i].Version, out[i].Name)
 		}
 	}
 	return out, nil
@@ -94,34 +107,39 @@ func Migrations() []Migration {
 	return slices.Clone(ms)
 }
 
-// Views returns the SQL that (re)creates every analyst view with its
-// comments. It is repeatable: the loader runs it after the migrations each
-// time it opens the warehouse read-write.
-func Views() string { return views }
+// Views returns the repeatable SQL the loader runs after the migrations
+// each time it opens the warehouse read-write: the countries reference rows
+// (countries.sql, generated from transform's code table), then every analyst
+// view with its comments (views.sql).
+func Views() string { return countryRows + "\n" + views }
 
-// ViewNames lists the views Views creates, in the order it creates them.
+// ViewNames lists the analyst views Views creates, in the order it creates
+// them. Their columns are a contract: changes are additive only (a test
+// pins them).
 func ViewNames() []string {
-	return []string{"observations_current", "latest_estimates", "estimate_total", "source_health"}
+	return []string{"observations_current", "observation_revisions", "latest_estimates", "estimate_history",
+		"estimate_total", "source_health", "coverage_gaps"}
 }
 
-// Example is a query for analysts, shipped as a starting point.
+// Example is a query in warehouse/queries that answers one question an
+// analyst would ask.
 type Example struct {
-	Name        string // file name without extension: revisions
+	Name        string // file name without extension: top_destinations
 	Description string // the leading comment, joined into one paragraph
 	SQL         string // the whole file, comment included
 }
 
-// Examples returns the example queries, ordered by name.
+// Examples returns the queries of warehouse/queries, ordered by name.
 func Examples() []Example {
-	entries, err := fs.ReadDir(exampleFiles, "examples")
+	entries, err := fs.ReadDir(queryFiles, "queries")
 	if err != nil {
-		panic("warehouse: read examples: " + err.Error())
+		panic("warehouse: read queries: " + err.Error())
 	}
 	var out []Example
 	for _, e := range entries {
-		b, err := fs.ReadFile(exampleFiles, path.Join("examples", e.Name()))
+		b, err := fs.ReadFile(queryFiles, path.Join("queries", e.Name()))
 		if err != nil {
-			panic("warehouse: read example " + e.Name() + ": " + err.Error())
+			panic("warehouse: read query " + e.Name() + ": " + err.Error())
 		}
 		text := string(b)
 		out = append(out, Example{

@@ -6,10 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/emigre/emigre/quality"
 )
 
 // Config is the config file (emigre.yaml), with environment overrides. Every
@@ -35,13 +38,65 @@ type Config struct {
 	Mirrors map[string]string `yaml:"mirrors"`
 	// Exclude lists source ids that runs skip.
 	Exclude []string `yaml:"exclude"`
+	// Quality sets the warn and fail thresholds of the data-quality checks,
+	// for every source or per source id (see package quality).
+	Quality quality.Config `yaml:"quality"`
+	// Schedule is when `emigre schedule` refreshes.
+	Schedule struct {
+		// Refresh is the cron spec of the refresh of every source
+		// (default "0 6 * * *": daily at 06:00 UTC).
+		Refresh string `yaml:"refresh"`
+		// Sources gives some sources a spec of their own (source id -> spec).
+		Sources map[string]string `yaml:"sources"`
+		// MetricsListen is the address the daemon serves /metrics on
+		// (":9464"); empty for none.
+		MetricsListen string `yaml:"metrics_listen"`
+	} `yaml:"schedule"`
+	// Alerts says when a source is in trouble and how often to repeat it.
+	Alerts struct {
+		// Digest is the cron spec on which open alerts are sent again
+		// (default "0 8 * * 1": Mondays 08:00 UTC).
+		Digest string `yaml:"digest"`
+		// FailingAfter is how many failed runs in a row make a source
+		// failing (default 3).
+		FailingAfter int `yaml:"failing_after"`
+		// Grace is how long past its due date a period may be missing
+		// before the source is stale (default 30d).
+		Grace *Duration `yaml:"grace"`
+	} `yaml:"alerts"`
+	// Sinks are where alerts go besides the log. Secrets are never in this
+	// file: each *_env key names the environment variable that holds one.
+	Sinks struct {
+		Webhook struct {
+			URL       string `yaml:"url"`
+			SecretEnv string `yaml:"secret_env"` // HMAC-SHA256 key of the signature header
+		} `yaml:"webhook"`
+		Slack struct {
+			URLEnv string `yaml:"url_env"` // the incoming webhook's URL is its secret
+		} `yaml:"slack"`
+		SMTP struct {
+			Host        string   `yaml:"host"`
+			Port        int      `yaml:"port"` // 587 by default; STARTTLS is required
+			From        string   `yaml:"from"`
+			To          []string `yaml:"to"`
+			Username    string   `yaml:"username"`
+			PasswordEnv string   `yaml:"password_env"`
+		} `yaml:"smtp"`
+	} `yaml:"sinks"`
 }
 
 // Duration is a time.Duration written as "2s" in YAML.
 type Duration time.Duration
 
-// UnmarshalYAML implements yaml.Unmarshaler.
+// UnmarshalYAML implements yaml.Unmarshaler. Besides Go's units ("90s",
+// "36h") it takes whole days ("30d").
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok {
+		if v, err := strconv.Atoi(days); err == nil && v >= 0 {
+			*d = Duration(time.Duration(v) * 24 * time.Hour)
+			return nil
+		}
+	}
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
@@ -96,6 +151,9 @@ func loadConfig(path string) (Config, error) {
 	}
 	if _, err := cfg.windowStart(); err != nil {
 		return cfg, err
+	}
+	if err := cfg.Quality.Validate(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }

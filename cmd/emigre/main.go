@@ -45,7 +45,13 @@ func commands() []command {
 		{"run", "fetch (or replay) every source, estimate, and publish the warehouse", cmdRun},
 		{"sources", "list the source catalogue (--json for machines)", cmdSources},
 		{"parse", "read a local file with a format reader and print tidy CSV", cmdParse},
-		{"sql", "run a query against the published warehouse, read-only", cmdSQL},
+		{"sql", "query the published warehouse, read-only (a prompt on a terminal)", cmdSQL},
+		{"export", "write every table and view as Parquet or CSV with a manifest", cmdExport},
+		{"docs", "write docs/warehouse.md, the data dictionary, from the schema's comments", cmdDocs},
+		{"schedule", "refresh on cron schedules, alert on sources in trouble (--list: next runs)", cmdSchedule},
+		{"status", "each source's state, newest period, expected period and open alerts", cmdStatus},
+		{"report", "write the report of a run: HTML, JSON or Markdown", cmdReport},
+		{"serve", "serve a read-only dashboard of the published warehouse, with /metrics", cmdServe},
 		{"version", "print the version", func(_ context.Context, _ []string, w io.Writer) error {
 			_, err := fmt.Fprintln(w, "emigre", version)
 			return err

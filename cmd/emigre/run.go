@@ -34,11 +34,11 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum, err := pipeline.Run(ctx, opt)
+	sum, err := refresh(ctx, cfg, opt, "emigre run")
 	if err != nil {
 		return err
 	}
-	printSummary(w, sum)
+	printSummary(w, sum, opt.Estimate.Origin)
 	if sum.Failed > 0 {
 		return partialError{failed: sum.Failed, attempted: sum.Attempted}
 	}
@@ -48,6 +48,7 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 // runOptions turns config and flags into the pipeline's options.
 func runOptions(cfg Config, offline bool, archiveDir, db, origin string, only []string) (pipeline.Options, error) {
 	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version}
+	opt.Quality = cfg.Quality
 	if db != "" {
 		opt.Warehouse = db
 	}
@@ -107,8 +108,8 @@ func runOptions(cfg Config, offline bool, archiveDir, db, origin string, only []
 }
 
 // printSummary is the human report of a run: what loaded, what failed and
-// why, the estimate per country and the total.
-func printSummary(w io.Writer, s *pipeline.Summary) {
+// why, the estimate per country and the total for citizens of origin.
+func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	if s.Sample {
 		fmt.Fprintln(w, "SAMPLE DATA: replayed from the sample archive embedded in the binary (reconstructed snapshots, see provenance).")
 	}
@@ -120,6 +121,22 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		}
 	}
 	fmt.Fprintln(w)
+	if len(s.Estimates) == 0 {
+		// Not a table of zeros: nothing the sources published counts these
+		// citizens, which is not the same as none having moved.
+		fmt.Fprintf(w, "NO ESTIMATE for citizens of %s (%s): no current observation counts them.\n", origin, transform.CountryName(origin))
+	} else {
+		printEstimates(w, s)
+	}
+	fmt.Fprintf(w, "\nwarehouse: %s\narchive:   %s\n", s.Warehouse, s.Archive)
+	if len(s.Reports) > 0 {
+		fmt.Fprintf(w, "report:    %s\n", s.Reports[0])
+	}
+	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
+}
+
+// printEstimates is the summary's table: one row per destination and the total.
+func printEstimates(w io.Writer, s *pipeline.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "country\tnet\tlow\thigh\tarrivals\treturns\tmethod\tas of\tsource\t")
 	for _, e := range s.Estimates {
@@ -129,8 +146,6 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	t := s.Total
 	fmt.Fprintf(tw, "TOTAL (%d countries)\t%s\t%s\t%s\t\t\t\t%s\t\t\n", t.Countries, num(t.Net), num(t.Low), num(t.High), t.AsOf.Format(time.DateOnly))
 	tw.Flush()
-	fmt.Fprintf(w, "\nwarehouse: %s\narchive:   %s\n", s.Warehouse, s.Archive)
-	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
 }
 
 func methodLabel(r transform.Result) string {

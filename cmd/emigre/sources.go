@@ -73,15 +73,27 @@ func cmdSources(_ context.Context, args []string, w io.Writer) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCOUNTRY\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE")
-	countries := map[string]bool{}
+	// A multi-country source (empty destination) adds no country of its
+	// own: its coverage is cross-checks, not a destination's source.
+	countries, multi := map[string]bool{}, 0
 	for _, r := range rows {
-		countries[r.Destination] = true
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Destination, truncate(r.Publisher, 40), r.Metric, r.Format, r.Cadence)
+		dest := r.Destination
+		if dest == "" {
+			dest, multi = "(multi)", multi+1
+		} else {
+			countries[dest] = true
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, dest, truncate(r.Publisher, 40), r.Metric, r.Format, r.Cadence)
+	}
+	gaps := extractors.Gaps()
+	for _, g := range gaps {
+		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d sources, %d countries\n", len(rows), len(countries))
+	_, err := fmt.Fprintf(w, "\n%d sources, %d countries (and %d multi-country sources); %d countries with no source\n",
+		len(rows), len(countries), multi, len(gaps))
 	return err
 }
 

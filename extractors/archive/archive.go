@@ -208,9 +208,17 @@ func (a *Archive) Put(body []byte, e Entry) (Entry, error) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	f, err := os.OpenFile(filepath.Join(a.dir, ManifestName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(a.dir, ManifestName), os.O_CREATE|os.O_APPEND|os.O_RDWR, 0o644)
 	if err != nil {
 		return e, fmt.Errorf("archive: manifest: %w", err)
+	}
+	if torn, err := endsTorn(f); err != nil {
+		f.Close()
+		return e, fmt.Errorf("archive: manifest: %w", err)
+	} else if torn {
+		// A crash mid-append left a line without its newline: end it, so
+		// this line is not glued onto it (and skipped with it).
+		line = append([]byte{'\n'}, line...)
 	}
 	if _, err := f.Write(append(line, '\n')); err != nil {
 		f.Close()
@@ -225,6 +233,19 @@ func (a *Archive) Put(body []byte, e Entry) (Entry, error) {
 	}
 	a.add(e)
 	return e, nil
+}
+
+// endsTorn reports whether the manifest's last line lacks its newline.
+func endsTorn(f *os.File) (bool, error) {
+	info, err := f.Stat()
+	if err != nil || info.Size() == 0 {
+		return false, err
+	}
+	var last [1]byte
+	if _, err := f.ReadAt(last[:], info.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
 }
 
 func (a *Archive) writeObject(sha string, body []byte) error {

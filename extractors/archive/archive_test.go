@@ -69,6 +69,17 @@ func TestTornManifestLineIsSkipped(t *testing.T) {
 	if _, ok := b.Latest("GET", "u", ""); !ok {
 		t.Error("the complete line was lost")
 	}
+	// The next run appends after the torn line, not onto it.
+	if _, err := b.Put([]byte("next"), Entry{Source: "s", Method: "GET", URL: "u3", Status: 200}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Latest("GET", "u3", ""); !ok {
+		t.Error("the line appended after a torn line was lost")
+	}
 }
 
 func TestObjectPathsComeFromHashesOnly(t *testing.T) {

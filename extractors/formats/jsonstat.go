@@ -24,16 +24,20 @@ import (
 //	           bundle key), label or href; default: every dataset
 //	max_bytes  body size limit (default 256 MiB)
 //	max_cells  limit on the product of a dataset's sizes (default 50 million)
+//	text_values  "missing" reads any non-numeric string value as Missing with
+//	           the string as status (test files such as order.json label
+//	           their cells that way); default: such a string is an error
 //
 // Cells come out in the format's row-major order (the last dimension varies
 // fastest), with category codes, not labels.
 //
 // Values: a number is the value; null, or a position absent from a sparse
 // value object, is Missing with the position's status kept. A string is read
-// as a number when it is one (some publishers quote numbers); any other
-// string (a ".." symbol, or order.json's "A1B1C1" test strings) is Missing
-// with the string as Status unless the position already has a status: a
-// string is never a silent zero and never makes the whole file unreadable.
+// as a number when it is one (some publishers quote numbers); a missing-value
+// symbol ("..", ":", "-") is Missing with the symbol as Status unless the
+// position already has a status. Any other string ("n/a", a typo) fails the
+// input, naming its position: a value the publisher garbled must not replace
+// a number loaded before with a missing one. text_values=missing relaxes that.
 func init() { extractors.RegisterReader(jsonStatReader{}) }
 
 type jsonStatReader struct{}
@@ -70,6 +74,9 @@ func loadJSON(in extractors.Input) (rawJSON, error) {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	if enc := utf16Or32(data); enc != "" {
+		return nil, in.Errorf("byte 0", "the body is %s, not UTF-8: JSON must be UTF-8 (RFC 8259)", enc)
+	}
 	i := skipJSONSpace(data, 0)
 	if i == len(data) {
 		return nil, in.Errorf("", "empty body, want JSON")
@@ -84,6 +91,22 @@ func loadJSON(in extractors.Input) (rawJSON, error) {
 		return nil, jsonSyntaxError(in, data)
 	}
 	return rawJSON(bytes.TrimRight(data[i:], " \t\r\n")), nil
+}
+
+// utf16Or32 names a UTF-16 or UTF-32 body by its byte-order mark or by the
+// zero bytes ASCII gets in those encodings (RFC 4627's detection).
+func utf16Or32(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0, 0, 0xFE, 0xFF}), len(b) >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0:
+		return "UTF-32BE"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0, 0}), len(b) >= 4 && b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
+		return "UTF-32LE"
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), len(b) >= 2 && b[0] == 0 && b[1] != 0:
+		return "UTF-16BE"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), len(b) >= 2 && b[0] != 0 && b[1] == 0:
+		return "UTF-16LE"
+	}
+	return ""
 }
 
 // markupError names what came instead of JSON: an HTML page (with its
@@ -809,8 +832,12 @@ func (d *jsDataset) cell(in extractors.Input, pos int, v rawJSON, status string)
 		if f, ok := jsNumericString(s); ok {
 			return f, false, status, nil
 		}
+		sym, ok := missingSymbol(s)
+		if !ok && in.Param("text_values", "") != "missing" {
+			return 0, false, "", in.Errorf(d.valuePath(pos), "value %s is neither a number nor a missing-value symbol", strconv.Quote(s))
+		}
 		if status == "" {
-			status = s
+			status = sym
 		}
 		return 0, true, status, nil
 	}
@@ -886,6 +913,13 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// missingSymbol reads a statistical office's missing-value symbol: dots,
+// dashes and colons ("..", "...", "-", ":"), trimmed, or nothing at all.
+func missingSymbol(s string) (string, bool) {
+	sym := strings.TrimSpace(s)
+	return sym, strings.Trim(sym, ".-:") == ""
 }
 
 // jsNumericString reads a quoted number such as "12.5" or "-3"; it refuses

@@ -15,24 +15,35 @@ import (
 // decimal, when "." or ",", says which mark the source uses and overrides the
 // guess.
 func ParseCount(s, decimal string) (float64, error) {
+	v, _, err := SplitCount(s, decimal)
+	return v, err
+}
+
+// SplitCount is ParseCount that also returns what followed the number,
+// trimmed: the footnote marker or flag a table cell carries ("12 345*" ->
+// "*", "17.8 e" -> "e", "123p" -> "p"), so that readers keep it as the
+// cell's status instead of dropping it.
+func SplitCount(s, decimal string) (value float64, marker string, err error) {
 	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
+	ts := strings.TrimSpace(s)
+	for i, r := range ts {
 		switch {
 		case r >= '0' && r <= '9', r == '.', r == ',', r == '-':
 			b.WriteRune(r)
 		case unicode.IsSpace(r), r == '\u202f', r == '\u2009', r == '\u00a0', r == '\'':
 			// digit group separators
-		case r == '*' || r == '†' || r == '‡' || unicode.IsLetter(r) && b.Len() > 0:
+		case r == '*' || r == '†' || r == '‡' || b.Len() > 0 && (unicode.IsLetter(r) || r == '(' || strings.ContainsRune("¹²³⁽", r)):
 			// footnote markers or a unit after the number: stop here
+			marker = strings.TrimSpace(ts[i:])
 			goto done
 		default:
-			return 0, fmt.Errorf("number %q: unexpected %q", s, r)
+			return 0, "", fmt.Errorf("number %q: unexpected %q", s, r)
 		}
 	}
 done:
 	t := strings.Trim(b.String(), ".,")
 	if t == "" || t == "-" {
-		return 0, fmt.Errorf("number %q: no digits", s)
+		return 0, "", fmt.Errorf("number %q: no digits", s)
 	}
 	dec := decimal
 	if dec == "" {
@@ -46,13 +57,13 @@ done:
 		t = strings.ReplaceAll(t, ",", "")
 	}
 	if strings.Count(t, ".") > 1 {
-		return 0, fmt.Errorf("number %q: more than one decimal mark", s)
+		return 0, "", fmt.Errorf("number %q: more than one decimal mark", s)
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil {
-		return 0, fmt.Errorf("number %q: %w", s, err)
+		return 0, "", fmt.Errorf("number %q: %w", s, err)
 	}
-	return v, nil
+	return v, marker, nil
 }
 
 // guessDecimal returns the decimal mark of t ("" when t has none).

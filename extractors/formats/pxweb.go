@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/emigre/emigre/extractors"
 )
@@ -308,7 +307,7 @@ func pxValue(in extractors.Input, p string, v rawJSON) (float64, bool, string, e
 		if f, ok := jsNumericString(s); ok {
 			return f, false, "", nil
 		}
-		if sym := strings.TrimSpace(s); strings.Trim(sym, ".-:") == "" {
+		if sym, ok := missingSymbol(s); ok {
 			return 0, true, sym, nil
 		}
 		return 0, false, "", in.Errorf(p, "value %s is neither a number nor a missing-value symbol", strconv.Quote(s))

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -83,7 +84,12 @@ func pageText(in extractors.Input) (string, error) {
 			return "", in.Errorf("", "charset %q: %v", cs, err)
 		}
 	} else {
-		enc, _, _ := charset.DetermineEncoding(raw, "text/html")
+		enc, name, _ := charset.DetermineEncoding(raw, "text/html")
+		if name == "utf-8" && !utf8.Valid(raw) {
+			// Decoding would turn the text into replacement characters
+			// and the figure into "not found".
+			return "", in.Errorf("", "the page declares UTF-8 but is not valid UTF-8: another encoding? set the source's charset parameter")
+		}
 		r = enc.NewDecoder().Reader(r)
 	}
 	doc, err := goquery.NewDocumentFromReader(r)

@@ -7,6 +7,7 @@ package sources
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/emigre/emigre/extractors"
@@ -52,6 +53,8 @@ type EurostatDataset struct {
 // EurostatDatasets are the tables registered per country. migr_imm1ctz
 // (immigration by citizenship) is deliberately absent: the only copy of it
 // in shared/realdata is the all-citizenship total, with no Russian figure.
+// migr_resvalid, migr_pop1ctz, migr_emi1ctz and migr_acq are registered only
+// where shared/realdata has Russian figures for the country (EurostatCountries).
 var EurostatDatasets = []EurostatDataset{
 	{
 		Code:      "migr_pop1ctz",
@@ -129,36 +132,118 @@ var EurostatDatasets = []EurostatDataset{
 			"warning). citizen is the former citizenship. Dimension order assumed like migr_emi1ctz (not verified). " +
 			"Naturalised Russians leave the Russian-citizen stock without leaving the country; transform can add them back. Lag ~15 months (inferred).",
 	},
+	{
+		Code:      "migr_asyappctza",
+		Title:     "Asylum applicants by type of applicant, citizenship, age and sex - annual aggregated data",
+		Metric:    extractors.AsylumApplications,
+		Filters:   [][2]string{{"applicant", "FRST"}, {"age", "TOTAL"}, {"sex", "T"}, {"unit", "PER"}},
+		Dims:      []string{"freq", "unit", "citizen", "sex", "applicant", "age", "geo", "time"},
+		LagMonths: 4,
+		Priority:  10,
+		Notes: "First-time asylum applicants (applicant=FRST) with Russian citizenship, all ages and sexes, persons. VERIFIED from " +
+			"public code querying the statistics API: the filters applicant=FRST, age=TOTAL, sex=T, unit=PER on migr_asyappctza " +
+			"(several projects, 2025-2026; the dimension was called asyl_app with codes ASY_APP/NASY_APP in older answers, as " +
+			"an R project of 2023 shows: a live answer with asyl_app instead of applicant fails the source's shape check, as it " +
+			"should), and the dimension order freq, unit, citizen, sex, applicant, age (then geo, time) from a recorded probe of " +
+			"the monthly twin migr_asyappctzm; the annual table is assumed to share it (not seen). Eurostat rounds asylum " +
+			"figures to the nearest 5, so small countries show 5, 10, 15. A gross inflow of people seeking protection (returns " +
+			"unknown): METHOD.md's estimate methods do not use it, it is kept as evidence and for checks. Lag ~4 months " +
+			"(inferred: 2024 figures are in the shared extract).",
+	},
 }
 
-// A EurostatCountry is a reporting country and the datasets for which real
-// Russian-citizen figures exist (shared/realdata/derived/russia__eurostat_KiraKicka_long.csv).
+// A EurostatCountry is a reporting country and the datasets registered for
+// it: those for which real Russian-citizen figures exist, in
+// shared/realdata/derived (russia__eurostat_KiraKicka_long.csv,
+// russia__eurostat_migr_asyappctza_firsttime_RUS.csv) or published with
+// their page (extractors/sample/reconstruct/figures_europe.tsv).
 type EurostatCountry struct {
 	ISO      string // ISO 3166-1 alpha-2
 	Geo      string // Eurostat's geo code
 	Name     string // Eurostat's label, as in the shared extract
 	Datasets []string
+	// Priority overrides a dataset's priority for this country, when a
+	// national series of the same method is preferred (the reason goes in
+	// Notes).
+	Priority map[string]int
 	Notes    string
 }
 
+// asylumOnly is the datasets of a country for which shared/realdata has
+// only the first-time asylum applicants.
+var asylumOnly = []string{"migr_asyappctza"}
+
+// exportAndAsylum is the five tables of the shared Data Browser export plus
+// asylum: the countries whose Russian figures were exported.
+var exportAndAsylum = []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq", "migr_asyappctza"}
+
+// firstPermitsFromRelease is the notes of a country whose first permits come
+// from Eurostat's release as the press reported it, not from an export.
+const firstPermitsFromRelease = "The sample's migr_resfirst for this country holds only the year(s) for which a press report gave the " +
+	"figure of Eurostat's release to the unit (2022: Verstka via Forum Free Russia, 27 Jul 2023, first release with 24 member " +
+	"states; 2023: Verstka via RFE/RL; page in the snapshot's provenance); figures rounded to thousands in those reports " +
+	"(Cyprus, Portugal) were not used. A live run replaces it with the full, revised series; until then summing first " +
+	"permits over the window covers only those years."
+
 // EurostatCountries lists the countries with real Russian-citizen figures.
-// The United Kingdom is in the shared extract only as pre-Brexit history and
-// is not registered. Latvia is not registered: no published Eurostat figure
-// for Russian citizens in Latvia was found (only PMLP permit statements).
+// The United Kingdom is in the shared extracts only as pre-Brexit history
+// and is not registered here (gb-home-office-visas-statement-2022 covers it).
 var EurostatCountries = []EurostatCountry{
-	{ISO: "DE", Geo: "DE", Name: "Germany", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
-	{ISO: "DK", Geo: "DK", Name: "Denmark", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"},
+	{ISO: "AT", Geo: "AT", Name: "Austria", Datasets: asylumOnly},
+	{ISO: "BE", Geo: "BE", Name: "Belgium", Datasets: asylumOnly},
+	{ISO: "BG", Geo: "BG", Name: "Bulgaria", Datasets: asylumOnly},
+	{ISO: "CH", Geo: "CH", Name: "Switzerland", Datasets: asylumOnly},
+	{ISO: "CY", Geo: "CY", Name: "Cyprus", Datasets: asylumOnly},
+	{ISO: "CZ", Geo: "CZ", Name: "Czechia", Datasets: asylumOnly},
+	{ISO: "DE", Geo: "DE", Name: "Germany", Datasets: exportAndAsylum,
+		Notes: "Germany: the AZR stock (Destatis GENESIS 12521-0002) is the series the issue prefers, but no year-end AZR figure " +
+			"for Russian citizens after 2020 was found (only 'gut 235 000' at end-2020, rounded, and the interior ministry's " +
+			"mid-2023 answer), so it is not registered and migr_pop1ctz carries the stock method."},
+	{ISO: "DK", Geo: "DK", Name: "Denmark", Datasets: exportAndAsylum,
 		Notes: "Denmark: migr_pop1ctz has Russian citizens only up to 1 Jan 2022 and migr_emi1ctz only up to 2021 in the shared extract (later years ':'), " +
 			"so valid permits carry the stock method after 2022. Caution: the extract's migr_resvalid values for 2018-2021 (4884, 4977, 4864, 4837) " +
 			"equal its migr_pop1ctz values for 1 Jan 2019-2022; one of the two is probably a copy slip in the committer's spreadsheet."},
-	{ISO: "ES", Geo: "ES", Name: "Spain", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
-	{ISO: "FR", Geo: "FR", Name: "France", Datasets: []string{"migr_resvalid", "migr_resfirst", "migr_acq"},
+	{ISO: "EE", Geo: "EE", Name: "Estonia", Datasets: []string{"migr_resfirst", "migr_asyappctza"}, Notes: firstPermitsFromRelease},
+	{ISO: "ES", Geo: "ES", Name: "Spain", Datasets: exportAndAsylum},
+	{ISO: "FI", Geo: "FI", Name: "Finland", Datasets: []string{"migr_resfirst", "migr_asyappctza"},
+		Priority: map[string]int{"migr_resfirst": 20},
+		Notes: firstPermitsFromRelease + " Finland: Statistics Finland's immigration from Russia (fi-statfin-muutl, priority 10) is " +
+			"preferred for the gross-flow method: it counts moves into the population register, while a first permit can go to " +
+			"someone already in Finland on another status or who never moves; first permits (priority 20) feed the range."},
+	{ISO: "FR", Geo: "FR", Name: "France", Datasets: []string{"migr_resvalid", "migr_resfirst", "migr_acq", "migr_asyappctza"},
 		Notes: "France: no migr_pop1ctz source (the extract has Russian citizens only for 1 Jan 2015-2018, nothing since) and no migr_emi1ctz " +
 			"source (all years ':'); valid permits are France's stock series."},
-	{ISO: "IT", Geo: "IT", Name: "Italy", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
-	{ISO: "LU", Geo: "LU", Name: "Luxembourg", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
-	{ISO: "NL", Geo: "NL", Name: "Netherlands", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
-	{ISO: "NO", Geo: "NO", Name: "Norway", Datasets: []string{"migr_pop1ctz", "migr_resvalid", "migr_resfirst", "migr_emi1ctz", "migr_acq"}},
+	{ISO: "GR", Geo: "EL", Name: "Greece", Datasets: []string{"migr_resfirst", "migr_asyappctza"}, Notes: firstPermitsFromRelease},
+	{ISO: "HR", Geo: "HR", Name: "Croatia", Datasets: asylumOnly},
+	{ISO: "HU", Geo: "HU", Name: "Hungary", Datasets: asylumOnly},
+	{ISO: "IE", Geo: "IE", Name: "Ireland", Datasets: asylumOnly},
+	{ISO: "IS", Geo: "IS", Name: "Iceland", Datasets: asylumOnly},
+	{ISO: "IT", Geo: "IT", Name: "Italy", Datasets: exportAndAsylum},
+	{ISO: "LI", Geo: "LI", Name: "Liechtenstein", Datasets: asylumOnly},
+	{ISO: "LT", Geo: "LT", Name: "Lithuania", Datasets: asylumOnly},
+	{ISO: "LU", Geo: "LU", Name: "Luxembourg", Datasets: exportAndAsylum},
+	{ISO: "LV", Geo: "LV", Name: "Latvia", Datasets: asylumOnly},
+	{ISO: "ME", Geo: "ME", Name: "Montenegro", Datasets: asylumOnly,
+		Notes: "Montenegro is not an EU or EFTA member; it reports asylum statistics to Eurostat as a candidate country."},
+	{ISO: "MT", Geo: "MT", Name: "Malta", Datasets: []string{"migr_resfirst", "migr_asyappctza"}, Notes: firstPermitsFromRelease},
+	{ISO: "NL", Geo: "NL", Name: "Netherlands", Datasets: exportAndAsylum},
+	{ISO: "NO", Geo: "NO", Name: "Norway", Datasets: exportAndAsylum},
+	{ISO: "PL", Geo: "PL", Name: "Poland", Datasets: []string{"migr_resfirst", "migr_asyappctza"}, Notes: firstPermitsFromRelease},
+	{ISO: "PT", Geo: "PT", Name: "Portugal", Datasets: asylumOnly},
+	{ISO: "RO", Geo: "RO", Name: "Romania", Datasets: []string{"migr_resfirst", "migr_asyappctza"}, Notes: firstPermitsFromRelease},
+	{ISO: "SE", Geo: "SE", Name: "Sweden", Datasets: asylumOnly},
+	{ISO: "SI", Geo: "SI", Name: "Slovenia", Datasets: asylumOnly},
+	{ISO: "SK", Geo: "SK", Name: "Slovakia", Datasets: asylumOnly},
+}
+
+// EurostatCountryByISO returns the reporting country with the ISO code.
+func EurostatCountryByISO(iso string) (EurostatCountry, bool) {
+	for _, c := range EurostatCountries {
+		if c.ISO == iso {
+			return c, true
+		}
+	}
+	return EurostatCountry{}, false
 }
 
 // EurostatDatasetByCode returns the dataset row with the code.
@@ -191,6 +276,10 @@ func eurostatSource(c EurostatCountry, d EurostatDataset) *extractors.Source {
 	for _, f := range d.Filters {
 		filter[f[0]] = f[1]
 	}
+	priority := d.Priority
+	if p, ok := c.Priority[d.Code]; ok {
+		priority = p
+	}
 	notes := fmt.Sprintf("Russian citizens in %s, Eurostat %s. %s %s", c.Name, d.Code, d.Notes, eurostatAPINotes)
 	if c.Notes != "" {
 		notes += " " + c.Notes
@@ -216,12 +305,17 @@ func eurostatSource(c EurostatCountry, d EurostatDataset) *extractors.Source {
 		LagMonths: d.LagMonths,
 		Licence:   eurostatLicence,
 		Notes:     notes,
-		Priority:  d.Priority,
+		Priority:  priority,
 	}
 }
 
 func init() {
 	for _, c := range EurostatCountries {
+		for code := range c.Priority {
+			if !slices.Contains(c.Datasets, code) {
+				panic("sources: priority for " + code + ", which " + c.ISO + " does not register")
+			}
+		}
 		for _, code := range c.Datasets {
 			d, ok := EurostatDatasetByCode(code)
 			if !ok {

@@ -39,7 +39,18 @@ func sourcesMarkdown() string {
 		default:
 			metric = string(s.Map.Metric)
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", s.ID, s.Destination, s.Publisher, metric, s.Format, s.Cadence)
+		dest := s.Destination
+		if dest == "" {
+			dest = "(multi)" // each observation names its destination
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", s.ID, dest, s.Publisher, metric, s.Format, s.Cadence)
+	}
+	b.WriteString("\n## Countries with no source\n\n")
+	b.WriteString("Destinations known to receive emigrants for which no usable figure was found (status \"" + extractors.GapStatus + "\"):\n")
+	b.WriteString("reports name them so that a missing country is not read as zero.\n\n")
+	b.WriteString("| country | why | evidence |\n| --- | --- | --- |\n")
+	for _, g := range extractors.Gaps() {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", g.Country, g.Reason, g.Evidence)
 	}
 	return b.String()
 }

@@ -56,11 +56,21 @@ func main() {
 	}
 }
 
+// sharedRoot is the shared research folder of the current run, for
+// builders that serve real files from it.
+var sharedRoot string
+
 // run rewrites the archive in out from scratch.
 func run(shared, out string) error {
+	sharedRoot = shared
 	es, err := loadEurostat(filepath.Join(shared, eurostatCSV))
 	if err != nil {
 		return err
+	}
+	for _, load := range eurostatLoaders {
+		if err := load(shared, es); err != nil {
+			return err
+		}
 	}
 	figs, err := parseFigures(figuresTSV)
 	if err != nil {
@@ -165,12 +175,40 @@ type eurostatCell struct {
 	Raw     string // as in the export: a number or ":"
 	Value   int64
 	Missing bool
-	File    string
+	Origin  string // where this row's figure was read, for provenance ("decoded from <file>")
+	Extract *eurostatExtract
 }
 
-// eurostatRows are the shared extract's Russian-citizen rows by dataset
-// and country label.
+// eurostatRows are the Russian-citizen rows by dataset and country label:
+// the shared extract's, plus those eurostatLoaders add.
 type eurostatRows map[[2]string][]eurostatCell
+
+// An eurostatExtract is one origin of real Eurostat figures; its fields fill
+// the provenance of every snapshot written from it.
+type eurostatExtract struct {
+	File      string    // what the generator read
+	Published string    // who published the figures, after the Data Browser URL
+	Note      string    // what the snapshot reconstructs; %d is the number of figures
+	FetchedAt time.Time // when the figures were taken from Eurostat
+}
+
+// kiraExtract is the shared extract of Data Browser exports.
+var kiraExtract = &eurostatExtract{
+	File: "shared/" + eurostatCSV,
+	Published: "Eurostat Data Browser export, committed to github.com/KiraKicka/Ru-EU-Migration-Retention-Analyzer, " +
+		"see shared/realdata/MANIFEST.tsv",
+	Note: "The export's %d figures written in the statistics API's JSON-stat 2.0 layout; years shown ':' in the " +
+		"export are absent from value and listed in extension.positions-with-no-data, as the API does. Not recorded from the " +
+		"API: the 'updated' stamp (set to the fetch time), dimension and code labels, and the extension's metadata are " +
+		"reconstructed; no status flags were in the export.",
+	FetchedAt: eurostatFetchedAt,
+}
+
+// eurostatLoaders add rows from other origins of real Eurostat figures
+// (further shared extracts, figures published with their page); publisher
+// files append theirs from init. A loader must not replace rows already
+// there.
+var eurostatLoaders []func(shared string, rows eurostatRows) error
 
 func loadEurostat(path string) (eurostatRows, error) {
 	f, err := os.Open(path)
@@ -208,7 +246,7 @@ func loadEurostat(path string) (eurostatRows, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: year %q", path, rec[col["year"]])
 		}
-		c := eurostatCell{Year: y, Raw: rec[col["value_raw"]], File: rec[col["source_file"]]}
+		c := eurostatCell{Year: y, Raw: rec[col["value_raw"]], Origin: "decoded from " + rec[col["source_file"]], Extract: kiraExtract}
 		switch v := rec[col["value"]]; {
 		case c.Raw == ":" && v == "":
 			c.Missing = true
@@ -259,7 +297,13 @@ func eurostatBody(s *extractors.Source, es eurostatRows, e *archive.Entry) ([]by
 	}
 	cells := es[[2]string{d.Code, c.Name}]
 	if len(cells) == 0 {
-		return nil, fmt.Errorf("no rows for %s %s in %s", d.Code, c.Name, eurostatCSV)
+		return nil, fmt.Errorf("no rows for %s %s in %s or any Eurostat loader", d.Code, c.Name, eurostatCSV)
+	}
+	ex := cells[0].Extract
+	for _, cell := range cells {
+		if cell.Extract != ex {
+			return nil, fmt.Errorf("%s %s: rows from two origins (%s, %s)", d.Code, c.Name, ex.File, cell.Extract.File)
+		}
 	}
 	codes := map[string]string{"freq": "A", "citizen": "RU", "geo": c.Geo}
 	for _, f := range d.Filters {
@@ -276,7 +320,7 @@ func eurostatBody(s *extractors.Source, es eurostatRows, e *archive.Entry) ([]by
 		figures++
 	}
 	if figures == 0 {
-		return nil, fmt.Errorf("%s %s: every year is ':' in the shared extract; such a source should not be registered", d.Code, c.Name)
+		return nil, fmt.Errorf("%s %s: every year is ':' in %s; such a source should not be registered", d.Code, c.Name, cells[0].Extract.File)
 	}
 	var ids, sizes []any
 	dims, noDataByDim := object{}, object{}
@@ -318,7 +362,7 @@ func eurostatBody(s *extractors.Source, es eurostatRows, e *archive.Entry) ([]by
 		{"class", "dataset"},
 		{"label", d.Title},
 		{"source", "ESTAT"},
-		{"updated", eurostatFetchedAt.In(time.FixedZone("CET", 3600)).Format("2006-01-02T15:04:05-0700")},
+		{"updated", ex.FetchedAt.In(time.FixedZone("CET", 3600)).Format("2006-01-02T15:04:05-0700")},
 		{"value", values},
 		{"id", ids},
 		{"size", sizes},
@@ -337,17 +381,13 @@ func eurostatBody(s *extractors.Source, es eurostatRows, e *archive.Entry) ([]by
 	}
 	years := fmt.Sprintf("%d-%d", cells[0].Year, cells[len(cells)-1].Year)
 	e.Header = map[string]string{"Content-Type": "application/json"}
-	e.FetchedAt = eurostatFetchedAt
+	e.FetchedAt = ex.FetchedAt
 	e.Provenance = &archive.Provenance{
 		Kind: "reconstructed",
-		From: fmt.Sprintf("shared/realdata/derived/russia__eurostat_KiraKicka_long.csv, %s %s %s (citizen RU; decoded from %s)",
-			d.Code, c.Name, years, cells[0].File),
+		From: fmt.Sprintf("%s, %s %s %s (citizen RU; %s)", ex.File, d.Code, c.Name, years, cells[0].Origin),
 		Published: "https://ec.europa.eu/eurostat/databrowser/view/" + d.Code + "/default/table?lang=en " +
-			"(Eurostat Data Browser export, committed to github.com/KiraKicka/Ru-EU-Migration-Retention-Analyzer, see shared/realdata/MANIFEST.tsv)",
-		Note: fmt.Sprintf("The export's %d figures written in the statistics API's JSON-stat 2.0 layout; years shown ':' in the "+
-			"export are absent from value and listed in extension.positions-with-no-data, as the API does. Not recorded from the "+
-			"API: the 'updated' stamp (set to the fetch time), dimension and code labels, and the extension's metadata are "+
-			"reconstructed; no status flags were in the export.", figures),
+			"(" + ex.Published + ")",
+		Note: fmt.Sprintf(ex.Note, figures),
 	}
 	return body, nil
 }
@@ -604,7 +644,7 @@ func statementBody(s *extractors.Source, e *archive.Entry) ([]byte, error) {
 	e.FetchedAt = p.FetchedAt
 	e.Provenance = &archive.Provenance{
 		Kind:      "reconstructed",
-		From:      "search corpus 'pages': stored copy of the article (text in extractors/sample/reconstruct/pages.go); catalogue row in shared/sources/catalogue.tsv (" + s.Destination + ")",
+		From:      "search corpus 'pages': stored copy of the article (text in extractors/sample/reconstruct, statementPages); catalogue row in shared/sources/catalogue.tsv (" + s.Destination + ")",
 		Published: url,
 		Note:      p.Note + " Article dated " + p.Published + ".",
 	}

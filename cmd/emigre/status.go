@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/schedules"
+)
+
+func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
+	fs := newFlags("status")
+	at := fs.String("at", "", "judge as of this day, YYYY-MM-DD (default now): what will be overdue by then")
+	asJSON := fs.Bool("json", false, "print JSON")
+	db := fs.String("db", "", "published warehouse file (default from config: emigre.duckdb)")
+	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return usageError{err}
+	}
+	p, err := policyFor(cfg)
+	if err != nil {
+		return err
+	}
+	when := time.Now().UTC()
+	if *at != "" {
+		if when, err = time.Parse(time.DateOnly, *at); err != nil {
+			return usagef("--at %q: want YYYY-MM-DD", *at)
+		}
+	}
+	path := cfg.Warehouse
+	if *db != "" {
+		path = *db
+	}
+	conn, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		return fmt.Errorf("%w (publish a run first: emigre run)", err)
+	}
+	defer conn.Close()
+	st, err := schedules.ReadStatus(ctx, conn, when, p, extractors.Sources())
+	if err != nil {
+		return fmt.Errorf("status of %s: %w", path, err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	return printStatus(w, st, *at != "")
+}
+
+func printStatus(w io.Writer, st *schedules.Status, explicit bool) error {
+	when := st.At.Format("2006-01-02 15:04 UTC")
+	if explicit {
+		when = st.At.Format(time.DateOnly)
+	}
+	fmt.Fprintf(w, "status at %s", when)
+	if r := st.LastRun; r != nil {
+		fmt.Fprintf(w, "; last run %s (%s, %s): %d attempted, %d loaded, %d unchanged, %d failed",
+			r.ID, r.Mode, r.Status, r.Attempted, r.Loaded, r.Unchanged, r.Failed)
+		if r.Sample {
+			fmt.Fprint(w, "; SAMPLE DATA")
+		}
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATE\tLAST SUCCESS\tNEWEST\tEXPECTED\tDUE BY\tOPEN ALERT\t")
+	var problems []schedules.SourceStatus
+	for _, s := range st.Sources {
+		alert := "-"
+		if a := s.OpenAlert; a != nil {
+			alert = fmt.Sprintf("%s since %s", a.Kind, a.FirstSeen.Format(time.DateOnly))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Source.ID, s.Judgement.State,
+			orDash(s.Facts.LastSuccess, "2006-01-02 15:04"), orDash(s.Facts.NewestPeriod, time.DateOnly),
+			orDash(s.Judgement.ExpectedPeriod, time.DateOnly), orDash(s.Judgement.DueBy, time.DateOnly), alert)
+		if s.Judgement.State != schedules.OK {
+			problems = append(problems, s)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(w, "\n%d of %d sources are not ok:\n", len(problems), len(st.Sources))
+		for _, s := range problems {
+			fmt.Fprintf(w, "  %s %s: %s\n", s.Source.ID, s.Judgement.State, s.Judgement.Reason)
+		}
+	}
+	return nil
+}
+
+func orDash(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(layout)
+}

@@ -1,0 +1,306 @@
+package sources_test
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/sources"
+	"github.com/emigre/emigre/transform"
+)
+
+// worldStatementFigures are the figures the statement pages of the
+// non-European sources publish, as the pages write them.
+var worldStatementFigures = map[string][]want{
+	"il-cbs-statement-2023":                        {year(extractors.Statement, 2023, 33116)},
+	"il-aliyah-ministry-statement-2022-07":         {{extractors.Statement, "2022-01-01", "2022-07-26", 19200, false}},
+	"tr-pmm-statement-2022-12":                     {stock(extractors.Statement, "2022-12-31", 145715)},
+	"tr-pmm-statement-2024-05":                     {stock(extractors.Statement, "2024-05-22", 96000)},
+	"kr-kis-statement-2023":                        {year(extractors.Statement, 2023, 5750)},
+	"kr-moj-statement-2024-05":                     {{extractors.Statement, "2022-01-01", "2024-05-31", 8871, false}},
+	"kg-population-registration-statement-2022-09": {{extractors.Statement, "2022-01-01", "2022-09-30", 603, false}},
+	"me-mup-statement-2022-10":                     {stock(extractors.Statement, "2022-10-10", 13500)},
+	"me-mup-statement-2025-11":                     {stock(extractors.Statement, "2025-11-30", 21100)},
+	"uz-stat-statement-2022":                       {year(extractors.Statement, 2022, 813)},
+	"uz-stat-statement-2023":                       {year(extractors.Statement, 2023, 1175)},
+	"uz-stat-statement-2024":                       {year(extractors.Statement, 2024, 813)},
+	"ar-dnm-statement-2023":                        {{extractors.Statement, "2022-01-01", "2023-06-30", 9000, false}},
+	"ae-ru-consulate-statement-2026-01":            {stock(extractors.Statement, "2026-01-02", 150000)},
+	"md-border-police-statement-2024-02":           {{extractors.Statement, "2022-02-24", "2024-02-24", 24000, false}},
+	"kz-mia-statement-2022-03":                     {{extractors.Statement, "2022-01-01", "2022-03-31", 16800, false}},
+	"ge-government-statement-2026-02":              {stock(extractors.Statement, "2026-02-17", 32000)},
+}
+
+func init() {
+	for id, ws := range worldStatementFigures {
+		if _, dup := expected[id]; dup {
+			panic("world_test: expectations for " + id + " given twice")
+		}
+		expected[id] = ws // TestExtractSamples checks them
+	}
+}
+
+// TestWorldStatementsHaveFigures makes every non-European statement carry
+// the figure its page publishes in the end-to-end expectations.
+func TestWorldStatementsHaveFigures(t *testing.T) {
+	for _, id := range sources.WorldStatementIDs() {
+		if _, ok := worldStatementFigures[id]; !ok {
+			t.Errorf("%s: no expected figure", id)
+		}
+	}
+}
+
+// sharedDerived reads a Russia-only CSV of shared/realdata/derived, or
+// skips the test when the shared folder is absent.
+func sharedDerived(t *testing.T, name string) []map[string]string {
+	t.Helper()
+	f, err := os.Open("../../../shared/realdata/derived/" + name)
+	if err != nil {
+		t.Skipf("shared extract not available (%v)", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return v
+}
+
+// sampleOf extracts the registered source's sample snapshot.
+func sampleOf(t *testing.T, id string) []extractors.Observation {
+	t.Helper()
+	s, err := extractors.SourceByID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return extractSample(t, s)
+}
+
+// byMonth sums non-missing observations per "YYYY-MM" of their start, after
+// checking each is one whole calendar month.
+func byMonth(t *testing.T, obs []extractors.Observation) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, o := range obs {
+		if o.PeriodStart.Day() != 1 || !o.PeriodEnd.Equal(o.PeriodStart.AddDate(0, 1, -1)) {
+			t.Errorf("%v..%v is not a calendar month", o.PeriodStart, o.PeriodEnd)
+		}
+		if !o.Missing {
+			out[o.PeriodStart.Format("2006-01")] += o.Value
+		}
+	}
+	return out
+}
+
+// TestIRCCAgainstIndependentDecode checks each IRCC source's months
+// against the yearly sums another decoder made of the same files.
+func TestIRCCAgainstIndependentDecode(t *testing.T) {
+	sums := sharedDerived(t, "russia__ircc_monthly_csv_annual_sums.csv")
+	files := map[string]string{
+		"ca-ircc-pr-citizenship": "ODP-PR-Citz", "ca-ircc-tr-work-imp": "ODP-TR-Work-IMP-CITZ",
+		"ca-ircc-tr-work-tfwp": "ODP-TR-Work-TFWP-CITZ", "ca-ircc-tr-study": "ODP-TR-Study-IS_CITZ",
+	}
+	for id, file := range files {
+		t.Run(id, func(t *testing.T) {
+			perYear := map[string]float64{}
+			for m, v := range byMonth(t, sampleOf(t, id)) {
+				perYear[m[:4]] += v
+			}
+			checked := 0
+			for _, r := range sums {
+				if r["file"] != file {
+					continue
+				}
+				y := r["year"]
+				if perYear[y] != atof(t, r["sum_of_monthly_cells_RU"]) {
+					t.Errorf("%s: months sum to %v, the independent decode to %s", y, perYear[y], r["sum_of_monthly_cells_RU"])
+				}
+				checked++
+			}
+			if checked < 9 {
+				t.Errorf("only %d years checked", checked)
+			}
+		})
+	}
+}
+
+// TestIRCCWorkbookEdition reads IRCC's real workbook edition of the
+// permanent-resident table with the xlsx reader and the layout the notes
+// give: every month it shares with the CSV edition has the CSV's figure,
+// and its months add up to its own yearly total columns within rounding.
+func TestIRCCWorkbookEdition(t *testing.T) {
+	const workbook = "../../../shared/realdata/fmsl11-cs2703__EN_ODP-PR-Citz.xlsx"
+	body, err := os.ReadFile(workbook)
+	if err != nil {
+		t.Skipf("shared workbook not available (%v)", err)
+	}
+	csvSource, err := extractors.SourceByID("ca-ircc-pr-citizenship")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb := *csvSource
+	wb.Format, wb.Params = "xlsx", sources.IRCCPRWorkbookParams
+	obs, err := extractors.Extract(context.Background(), &wb, workbook, body, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlsxMonths, csvMonths := byMonth(t, obs), byMonth(t, sampleOf(t, csvSource.ID))
+	shared := 0
+	for m, v := range csvMonths {
+		if w, ok := xlsxMonths[m]; ok {
+			shared++
+			if w != v {
+				t.Errorf("%s: workbook %v, CSV %v", m, w, v)
+			}
+		}
+	}
+	if shared < 100 || len(xlsxMonths) <= len(csvMonths) {
+		t.Errorf("%d months in common, %d in the workbook, %d in the CSV: want the workbook to cover the CSV and more", shared, len(xlsxMonths), len(csvMonths))
+	}
+	perYear, months := map[string]float64{}, map[string]int{}
+	for m, v := range xlsxMonths {
+		perYear[m[:4]] += v
+		months[m[:4]]++
+	}
+	checked := 0
+	for _, r := range sharedDerived(t, "russia__ircc_pr_admissions_annual.csv") {
+		if r["country_of_citizenship"] != "Russia" {
+			continue
+		}
+		y, total := r["year"], atof(t, r["pr_admissions"])
+		// Every cell is rounded to 5 on its own: twelve months can drift
+		// from the rounded year total by up to 12 x 2.5.
+		if d := math.Abs(perYear[y] - total); months[y] == 0 || d > 2.5*float64(months[y]) {
+			t.Errorf("%s: %d months sum to %v, the year's total column says %v", y, months[y], perYear[y], total)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Errorf("only %d years checked", checked)
+	}
+}
+
+// TestUSAgainstSharedExtracts checks the CBP and State Department sources
+// month by month against the shared Russia-only extracts.
+func TestUSAgainstSharedExtracts(t *testing.T) {
+	cases := []struct {
+		id, file, month, value string
+		from                   string // first month the source covers
+	}{
+		{"us-cbp-encounters", "russia__us_cbp_swb_encounters_RUS_monthly.csv", "month_start", "encounters_RUS", "2021-10"},
+		{"us-dos-immigrant-visas", "russia__us_dos_immigrant_visas_RU.csv", "month", "count", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			want := map[string]float64{}
+			for _, r := range sharedDerived(t, c.file) {
+				if m := r[c.month][:7]; m >= c.from {
+					want[m] += atof(t, r[c.value])
+				}
+			}
+			have := byMonth(t, sampleOf(t, c.id))
+			if len(want) < 24 || len(have) != len(want) {
+				t.Fatalf("%d months extracted, %d in the extract", len(have), len(want))
+			}
+			for m, v := range want {
+				if have[m] != v {
+					t.Errorf("%s: %v, the extract %v", m, have[m], v)
+				}
+			}
+		})
+	}
+}
+
+// TestUNHCRAgainstSharedExtract checks the multi-country source lands each
+// country's new applications (persons) on that country, as the extract has
+// them.
+func TestUNHCRAgainstSharedExtract(t *testing.T) {
+	want := map[string]float64{}
+	for _, r := range sharedDerived(t, "russia__unhcr_FDS_asylum_applications_origin_RUS.csv") {
+		y := r["year"]
+		if y < "2019" || r["application_type"] != "N" || r["data_type"] != "P" {
+			continue
+		}
+		iso, err := transform.CountryCode(r["asylum_iso3"])
+		if err != nil {
+			t.Fatalf("extract code %q: %v", r["asylum_iso3"], err)
+		}
+		want[iso+"|"+y] += atof(t, r["n"])
+	}
+	have := map[string]float64{}
+	for _, o := range sampleOf(t, "unhcr-asylum-applications") {
+		c, err := transform.Canonicalize(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := c.Destination + "|" + strconv.Itoa(c.PeriodStart.Year())
+		if _, dup := have[k]; dup {
+			t.Errorf("%s: two observations", k)
+		}
+		have[k] = c.Value
+	}
+	if len(want) < 50 || len(have) != len(want) {
+		t.Fatalf("%d country-years extracted, %d in the extract", len(have), len(want))
+	}
+	for k, v := range want {
+		if have[k] != v {
+			t.Errorf("%s: %v, the extract %v", k, have[k], v)
+		}
+	}
+	if have["US|2022"] == 0 || have["DE|2022"] == 0 {
+		t.Errorf("United States or Germany 2022 missing: %v %v", have["US|2022"], have["DE|2022"])
+	}
+}
+
+// TestGaps checks the register of destinations without a source: real
+// countries, a reason and evidence, and no registered source for them.
+func TestGaps(t *testing.T) {
+	gaps := extractors.Gaps()
+	if len(gaps) == 0 {
+		t.Fatal("no gaps registered")
+	}
+	withSource := map[string]bool{}
+	for _, s := range extractors.Sources() {
+		withSource[s.Destination] = true
+	}
+	for _, g := range gaps {
+		if _, err := transform.CountryCode(g.Country); err != nil || transform.CountryName(g.Country) == "" {
+			t.Errorf("gap %q is not a country: %v", g.Country, err)
+		}
+		if withSource[g.Country] {
+			t.Errorf("gap %s has a registered source: remove it from the gaps", g.Country)
+		}
+		// Every piece of evidence points at a page or a shared file.
+		for _, ev := range strings.Split(g.Evidence, " ; ") {
+			if !strings.Contains(ev, "https://") && !strings.Contains(ev, "shared/") {
+				t.Errorf("gap %s: evidence %q names no page (https://) or shared file", g.Country, ev)
+			}
+		}
+		if g.Checked.After(time.Now()) {
+			t.Errorf("gap %s checked in the future (%v)", g.Country, g.Checked)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/quality"
+	"github.com/emigre/emigre/report"
+	"github.com/emigre/emigre/transform"
+)
+
+// checkQuality runs the data-quality checks over what buildRun loaded, in
+// the run's transaction, so the checks land with the run or not at all.
+func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *load.Run) error {
+	in := quality.Input{
+		RunID: run.ID, Sample: run.Sample, Origin: opt.Estimate.Origin, WindowStart: opt.Estimate.WindowStart,
+		Now: sum.Started, Parsed: map[string][]extractors.Observation{}, Fetched: map[string]time.Time{},
+	}
+	for _, o := range sum.Outcomes {
+		in.Sources = append(in.Sources, o.Source)
+		if o.obs != nil {
+			in.Parsed[o.Source.ID] = o.obs
+		}
+		for _, r := range o.Responses {
+			if r.Entry.FetchedAt.After(in.Fetched[o.Source.ID]) {
+				in.Fetched[o.Source.ID] = r.Entry.FetchedAt
+			}
+		}
+	}
+	checks, err := quality.Run(ctx, tx, in, opt.Quality)
+	if err != nil {
+		return err
+	}
+	sum.Checks = checks
+	return nil
+}
+
+// EstimateOptions completes o the way a run does, with the catalogue's
+// priorities and pro-rating, so that a report recomputing estimates (the
+// total as of each year end) chooses as the run chose.
+func EstimateOptions(o transform.Options) transform.Options {
+	return estimateOptions(o, extractors.Sources())
+}
+
+// writeReports writes the published run's report (HTML, JSON, Markdown)
+// into the reports folder beside the warehouse. The run is published
+// already: a report that cannot be written is logged, never a failed run.
+func writeReports(ctx context.Context, opt Options, sum *Summary) []string {
+	begun := time.Now()
+	r, err := report.Load(ctx, opt.Warehouse, report.Options{RunID: sum.RunID, Estimate: EstimateOptions, Now: opt.Now})
+	if err != nil {
+		slog.ErrorContext(ctx, "run published, but its report could not be built", "run", sum.RunID, "error", err)
+		return nil
+	}
+	paths, err := report.WriteFiles(report.Dir(opt.Warehouse), r)
+	if err != nil {
+		slog.ErrorContext(ctx, "run published, but its report could not be written", "run", sum.RunID, "error", err)
+	}
+	if len(paths) > 0 {
+		slog.InfoContext(ctx, "wrote run report", "run", sum.RunID, "html", paths[0],
+			"duration", time.Since(begun).Round(time.Millisecond))
+	}
+	return paths
+}

@@ -1,0 +1,334 @@
+package reliability
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+// Fault is one way a publisher's answer goes wrong.
+type Fault struct {
+	Name string
+	// Stage is where the run must fail the source: fetch, parse or load.
+	Stage string
+	// Reason matches the error the run must give for the source, in
+	// run_sources and in the log.
+	Reason *regexp.Regexp
+	// Formats the fault applies to (the answer's shape matters); empty: all.
+	Formats []string
+	// Bomb: the answer offers far more bytes than any limit allows, so the
+	// test bounds the memory the run allocates.
+	Bomb bool
+	// Retried: the fetcher must try again before giving up.
+	Retried bool
+	Serve   Handler
+}
+
+// AppliesTo reports whether the fault makes sense for the source's format.
+func (f Fault) AppliesTo(s *extractors.Source) bool {
+	return len(f.Formats) == 0 || slices.Contains(f.Formats, s.Format)
+}
+
+// Sizes of the bombs: far past the limits a test configures (FetchConfig
+// MaxBytes of a few MiB), small on the wire.
+const (
+	GzipBombSize  = 1 << 30   // decoded bytes of the gzip bomb
+	OversizedBody = 256 << 20 // bytes of the body over the size limit
+)
+
+// JSON-stat answers: Eurostat's JSON-stat and PxWeb's json-stat2.
+var jsonStatFormats = []string{"jsonstat", "pxweb"}
+
+// Faults is the matrix's fault axis, in the order of issue 8.
+func Faults() []Fault {
+	re := regexp.MustCompile
+	return []Fault{
+		{Name: "connection reset", Stage: "fetch", Retried: true, Reason: re(`connection reset by peer`), Serve: resetConnection},
+		{Name: "timeout", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: neverAnswer},
+		{Name: "slow drip", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: slowDrip},
+		{Name: "truncated body", Stage: "fetch", Retried: true, Reason: re(`truncated body`), Serve: truncatedBody},
+		{Name: "HTTP 500", Stage: "fetch", Retried: true, Reason: re(`HTTP 500 Internal Server Error`), Serve: status(http.StatusInternalServerError, "")},
+		{Name: "HTTP 503 with Retry-After", Stage: "fetch", Retried: true, Reason: re(`HTTP 503 Service Unavailable`), Serve: status(http.StatusServiceUnavailable, "1")},
+		{Name: "HTTP 404", Stage: "fetch", Reason: re(`HTTP 404 Not Found`), Serve: status(http.StatusNotFound, "")},
+		{Name: "redirect loop", Stage: "fetch", Reason: re(`redirect loop`), Serve: redirectLoop},
+		{Name: "HTML error page with status 200", Stage: "parse", Formats: jsonStatFormats, Reason: re(`got an HTML page`), Serve: htmlErrorPage},
+		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
+		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
+		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
+		{Name: "empty body", Stage: "parse", Reason: re(`empty body`), Serve: emptyBody},
+		{Name: "gzip bomb", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
+		{Name: "body over the size limit (Content-Length)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit: Content-Length`), Serve: oversized(true)},
+		{Name: "body over the size limit (chunked)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
+		{Name: "unexpected encoding: UTF-16", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
+		{Name: "unexpected encoding: windows-1251 declared UTF-8", Stage: "parse", Formats: []string{"statement"}, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: cp1251Body},
+		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
+		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
+		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
+		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
+		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
+	}
+}
+
+// broken answers when the harness cannot build a fault from the archived
+// answer: the test then fails on the reason, naming the harness.
+func broken(w http.ResponseWriter, err error) {
+	http.Error(w, "reliability harness: "+err.Error(), http.StatusTeapot)
+}
+
+// resetConnection closes the connection with a TCP reset before answering.
+func resetConnection(w http.ResponseWriter, _ *http.Request, _ Answer) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		broken(w, fmt.Errorf("cannot hijack the connection"))
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		broken(w, err)
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetLinger(0) // close sends RST, not FIN
+	}
+	conn.Close()
+}
+
+// neverAnswer holds the request until the client gives up.
+func neverAnswer(_ http.ResponseWriter, r *http.Request, _ Answer) {
+	<-r.Context().Done()
+}
+
+// slowDrip sends the headers, then one byte of the body every 200 ms: far
+// below any sane rate, never finishing before the client's timeout.
+func slowDrip(w http.ResponseWriter, r *http.Request, a Answer) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)))
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	for i := 0; i < len(a.Body); i++ {
+		if _, err := w.Write(a.Body[i : i+1]); err != nil {
+			return
+		}
+		rc.Flush()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// truncatedBody promises more bytes than it sends, then closes.
+func truncatedBody(w http.ResponseWriter, _ *http.Request, a Answer) {
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)+1000))
+	w.WriteHeader(http.StatusOK)
+	w.Write(a.Body)
+	// Returning with fewer bytes than promised makes the server close
+	// the connection.
+}
+
+func status(code int, retryAfter string) Handler {
+	return func(w http.ResponseWriter, _ *http.Request, _ Answer) {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		http.Error(w, http.StatusText(code), code)
+	}
+}
+
+// redirectLoop redirects every request to itself; 307 keeps a POST a POST.
+func redirectLoop(w http.ResponseWriter, r *http.Request, _ Answer) {
+	http.Redirect(w, r, r.URL.String(), http.StatusTemporaryRedirect)
+}
+
+// htmlErrorPage answers 200 with a bot challenge, labelled as the data's
+// content type (publishers' gateways do that).
+func htmlErrorPage(w http.ResponseWriter, _ *http.Request, a Answer) {
+	w.Header().Set("Content-Type", a.ContentType)
+	fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>Access denied</title></head>"+
+		"<body><h1>Please enable JavaScript to continue</h1></body></html>")
+}
+
+func editAnswer(edit func(a Answer, j *jsonStat) error) Handler {
+	return func(w http.ResponseWriter, _ *http.Request, a Answer) {
+		b, err := editJSONStat(a.Body, func(j *jsonStat) error { return edit(a, j) })
+		if err != nil {
+			broken(w, fmt.Errorf("%s: %w", a.Source.ID, err))
+			return
+		}
+		w.Header().Set("Content-Type", a.ContentType)
+		w.Write(b)
+	}
+}
+
+// renamedDimension renames the source's time dimension, as a publisher
+// moving to SDMX names (time -> TIME_PERIOD) does.
+var renamedDimension = editAnswer(func(a Answer, j *jsonStat) error {
+	return j.renameDim(a.Source.Map.Time, a.Source.Map.Time+"_PERIOD")
+})
+
+// removedCountry drops the country the source's answer is about: the
+// destination or citizenship code the mapping filters on or reads.
+var removedCountry = editAnswer(func(a Answer, j *jsonStat) error {
+	dim, code := countryDimension(a.Source)
+	if dim == "" {
+		return fmt.Errorf("the mapping names no country dimension")
+	}
+	return j.removeCode(dim, code)
+})
+
+// countryDimension is the dimension and code that say which country a
+// source's cells are about.
+func countryDimension(s *extractors.Source) (dim, code string) {
+	for d, c := range s.Map.Filter {
+		if c == s.Destination || c == "RU" {
+			return d, c
+		}
+	}
+	if s.Map.Citizenship != "" {
+		return s.Map.Citizenship, "RU"
+	}
+	return "", ""
+}
+
+// nonNumericValue puts a spreadsheet error where the newest figure was.
+var nonNumericValue = editAnswer(func(_ Answer, j *jsonStat) error { return j.setLast("#VALUE!") })
+
+var negativeValue = editAnswer(func(_ Answer, j *jsonStat) error { return j.setLast(-250) })
+
+// duplicatedPeriodCode lists the newest period with a figure twice in the
+// time index.
+var duplicatedPeriodCode = editAnswer(func(a Answer, j *jsonStat) error {
+	newest, err := j.newestPeriod(a.Source.Map.Time)
+	if err != nil {
+		return err
+	}
+	return j.appendCode(a.Source.Map.Time, newest, newest, func(v any) any { return v })
+})
+
+// duplicatedPeriod adds a second code for the newest period with a figure
+// ("2024A00" beside "2024") carrying other values: two figures for one
+// period.
+var duplicatedPeriod = editAnswer(func(a Answer, j *jsonStat) error {
+	newest, err := j.newestPeriod(a.Source.Map.Time)
+	if err != nil {
+		return err
+	}
+	return j.appendCode(a.Source.Map.Time, newest+"A00", newest, func(v any) any {
+		if v == nil {
+			return nil
+		}
+		n, _ := strconv.ParseFloat(fmt.Sprint(v), 64)
+		return n + 1000
+	})
+})
+
+// Revised answers the source's archived answer with its newest value
+// raised by delta: a publisher's revision, for tests that need each run to
+// change the warehouse.
+func Revised(delta int) Handler {
+	return editAnswer(func(_ Answer, j *jsonStat) error { return j.addToLast(delta) })
+}
+
+var digits = regexp.MustCompile(`[0-9]`)
+
+// rewordedStatement replaces the article with one that no longer gives the
+// figure (the page was edited or now shows something else).
+func rewordedStatement(w http.ResponseWriter, _ *http.Request, a Answer) {
+	w.Header().Set("Content-Type", a.ContentType)
+	fmt.Fprint(w, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>News</title></head>`+
+		`<body><article><p>This article has been updated and moved.</p></article></body></html>`)
+}
+
+// figureInWords spells the figures out: no digit is left to read.
+func figureInWords(w http.ResponseWriter, _ *http.Request, a Answer) {
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Write(digits.ReplaceAll(a.Body, []byte("several")))
+}
+
+func emptyBody(w http.ResponseWriter, _ *http.Request, a Answer) {
+	w.Header().Set("Content-Type", a.ContentType)
+	w.WriteHeader(http.StatusOK)
+}
+
+// gzipBomb answers Content-Encoding: gzip with ~1 MB that inflates to
+// GzipBombSize bytes.
+func gzipBomb(w http.ResponseWriter, r *http.Request, a Answer) {
+	b := bombBytes()
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+}
+
+var bomb = sync.OnceValue(func() []byte {
+	// One gzip member of 1 MiB of zeros, repeated: gzip readers read
+	// concatenated members as one stream.
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zw.Write(make([]byte, 1<<20))
+	zw.Close()
+	return bytes.Repeat(member.Bytes(), GzipBombSize>>20)
+})
+
+func bombBytes() []byte { return bomb() }
+
+// oversized streams OversizedBody bytes of JSON-looking filler, declaring
+// its length or not.
+func oversized(declared bool) Handler {
+	return func(w http.ResponseWriter, _ *http.Request, a Answer) {
+		w.Header().Set("Content-Type", a.ContentType)
+		if declared {
+			w.Header().Set("Content-Length", strconv.Itoa(OversizedBody))
+		}
+		w.WriteHeader(http.StatusOK)
+		io.Copy(w, io.LimitReader(filler{}, OversizedBody))
+	}
+}
+
+// filler reads as an endless run of spaces (valid JSON white space).
+type filler struct{}
+
+func (filler) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// utf16Body re-encodes the answer as UTF-16 with a byte-order mark (a
+// Windows export), still labelled as the original content type.
+func utf16Body(w http.ResponseWriter, _ *http.Request, a Answer) {
+	b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(a.Body)
+	if err != nil {
+		broken(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Write(b)
+}
+
+// cp1251Body re-encodes a page as windows-1251 while its header and meta
+// tag still say UTF-8 (a CMS migration gone wrong).
+func cp1251Body(w http.ResponseWriter, _ *http.Request, a Answer) {
+	b, err := charmap.Windows1251.NewEncoder().Bytes(a.Body)
+	if err != nil {
+		broken(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Write(b)
+}

@@ -1,0 +1,148 @@
+package reliability
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	_ "github.com/emigre/emigre/extractors/formats" // the readers
+	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/transform"
+)
+
+// logs records what the runs of this test binary log, so a test can check
+// that a failed source is named in the log with its reason.
+var logs = &logRecorder{}
+
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(logs))
+	os.Exit(m.Run())
+}
+
+type logRecord struct {
+	level slog.Level
+	msg   string
+	attrs map[string]string
+}
+
+type logRecorder struct {
+	mu   sync.Mutex
+	recs []logRecord
+}
+
+func (*logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler     { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler          { return l }
+
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	rec := logRecord{level: r.Level, msg: r.Message, attrs: map[string]string{}}
+	r.Attrs(func(a slog.Attr) bool {
+		rec.attrs[a.Key] = a.Value.String()
+		return true
+	})
+	l.mu.Lock()
+	l.recs = append(l.recs, rec)
+	l.mu.Unlock()
+	return nil
+}
+
+// reset forgets what was logged.
+func (l *logRecorder) reset() {
+	l.mu.Lock()
+	l.recs = nil
+	l.mu.Unlock()
+}
+
+// sourceFailure returns the logged error of a failed source matching reason.
+func (l *logRecorder) sourceFailure(source string, reason *regexp.Regexp) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, r := range l.recs {
+		if r.level >= slog.LevelError && r.attrs["source"] == source && reason.MatchString(r.attrs["error"]) {
+			return r.attrs["error"], true
+		}
+	}
+	return "", false
+}
+
+// containing returns every logged message and attribute holding s.
+func (l *logRecorder) containing(s string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.recs {
+		line := fmt.Sprint(r.msg, " ", r.attrs)
+		if regexp.MustCompile(regexp.QuoteMeta(s)).MatchString(line) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// liveOptions is a live run against srv into dir: a fetcher with a short
+// timeout, one retry with a short backoff, and a 1 MiB body limit, so that
+// every fault resolves in seconds.
+func liveOptions(dir string, srv *Server) pipeline.Options {
+	return pipeline.Options{
+		Warehouse:  filepath.Join(dir, "emigre.duckdb"),
+		ArchiveDir: filepath.Join(dir, "archive"),
+		Fetch: extractors.FetchConfig{
+			UserAgent:   extractors.UserAgent("reliability-test@example.org"),
+			Timeout:     time.Second,
+			MaxBytes:    1 << 20,
+			Retries:     1,
+			BackoffBase: 10 * time.Millisecond,
+			BackoffMax:  50 * time.Millisecond,
+			Record:      true,
+			Mirrors:     srv.Mirrors(),
+		},
+		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Version:  "reliability-test",
+	}
+}
+
+// baseline is a healthy live run of every source: the warehouse and archive
+// that each fault's run starts from.
+type baseline struct {
+	dir   string
+	state State
+}
+
+func newBaseline(t *testing.T) baseline {
+	t.Helper()
+	srv, err := NewSampleServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	sum, err := pipeline.Run(t.Context(), liveOptions(dir, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 0 || sum.Loaded != len(extractors.Sources()) {
+		t.Fatalf("healthy baseline: %d loaded, %d failed of %d", sum.Loaded, sum.Failed, sum.Attempted)
+	}
+	st, err := ReadState(t.Context(), filepath.Join(dir, "emigre.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return baseline{dir: dir, state: st}
+}
+
+// copyTo copies the baseline's warehouse and archive into a new directory.
+func (b baseline) copyTo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(b.dir)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

@@ -1,0 +1,119 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emigre/emigre/report/svg"
+)
+
+// mdProblems bounds the failed and warned checks Markdown lists: chat
+// messages stay readable; the HTML and JSON have them all.
+const mdProblems = 15
+
+// WriteMarkdown writes the report for chat and pull requests.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	b := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	if r.Sample {
+		p("> **%s**\n\n", r.SampleNotice)
+	}
+	p("# %s\n\n", heading(r))
+	p("Run `%s` (%s, %s), started %s: %d sources attempted, %d loaded, %d unchanged, %d failed.\n\n",
+		r.Run.ID, r.Run.Mode, r.Run.Status, r.Run.StartedAt.Format("2006-01-02 15:04 UTC"),
+		r.Run.SourcesAttempted, r.Run.SourcesLoaded, r.Run.SourcesUnchanged, r.Run.SourcesFailed)
+	p("**Total: %s** net arrivals (range %s – %s) in %d countries, data as of %s to %s.\n\n",
+		svg.Count(r.Total.Net, false), svg.Count(r.Total.Low, false), svg.Count(r.Total.High, false),
+		r.Total.Countries, r.Total.OldestAsOf, r.Total.AsOf)
+
+	p("## Net arrivals by country\n\n| country | net | low | high | method | as of | source |\n|---|--:|--:|--:|---|---|---|\n")
+	for _, e := range r.Estimates {
+		method := e.Method
+		if len(e.Flags) > 0 {
+			method += " (" + strings.Join(e.Flags, ", ") + ")"
+		}
+		p("| %s (%s) | %s | %s | %s | %s | %s | `%s` |\n", e.Country, e.Destination, svg.Count(e.Net, false),
+			svg.Count(e.Low, false), svg.Count(e.High, false), method, e.AsOf, e.SourceID)
+	}
+	if len(r.TotalOverTime) > 0 {
+		p("\n## Total over time\n\n| year end | net | low | high | countries |\n|---|--:|--:|--:|--:|\n")
+		for _, t := range r.TotalOverTime {
+			p("| %s | %s | %s | %s | %d |\n", t.AsOf, svg.Count(t.Net, false), svg.Count(t.Low, false),
+				svg.Count(t.High, false), t.Countries)
+		}
+	}
+
+	p("\n## Data-quality checks\n\n| check | pass | warn | fail |\n|---|--:|--:|--:|\n")
+	for _, c := range r.Checks.ByCheck {
+		p("| %s | %d | %d | %d |\n", c.Check, c.Pass, c.Warn, c.Fail)
+	}
+	if n := len(r.Checks.Problems); n > 0 {
+		p("\n")
+		for i, pr := range r.Checks.Problems {
+			if i == mdProblems {
+				p("- ... and %d more (see the HTML or JSON report)\n", n-mdProblems)
+				break
+			}
+			subject := pr.SourceID
+			if subject == "" {
+				subject = pr.Destination
+			}
+			p("- **%s** %s `%s`: %s\n", pr.Outcome, pr.Check, subject, pr.Summary)
+			for _, s := range pr.Samples {
+				p("  - %s\n", s)
+			}
+		}
+	}
+
+	p("\n## Revisions\n\n")
+	if len(r.Revisions) == 0 {
+		p("No published number changed since the last vintage.\n")
+	} else {
+		p("| source | series | period | old | new |\n|---|---|---|--:|--:|\n")
+		for _, v := range r.Revisions {
+			p("| `%s` | %s %s | %s | %s | %s |\n", v.SourceID, v.Destination, v.Metric, v.Period, optCount(v.Old), optCount(v.New))
+		}
+	}
+
+	var failed []string
+	for _, s := range r.Health.Sources {
+		if n := len(s.States); n > 0 && s.States[n-1] == "failed" {
+			failed = append(failed, fmt.Sprintf("- `%s`: %s", s.ID, s.LastError))
+		}
+	}
+	p("\n## Source health\n\n%d sources in the catalogue; %d failed in this run.\n", len(r.Health.Sources), len(failed))
+	for _, f := range failed {
+		p("%s\n", f)
+	}
+
+	p("\n## Countries with no source\n\n")
+	listed := false
+	for _, g := range r.Gaps {
+		if g.Kind == "no_source" {
+			p("- **%s** (%s): %s\n", g.Name, g.Country, g.Reason)
+			listed = true
+		}
+	}
+	if !listed {
+		p("The catalogue marks no country as lacking a source.\n")
+	}
+	for _, g := range r.Gaps {
+		if g.Kind == "no_data" {
+			p("- **%s** (%s): %s (%s)\n", g.Name, g.Country, g.Reason, strings.Join(g.Sources, ", "))
+		}
+	}
+	p("\n_Generated %s by emigre %s; schema `%s`._\n", r.GeneratedAt.Format("2006-01-02 15:04 UTC"), r.Run.Version, r.Schema)
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("write report Markdown: %w", err)
+	}
+	return nil
+}
+
+func optCount(v *float64) string {
+	if v == nil {
+		return "missing"
+	}
+	return svg.Count(*v, false)
+}

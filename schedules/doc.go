@@ -1,0 +1,35 @@
+// Package schedules keeps emigre running unattended: the cron daemon that
+// refreshes on a schedule, the lock that keeps one writer per warehouse,
+// the publication calendars that say when a source is overdue, the states
+// judged for every source on every run, the alerts opened, repeated and
+// resolved on changes of state, the sinks that carry them (log, webhook,
+// Slack, e-mail), and the Prometheus metrics.
+//
+// # States
+//
+// Every run judges each source it attempted, inside the run's publishing
+// transaction, so the judgement (table source_states) and the alerts land
+// with the run or not at all:
+//
+//   - dead-link: a statement whose page answers 404 or 410 on a live fetch;
+//     its figure is kept;
+//   - broken: the bytes were fetched but no longer parse (schema drift, an
+//     error page with status 200);
+//   - failing: FailingAfter runs in a row failed;
+//   - unknown: never succeeded yet (and none of the above);
+//   - stale: the newest period published is older than the publication
+//     calendar allows, past a grace period;
+//   - ok: none of these.
+//
+// Freshness is judged at the instant the source's bytes were fetched (the
+// archive's fetched_at), so replaying an old archive judges it as of its
+// own day.
+//
+// # Alerts
+//
+// An alert opens when a source enters a bad state (stale, failing, broken,
+// dead-link), is repeated on the digest schedule while the state holds, and
+// resolves when the source leaves it; a move from one bad state to another
+// resolves the old alert and opens a new one. Notifications are sent after
+// the run is published, never for a run that was not.
+package schedules

@@ -1,0 +1,311 @@
+package schedules
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/schedules/calendar"
+)
+
+// Monitor judges the sources of every run it wraps, keeps their alerts in
+// the warehouse, and sends the alerts' events to its sinks once the run is
+// published.
+type Monitor struct {
+	Policy Policy
+	// Sinks receive every batch of alert events; the log always does too.
+	Sinks []Sink
+	// Now is the clock for alert bookkeeping (digests, last notified);
+	// time.Now when nil. States are judged at fetch time, not by this clock.
+	Now func() time.Time
+	// Retries is how many times a failing sink is retried, Backoff the wait
+	// before the first retry (doubling after). Defaults: 3 and 2s.
+	Retries int
+	Backoff time.Duration
+	// Version names the emigre build in payloads.
+	Version string
+}
+
+// Evaluation is what one run judged: every attempted source's state and the
+// alert events to send once the run is published.
+type Evaluation struct {
+	Judgements []Judgement
+	Batch      Batch
+}
+
+// Refresh runs one refresh with states and alerts judged inside its
+// publishing transaction, then sends the alert events. opt.AfterLoad, when
+// set, runs first. Sinks are told only about a run that was published; a
+// failing sink is logged and retried, and never fails the refresh.
+func (m *Monitor) Refresh(ctx context.Context, opt pipeline.Options) (*pipeline.Summary, *Evaluation, error) {
+	var ev *Evaluation
+	chained := opt.AfterLoad
+	opt.AfterLoad = func(ctx context.Context, tx *load.Tx, sum *pipeline.Summary) error {
+		if chained != nil {
+			if err := chained(ctx, tx, sum); err != nil {
+				return err
+			}
+		}
+		e, err := m.Evaluate(ctx, tx, sum)
+		if err != nil {
+			return fmt.Errorf("judge source states: %w", err)
+		}
+		ev = e
+		return nil
+	}
+	sum, err := pipeline.Run(ctx, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ev == nil {
+		return sum, nil, errors.New("the run was published without judging its sources (pipeline did not call AfterLoad)")
+	}
+	// Published: deliver even when the refresh is being stopped, but never
+	// hang a shutdown on a dead sink.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	m.Deliver(dctx, ev.Batch)
+	return sum, ev, nil
+}
+
+// Evaluate judges every source the run attempted, writes the judgements to
+// source_states and the alerts' new state to alerts, all in tx, and returns
+// the alert events to send once tx is published.
+func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, sum *pipeline.Summary) (*Evaluation, error) {
+	now := m.now()
+	facts, err := ReadFacts(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	open, err := readOpenAlerts(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	fallback := runInstant(sum)
+	ev := &Evaluation{Batch: Batch{Version: PayloadVersion, Generator: "emigre " + m.Version, RunID: sum.RunID, Sample: sum.Sample}}
+	var rows []load.AlertRow
+	kinds := map[string]State{} // alerts opened by this run
+	counts := map[State]int{}
+	for i := range sum.Outcomes {
+		o := &sum.Outcomes[i]
+		f := withOutcome(facts[o.Source.ID], o, sum, now)
+		j := Judge(o.Source, f, fetchedAt(o, fallback), m.Policy)
+		ev.Judgements = append(ev.Judgements, j)
+		counts[j.State]++
+		var prev *openAlert
+		if a, ok := open[o.Source.ID]; ok {
+			prev = &a
+		}
+		ch := transition(prev, j, sum.RunID, now, m.Policy.Digest)
+		for _, c := range ch {
+			rows = append(rows, c.row)
+			if c.opened {
+				kinds[c.row.AlertID] = j.State
+			}
+			if c.event != "" {
+				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, o, j, f))
+			}
+		}
+	}
+	if err := insertStates(ctx, tx, sum.RunID, ev.Judgements); err != nil {
+		return nil, err
+	}
+	if err := load.UpsertAlerts(ctx, tx, rows); err != nil {
+		return nil, err
+	}
+	for id, kind := range kinds {
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET kind = ? WHERE alert_id = ?`, string(kind), id); err != nil {
+			return nil, fmt.Errorf("set kind of alert %s: %w", id, err)
+		}
+	}
+	var parts []any
+	for _, s := range States {
+		if counts[s] > 0 {
+			parts = append(parts, string(s), counts[s])
+		}
+	}
+	slog.InfoContext(ctx, "judged sources", append(parts, "run", sum.RunID, "alert_events", len(ev.Batch.Alerts))...)
+	return ev, nil
+}
+
+func (m *Monitor) now() time.Time {
+	if m.Now != nil {
+		return m.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// withOutcome adds this run's outcome for the source to what the warehouse
+// knew before the run. The run's own row is inserted after AfterLoad, so
+// source_health does not see the run yet; if it ever does, nothing is
+// counted twice.
+func withOutcome(f Facts, o *pipeline.Outcome, sum *pipeline.Summary, now time.Time) Facts {
+	if f.LastRunID == sum.RunID {
+		return f
+	}
+	failed := o.Err != nil || o.Status == load.SourceFailed
+	f.Attempted, f.LastRunID, f.LastAttempt, f.LastMode = true, sum.RunID, sum.Started, sum.Mode
+	f.LastStatus, f.LastStage, f.LastHTTPStatus, f.LastError = o.Status, o.Stage, o.HTTPStatus, ""
+	f.LastRows, f.LastBytes, f.LastDuration = o.Rows, o.Bytes, o.Duration
+	if failed {
+		f.LastStatus = load.SourceFailed
+		if o.Err != nil {
+			f.LastError = o.Err.Error()
+		}
+		f.ConsecutiveFailures++
+	} else {
+		f.ConsecutiveFailures, f.LastSuccess = 0, now
+	}
+	return f
+}
+
+// fetchedAt is the instant a source is judged at: when its newest bytes
+// were fetched (a replayed archive's own fetched_at), else the run's.
+func fetchedAt(o *pipeline.Outcome, fallback time.Time) time.Time {
+	var t time.Time
+	for _, r := range o.Responses {
+		if r.Entry.FetchedAt.After(t) {
+			t = r.Entry.FetchedAt
+		}
+	}
+	if t.IsZero() {
+		return fallback
+	}
+	return t.UTC()
+}
+
+// runInstant is when a run's data is from: its newest fetch, or its start
+// when nothing was fetched. A source that failed before fetching is judged
+// at this instant.
+func runInstant(sum *pipeline.Summary) time.Time {
+	var t time.Time
+	for i := range sum.Outcomes {
+		if f := fetchedAt(&sum.Outcomes[i], time.Time{}); f.After(t) {
+			t = f
+		}
+	}
+	if t.IsZero() {
+		return sum.Started.UTC()
+	}
+	return t
+}
+
+// openAlert is an open alert as stored.
+type openAlert struct {
+	load.AlertRow
+	Kind State
+}
+
+// readOpenAlerts returns the open alerts raised from source states, by
+// source. Alerts of other kinds (NULL kind) are left alone.
+func readOpenAlerts(ctx context.Context, q querier) (map[string]openAlert, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT alert_id, source_id, kind, reason, first_seen, last_seen, last_notified_at
+		FROM alerts
+		WHERE state = 'open' AND kind IS NOT NULL AND source_id IS NOT NULL
+		ORDER BY first_seen, alert_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]openAlert{}
+	for rows.Next() {
+		var a openAlert
+		var kind string
+		var notified sql.NullTime
+		if err := rows.Scan(&a.AlertID, &a.SourceID, &kind, &a.Reason, &a.FirstSeen, &a.LastSeen, &notified); err != nil {
+			return nil, fmt.Errorf("read open alerts: %w", err)
+		}
+		a.State, a.Kind, a.LastNotifiedAt = load.AlertOpen, State(kind), notified.Time
+		out[a.SourceID] = a // the newest open alert of a source wins
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
+	return out, nil
+}
+
+// change is one alert row to write and, when event is set, the event to
+// send about it.
+type change struct {
+	row    load.AlertRow
+	kind   State
+	event  Event
+	opened bool
+}
+
+// transition decides what a judgement does to a source's open alert: open
+// one when the source enters a bad state, repeat it when the digest is due,
+// resolve it when the state changes (and open the next if the new state is
+// bad too). One event per source per state change: no storms.
+func transition(prev *openAlert, j Judgement, runID string, now time.Time, digest cron.Schedule) []change {
+	var out []change
+	if prev != nil && prev.Kind == j.State {
+		row := prev.AlertRow
+		row.Reason, row.LastSeen = j.Reason, later(prev.LastSeen, j.At)
+		c := change{row: row, kind: prev.Kind}
+		if digest != nil && (prev.LastNotifiedAt.IsZero() || !digest.Next(prev.LastNotifiedAt).After(now)) {
+			c.event, c.row.LastNotifiedAt = Repeated, now
+		}
+		return append(out, c)
+	}
+	if prev != nil {
+		row := prev.AlertRow
+		row.State, row.ResolvedAt, row.LastNotifiedAt = load.AlertResolved, later(prev.LastSeen, j.At), now
+		out = append(out, change{row: row, kind: prev.Kind, event: Resolved})
+	}
+	if j.State.Bad() {
+		out = append(out, change{opened: true, kind: j.State, event: Opened, row: load.AlertRow{
+			AlertID: j.SourceID + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, State: load.AlertOpen,
+			Reason: j.Reason, FirstSeen: j.At, LastSeen: j.At, LastNotifiedAt: now,
+		}})
+	}
+	return out
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// insertStates writes the run's judgements to source_states in one
+// statement (placeholders only: no data in the SQL text).
+func insertStates(ctx context.Context, tx *load.Tx, runID string, js []Judgement) error {
+	if len(js) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO source_states (run_id, source_id, state, reason, judged_at, newest_period,
+		expected_period, due_by, consecutive_failures) VALUES `)
+	args := make([]any, 0, 9*len(js))
+	for i, j := range js {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, runID, j.SourceID, string(j.State), j.Reason, j.At.UTC(), nullDate(j.NewestPeriod),
+			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert source states of run %s: %w", runID, err)
+	}
+	return nil
+}
+
+// nullDate is t's date, or NULL for the zero time.
+func nullDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return calendar.DayOf(t)
+}

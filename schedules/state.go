@@ -1,0 +1,224 @@
+package schedules
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/schedules/calendar"
+)
+
+// State is what a source's latest runs and data say about it.
+type State string
+
+// The states, in the order of precedence Judge applies.
+const (
+	DeadLink State = "dead-link" // a statement's page is gone (404 or 410)
+	Broken   State = "broken"    // fetched, but the bytes no longer parse
+	Failing  State = "failing"   // Policy.FailingAfter runs in a row failed
+	Unknown  State = "unknown"   // never succeeded (or never attempted)
+	Stale    State = "stale"     // a period due past the grace period is missing
+	OK       State = "ok"
+)
+
+// States lists every state, bad ones first.
+var States = []State{DeadLink, Broken, Failing, Stale, Unknown, OK}
+
+// Bad reports whether the state raises an alert.
+func (s State) Bad() bool { return s == DeadLink || s == Broken || s == Failing || s == Stale }
+
+// Policy is how states are judged and alerts repeated.
+type Policy struct {
+	// FailingAfter is how many runs in a row must fail before a source is
+	// failing: one failed fetch is weather, three are a broken source.
+	FailingAfter int
+	// Grace is how long past its due date a period may be missing before
+	// the source is stale: publishers are late by days, not by months.
+	Grace time.Duration
+	// Digest says when an open alert is sent again while it stays open.
+	Digest cron.Schedule
+}
+
+// Policy defaults.
+const (
+	DefaultFailingAfter = 3
+	DefaultGrace        = 30 * 24 * time.Hour
+	DefaultDigest       = "0 8 * * 1" // Mondays 08:00 UTC
+)
+
+// DefaultPolicy returns the defaults: failing after 3 runs, 30 days' grace,
+// a digest on Mondays at 08:00 UTC.
+func DefaultPolicy() Policy {
+	d, err := ParseSpec(DefaultDigest)
+	if err != nil {
+		panic("schedules: default digest: " + err.Error())
+	}
+	return Policy{FailingAfter: DefaultFailingAfter, Grace: DefaultGrace, Digest: d}
+}
+
+// specParser reads the five-field crontab format, the @daily family and an
+// optional CRON_TZ= or TZ= prefix.
+var specParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSpec parses a cron spec ("0 6 * * *", "@daily",
+// "CRON_TZ=Europe/Berlin 0 6 * * *"). Specs without a zone are in UTC.
+func ParseSpec(spec string) (cron.Schedule, error) {
+	s := strings.TrimSpace(spec)
+	if !strings.HasPrefix(s, "CRON_TZ=") && !strings.HasPrefix(s, "TZ=") {
+		s = "CRON_TZ=UTC " + s
+	}
+	sched, err := specParser.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("cron spec %q: %w", spec, err)
+	}
+	return sched, nil
+}
+
+// Facts are what the warehouse knows about one source's runs and data.
+type Facts struct {
+	Attempted           bool // some run attempted the source
+	LastRunID           string
+	LastAttempt         time.Time // start of the latest run that attempted it
+	LastStatus          string    // load.SourceOK, SourceUnchanged or SourceFailed
+	LastStage           string    // for a failure: fetch, parse, map or load
+	LastHTTPStatus      int
+	LastError           string
+	LastMode            string // load.ModeLive or ModeOffline
+	LastRows            int
+	LastBytes           int64
+	LastDuration        time.Duration
+	LastSuccess         time.Time // zero when it never succeeded
+	ConsecutiveFailures int
+	NewestPeriod        time.Time // newest period_end with a value; zero when none
+}
+
+// querier is what ReadFacts needs: a *sql.DB or a *load.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// ReadFacts reads the facts of every catalogued source from the warehouse's
+// source_health view (and the latest attempt's run and byte count).
+func ReadFacts(ctx context.Context, q querier) (map[string]Facts, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT h.source_id, h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
+		       h.last_http_status, h.last_error, h.last_rows, h.last_duration_ms,
+		       h.last_success_at, h.consecutive_failures, h.newest_period, r.mode, rs.bytes
+		FROM source_health AS h
+		LEFT JOIN runs AS r ON r.run_id = h.last_run_id
+		LEFT JOIN run_sources AS rs ON rs.run_id = h.last_run_id AND rs.source_id = h.source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read source health: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Facts{}
+	for rows.Next() {
+		var id string
+		var runID, status, stage, errText, mode sql.NullString
+		var lastRun, success, newest sql.NullTime
+		var httpStatus, nrows, durMS, fails, nbytes sql.NullInt64
+		if err := rows.Scan(&id, &runID, &lastRun, &status, &stage, &httpStatus, &errText, &nrows, &durMS,
+			&success, &fails, &newest, &mode, &nbytes); err != nil {
+			return nil, fmt.Errorf("read source health: %w", err)
+		}
+		out[id] = Facts{
+			Attempted: runID.Valid, LastRunID: runID.String, LastAttempt: lastRun.Time,
+			LastStatus: status.String, LastStage: stage.String, LastHTTPStatus: int(httpStatus.Int64),
+			LastError: errText.String, LastMode: mode.String, LastRows: int(nrows.Int64), LastBytes: nbytes.Int64,
+			LastDuration: time.Duration(durMS.Int64) * time.Millisecond, LastSuccess: success.Time,
+			ConsecutiveFailures: int(fails.Int64), NewestPeriod: newest.Time,
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read source health: %w", err)
+	}
+	return out, nil
+}
+
+// Judgement is a source's state at an instant, and why.
+type Judgement struct {
+	SourceID            string
+	State               State
+	Reason              string
+	At                  time.Time // the instant judged: when the bytes were fetched
+	NewestPeriod        time.Time // zero when none
+	ExpectedPeriod      time.Time // zero without a calendar
+	DueBy               time.Time // when ExpectedPeriod was due
+	ConsecutiveFailures int
+}
+
+// Judge says which state the source is in at the instant at, from its facts.
+func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
+	cal := calendar.Of(s)
+	j := Judgement{SourceID: s.ID, At: at, NewestPeriod: f.NewestPeriod, ConsecutiveFailures: f.ConsecutiveFailures}
+	j.ExpectedPeriod, j.DueBy, _ = cal.Expected(at)
+	failed := f.LastStatus == load.SourceFailed
+	switch {
+	case !f.Attempted:
+		j.State, j.Reason = Unknown, "never attempted"
+	case failed && s.Statement != nil && f.LastMode == load.ModeLive &&
+		(f.LastHTTPStatus == http.StatusNotFound || f.LastHTTPStatus == http.StatusGone):
+		// Offline, a 404 means "not in the archive", not "gone".
+		j.State = DeadLink
+		j.Reason = fmt.Sprintf("the statement's page answers HTTP %d %s; the figure said on %s is kept",
+			f.LastHTTPStatus, http.StatusText(f.LastHTTPStatus), s.Statement.SaidOn.Format(time.DateOnly))
+	case failed && f.LastStage != load.StageFetch && f.LastStage != "":
+		j.State = Broken
+		j.Reason = fmt.Sprintf("fetched but no longer reads (%s stage): %s", f.LastStage, shorten(f.LastError))
+	case failed && f.ConsecutiveFailures >= max(p.FailingAfter, 1):
+		j.State = Failing
+		j.Reason = fmt.Sprintf("failed %d runs in a row; last: %s", f.ConsecutiveFailures, shorten(f.LastError))
+	case f.LastSuccess.IsZero():
+		j.State = Unknown
+		j.Reason = fmt.Sprintf("never succeeded yet (%d failed attempts; failing after %d): %s",
+			f.ConsecutiveFailures, max(p.FailingAfter, 1), shorten(f.LastError))
+	default:
+		j.State, j.Reason = OK, "publishing on time"
+		ref, due, ok := cal.Expected(at.Add(-p.Grace))
+		switch {
+		case !ok:
+			j.Reason = "no publication calendar (" + string(s.Cadence) + ")"
+		case f.NewestPeriod.IsZero():
+			j.State = Stale
+			j.Reason = fmt.Sprintf("stopped publishing: no figure published; the period of %s was due by %s (grace %s)",
+				ref.Format(time.DateOnly), due.Format(time.DateOnly), days(p.Grace))
+		case f.NewestPeriod.Before(ref):
+			j.State = Stale
+			j.Reason = fmt.Sprintf("stopped publishing: newest period %s; the period of %s was due by %s (grace %s)",
+				f.NewestPeriod.Format(time.DateOnly), ref.Format(time.DateOnly), due.Format(time.DateOnly), days(p.Grace))
+		}
+		if failed && j.State == OK {
+			j.Reason = fmt.Sprintf("data on time; the last attempt failed (%d in a row, failing after %d): %s",
+				f.ConsecutiveFailures, max(p.FailingAfter, 1), shorten(f.LastError))
+		}
+	}
+	return j
+}
+
+// days renders a grace period.
+func days(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	if time.Duration(n)*24*time.Hour != d {
+		return d.String()
+	}
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// shorten keeps an error message readable in a reason or a chat line.
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:297]) + "..."
+	}
+	return s
+}

@@ -1,0 +1,241 @@
+package schedules
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+// Status is every catalogued source's state at an instant, read from a
+// published warehouse: what `emigre status` prints and the metrics expose.
+type Status struct {
+	At      time.Time
+	LastRun *RunInfo // nil when no run was published yet
+	Sources []SourceStatus
+}
+
+// RunInfo is the latest published run.
+type RunInfo struct {
+	ID                                   string
+	Started, Finished                    time.Time
+	Mode, Status                         string
+	Sample                               bool
+	Attempted, Loaded, Unchanged, Failed int
+	Observations                         int64     // parsed by its sources
+	LastSuccess                          time.Time // finish of the newest run that was not failed
+}
+
+// SourceStatus is one source at the instant of the Status.
+type SourceStatus struct {
+	Source    *extractors.Source
+	Facts     Facts
+	Judgement Judgement   // at Status.At
+	Judged    *Judgement  // as the latest run that attempted it judged it (at its fetch time)
+	OpenAlert *AlertState // nil when none is open
+}
+
+// AlertState is an open alert.
+type AlertState struct {
+	ID                             string
+	Kind                           State
+	Reason                         string
+	FirstSeen, LastSeen, LastNotif time.Time
+}
+
+// ReadStatus judges every source of the catalogue at the instant at from
+// the warehouse's history (db: the published file, opened read-only).
+func ReadStatus(ctx context.Context, db *sql.DB, at time.Time, p Policy, catalogue []*extractors.Source) (*Status, error) {
+	var migrated bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_columns()
+		WHERE table_name = 'alerts' AND column_name = 'kind'`).Scan(&migrated); err != nil {
+		return nil, fmt.Errorf("read status: %w", err)
+	}
+	if !migrated {
+		return nil, errors.New("the warehouse predates source states (migration 0002): publish one refresh with this emigre first")
+	}
+	facts, err := ReadFacts(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	judged, err := readJudged(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	open, err := readOpenAlerts(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{At: at.UTC()}
+	if st.LastRun, err = readLastRun(ctx, db); err != nil {
+		return nil, err
+	}
+	for _, s := range catalogue {
+		f := facts[s.ID]
+		ss := SourceStatus{Source: s, Facts: f, Judgement: Judge(s, f, st.At, p)}
+		if j, ok := judged[s.ID]; ok {
+			ss.Judged = &j
+		}
+		if a, ok := open[s.ID]; ok {
+			ss.OpenAlert = &AlertState{ID: a.AlertID, Kind: a.Kind, Reason: a.Reason, FirstSeen: a.FirstSeen,
+				LastSeen: a.LastSeen, LastNotif: a.LastNotifiedAt}
+		}
+		st.Sources = append(st.Sources, ss)
+	}
+	return st, nil
+}
+
+// readJudged returns each source's newest row of source_states.
+func readJudged(ctx context.Context, db *sql.DB) (map[string]Judgement, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT s.source_id, s.state, s.reason, s.judged_at, s.newest_period, s.expected_period,
+		       s.due_by, s.consecutive_failures
+		FROM source_states AS s
+		JOIN runs AS r ON r.run_id = s.run_id
+		QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY r.started_at DESC, s.run_id DESC) = 1`)
+	if err != nil {
+		return nil, fmt.Errorf("read source states: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Judgement{}
+	for rows.Next() {
+		var j Judgement
+		var state string
+		var newest, expected, due sql.NullTime
+		if err := rows.Scan(&j.SourceID, &state, &j.Reason, &j.At, &newest, &expected, &due, &j.ConsecutiveFailures); err != nil {
+			return nil, fmt.Errorf("read source states: %w", err)
+		}
+		j.State, j.NewestPeriod, j.ExpectedPeriod, j.DueBy = State(state), newest.Time, expected.Time, due.Time
+		out[j.SourceID] = j
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read source states: %w", err)
+	}
+	return out, nil
+}
+
+func readLastRun(ctx context.Context, db *sql.DB) (*RunInfo, error) {
+	var r RunInfo
+	var finished, success sql.NullTime
+	err := db.QueryRowContext(ctx, `
+		SELECT r.run_id, r.started_at, r.finished_at, r.mode, r.status, r.sample, r.sources_attempted,
+		       r.sources_loaded, r.sources_unchanged, r.sources_failed,
+		       (SELECT coalesce(sum(rs.rows), 0) FROM run_sources AS rs WHERE rs.run_id = r.run_id),
+		       (SELECT max(coalesce(ok.finished_at, ok.started_at)) FROM runs AS ok WHERE ok.status <> 'failed')
+		FROM runs AS r
+		ORDER BY r.started_at DESC, r.run_id DESC
+		LIMIT 1`).Scan(&r.ID, &r.Started, &finished, &r.Mode, &r.Status, &r.Sample, &r.Attempted, &r.Loaded,
+		&r.Unchanged, &r.Failed, &r.Observations, &success)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the latest run: %w", err)
+	}
+	r.Finished, r.LastSuccess = finished.Time, success.Time
+	return &r, nil
+}
+
+// MarshalJSON writes a source's status for `emigre status --json`: dates
+// as YYYY-MM-DD, instants as RFC 3339, absent values as null.
+func (s SourceStatus) MarshalJSON() ([]byte, error) {
+	type alert struct {
+		ID           string     `json:"id"`
+		Kind         State      `json:"kind"`
+		Reason       string     `json:"reason"`
+		FirstSeen    time.Time  `json:"first_seen"`
+		LastSeen     time.Time  `json:"last_seen"`
+		LastNotified *time.Time `json:"last_notified,omitempty"`
+	}
+	type judged struct {
+		State  State     `json:"state"`
+		Reason string    `json:"reason"`
+		At     time.Time `json:"judged_at"`
+	}
+	out := struct {
+		SourceID            string     `json:"source_id"`
+		Destination         string     `json:"destination"`
+		Cadence             string     `json:"cadence"`
+		LagMonths           int        `json:"lag_months"`
+		State               State      `json:"state"`
+		Reason              string     `json:"reason"`
+		LastAttempt         *time.Time `json:"last_attempt"`
+		LastStatus          *string    `json:"last_status"`
+		LastSuccess         *time.Time `json:"last_success"`
+		ConsecutiveFailures int        `json:"consecutive_failures"`
+		NewestPeriod        *string    `json:"newest_period"`
+		ExpectedPeriod      *string    `json:"expected_period"`
+		DueBy               *string    `json:"due_by"`
+		LastJudged          *judged    `json:"last_judged"`
+		OpenAlert           *alert     `json:"open_alert"`
+	}{
+		SourceID: s.Source.ID, Destination: s.Source.Destination, Cadence: string(s.Source.Cadence),
+		LagMonths: s.Source.LagMonths, State: s.Judgement.State, Reason: s.Judgement.Reason,
+		LastAttempt: instantPtr(s.Facts.LastAttempt), LastSuccess: instantPtr(s.Facts.LastSuccess),
+		ConsecutiveFailures: s.Facts.ConsecutiveFailures, NewestPeriod: datePtr(s.Facts.NewestPeriod),
+		ExpectedPeriod: datePtr(s.Judgement.ExpectedPeriod), DueBy: datePtr(s.Judgement.DueBy),
+	}
+	if s.Facts.LastStatus != "" {
+		out.LastStatus = &s.Facts.LastStatus
+	}
+	if j := s.Judged; j != nil {
+		out.LastJudged = &judged{State: j.State, Reason: j.Reason, At: j.At.UTC()}
+	}
+	if a := s.OpenAlert; a != nil {
+		out.OpenAlert = &alert{ID: a.ID, Kind: a.Kind, Reason: a.Reason, FirstSeen: a.FirstSeen.UTC(),
+			LastSeen: a.LastSeen.UTC(), LastNotified: instantPtr(a.LastNotif)}
+	}
+	return json.Marshal(out)
+}
+
+func instantPtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func datePtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+// MarshalJSON writes the status for `emigre status --json`.
+func (s *Status) MarshalJSON() ([]byte, error) {
+	type run struct {
+		ID           string     `json:"run_id"`
+		Started      time.Time  `json:"started_at"`
+		Finished     *time.Time `json:"finished_at"`
+		Mode         string     `json:"mode"`
+		Status       string     `json:"status"`
+		Sample       bool       `json:"sample"`
+		Attempted    int        `json:"sources_attempted"`
+		Loaded       int        `json:"sources_loaded"`
+		Unchanged    int        `json:"sources_unchanged"`
+		Failed       int        `json:"sources_failed"`
+		Observations int64      `json:"observations"`
+		LastSuccess  *time.Time `json:"last_success_at"`
+	}
+	out := struct {
+		At      time.Time      `json:"at"`
+		LastRun *run           `json:"last_run"`
+		Sources []SourceStatus `json:"sources"`
+	}{At: s.At, Sources: s.Sources}
+	if r := s.LastRun; r != nil {
+		out.LastRun = &run{ID: r.ID, Started: r.Started.UTC(), Finished: instantPtr(r.Finished), Mode: r.Mode,
+			Status: r.Status, Sample: r.Sample, Attempted: r.Attempted, Loaded: r.Loaded, Unchanged: r.Unchanged,
+			Failed: r.Failed, Observations: r.Observations, LastSuccess: instantPtr(r.LastSuccess)}
+	}
+	if out.Sources == nil {
+		out.Sources = []SourceStatus{}
+	}
+	return json.Marshal(out)
+}

@@ -1,0 +1,233 @@
+package warehouse
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Querier is what the dictionary and the export need of a DuckDB
+// connection: *sql.DB, *sql.Conn and *sql.Tx all qualify.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Column is one column of a table or view, as DuckDB's catalogue has it.
+type Column struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Nullable bool   `json:"nullable"`
+	Comment  string `json:"comment"`
+}
+
+// Object is one table or view of the warehouse.
+type Object struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"` // "table" or "view"
+	Comment string   `json:"comment"`
+	Columns []Column `json:"columns"`
+}
+
+// Dictionary is the warehouse's data dictionary: every table and view of
+// the main schema with the COMMENT ON text of it and of its columns.
+type Dictionary struct {
+	DuckDBVersion  string   // version() of the engine that read it: v1.5.6
+	StorageVersion string   // what the file's format needs to be read: v1.0.0+
+	Objects        []Object // analyst views in ViewNames order, then tables by name, then other views by name
+}
+
+// ReadDictionary reads the dictionary of the database q is connected to
+// from DuckDB's catalogue functions.
+func ReadDictionary(ctx context.Context, q Querier) (Dictionary, error) {
+	var d Dictionary
+	if err := queryRows(ctx, q, `SELECT version(), coalesce(tags['storage_version'], '')
+		FROM duckdb_databases() WHERE database_name = current_database()`,
+		func(r *sql.Rows) error { return r.Scan(&d.DuckDBVersion, &d.StorageVersion) }); err != nil {
+		return d, fmt.Errorf("read dictionary: engine version: %w", err)
+	}
+	index := map[string]int{}
+	err := queryRows(ctx, q, `
+		SELECT table_name, 'table', coalesce(comment, '') FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary AND NOT internal
+		UNION ALL
+		SELECT view_name, 'view', coalesce(comment, '') FROM duckdb_views()
+		WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary AND NOT internal`,
+		func(r *sql.Rows) error {
+			var o Object
+			if err := r.Scan(&o.Name, &o.Kind, &o.Comment); err != nil {
+				return err
+			}
+			index[o.Name] = len(d.Objects)
+			d.Objects = append(d.Objects, o)
+			return nil
+		})
+	if err != nil {
+		return d, fmt.Errorf("read dictionary: tables and views: %w", err)
+	}
+	err = queryRows(ctx, q, `
+		SELECT table_name, column_name, data_type, is_nullable, coalesce(comment, '')
+		FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+		ORDER BY table_name, column_index`,
+		func(r *sql.Rows) error {
+			var table string
+			var c Column
+			if err := r.Scan(&table, &c.Name, &c.Type, &c.Nullable, &c.Comment); err != nil {
+				return err
+			}
+			if i, ok := index[table]; ok {
+				d.Objects[i].Columns = append(d.Objects[i].Columns, c)
+			}
+			return nil
+		})
+	if err != nil {
+		return d, fmt.Errorf("read dictionary: columns: %w", err)
+	}
+	rank := map[string]int{}
+	for i, v := range ViewNames() {
+		rank[v] = i - len(ViewNames()) // analyst views first, in their order
+	}
+	kindRank := func(o Object) int {
+		if r, ok := rank[o.Name]; ok && o.Kind == "view" {
+			return r
+		}
+		if o.Kind == "table" {
+			return 1
+		}
+		return 2
+	}
+	slices.SortFunc(d.Objects, func(a, b Object) int {
+		if ka, kb := kindRank(a), kindRank(b); ka != kb {
+			return ka - kb
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return d, nil
+}
+
+// Lookup returns the table or view called name.
+func (d Dictionary) Lookup(name string) (Object, bool) {
+	for _, o := range d.Objects {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Object{}, false
+}
+
+// Undocumented lists every table, view and column without a comment, as
+// "table observations", "column observations.value".
+func (d Dictionary) Undocumented() []string {
+	var out []string
+	for _, o := range d.Objects {
+		if strings.TrimSpace(o.Comment) == "" {
+			out = append(out, o.Kind+" "+o.Name)
+		}
+		for _, c := range o.Columns {
+			if strings.TrimSpace(c.Comment) == "" {
+				out = append(out, "column "+o.Name+"."+c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// WriteMarkdown renders the dictionary and the example queries as the
+// analysts' reference, docs/warehouse.md. It refuses a dictionary with
+// undocumented objects: the page must never show an empty description.
+func (d Dictionary) WriteMarkdown(w io.Writer, examples []Example) error {
+	if missing := d.Undocumented(); len(missing) > 0 {
+		return fmt.Errorf("data dictionary: no COMMENT ON for %s", strings.Join(missing, ", "))
+	}
+	bw := bufio.NewWriter(w)
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	p("# The emigre warehouse\n\n")
+	p("<!-- Generated by `emigre docs` from the COMMENT ON statements in warehouse/ and the queries in warehouse/queries. Do not edit: change the SQL and regenerate. -->\n\n")
+	p("Every table, view and column below is described by the `COMMENT ON` statements that create it, so the\n")
+	p("same text is in the file itself: `SELECT table_name, column_name, comment FROM duckdb_columns()`.\n")
+	p("The file is written by DuckDB %s; its storage format is readable by DuckDB %s.\n\n", d.DuckDBVersion, d.StorageVersion)
+	p("Start with the views: their columns only ever grow (new columns are added at the end; none is renamed\n")
+	p("or dropped), so a query written against them keeps working. The tables underneath may change shape\n")
+	p("between versions.\n\n")
+	var views, tables, others []Object
+	analyst := map[string]bool{}
+	for _, v := range ViewNames() {
+		analyst[v] = true
+	}
+	for _, o := range d.Objects {
+		switch {
+		case o.Kind == "view" && analyst[o.Name]:
+			views = append(views, o)
+		case o.Kind == "table":
+			tables = append(tables, o)
+		default:
+			others = append(others, o)
+		}
+	}
+	section := func(title string, objs []Object) {
+		if len(objs) == 0 {
+			return
+		}
+		p("## %s\n\n| name | what |\n| --- | --- |\n", title)
+		for _, o := range objs {
+			p("| [`%s`](#%s) | %s |\n", o.Name, o.Name, mdCell(firstSentence(o.Comment)))
+		}
+		p("\n")
+		for _, o := range objs {
+			p("### %s\n\n%s\n\n| column | type | description |\n| --- | --- | --- |\n", o.Name, o.Comment)
+			for _, c := range o.Columns {
+				typ := c.Type
+				if !c.Nullable {
+					typ += " not null"
+				}
+				p("| `%s` | %s | %s |\n", c.Name, typ, mdCell(c.Comment))
+			}
+			p("\n")
+		}
+	}
+	section("Analyst views", views)
+	section("Tables", tables)
+	section("Other views", others)
+	if len(examples) > 0 {
+		p("## Example queries\n\n")
+		p("Each file in `warehouse/queries` answers one question; a test runs every one against the sample\n")
+		p("warehouse. Run one with `emigre sql < warehouse/queries/NAME.sql`.\n\n")
+		for _, e := range examples {
+			p("### %s\n\n%s\n\n```sql\n%s\n```\n\n", e.Name, e.Description, strings.TrimSpace(e.SQL))
+		}
+	}
+	return bw.Flush()
+}
+
+// mdCell makes text safe inside a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// firstSentence is the text up to and including the first ". ".
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+// queryRows runs query and calls each for every row.
+func queryRows(ctx context.Context, q Querier, query string, each func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
