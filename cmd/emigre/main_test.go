@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,10 @@ func TestRunOfflineExitCodesAndSummary(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
+	}
+	code, out, _ = run(t, "sources", "--db", db)
+	if code != exitOK || !regexp.MustCompile(`de-eurostat-migr_pop1ctz .* ok \d{4}-\d{2}-\d{2}\s+2024-01-01`).MatchString(out) {
+		t.Errorf("sources after a run must show the last result and newest period:\n%s", out)
 	}
 	code, out, _ = run(t, "sql", "--db", db, "--format", "csv", "select destination, net from latest_estimates where destination = 'DE'")
 	if code != exitOK || !strings.Contains(out, "DE,34546") {

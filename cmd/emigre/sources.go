@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
 )
 
 // sourceInfo is one catalogue row as `emigre sources --json` prints it.
@@ -26,6 +28,47 @@ type sourceInfo struct {
 	Homepage    string `json:"homepage"`
 	Licence     string `json:"licence"`
 	Notes       string `json:"notes"`
+	// From the published warehouse's source_health, when there is one.
+	LastStatus   string `json:"last_status,omitempty"`
+	LastRunAt    string `json:"last_run_at,omitempty"`
+	NewestPeriod string `json:"newest_period,omitempty"`
+}
+
+// sourceHealth is the last result of each source, read from the published
+// warehouse; empty when no run has published one yet.
+func sourceHealth(ctx context.Context, path string) (map[string]sourceInfo, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil // never run: every source shows "never run"
+	}
+	db, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `select source_id, coalesce(last_status, ''),
+		coalesce(strftime(last_run_at, '%Y-%m-%d'), ''), coalesce(strftime(newest_period, '%Y-%m-%d'), '')
+		from source_health`)
+	if err != nil {
+		return nil, fmt.Errorf("source health in %s: %w", path, err)
+	}
+	defer rows.Close()
+	out := map[string]sourceInfo{}
+	for rows.Next() {
+		var id string
+		var h sourceInfo
+		if err := rows.Scan(&id, &h.LastStatus, &h.LastRunAt, &h.NewestPeriod); err != nil {
+			return nil, err
+		}
+		out[id] = h
+	}
+	return out, rows.Err()
+}
+
+func lastResult(r sourceInfo) string {
+	if r.LastStatus == "" {
+		return "never run"
+	}
+	return r.LastStatus + " " + r.LastRunAt
 }
 
 func sourceMetric(s *extractors.Source) string {
@@ -49,10 +92,23 @@ func sourceMetric(s *extractors.Source) string {
 	return string(s.Map.Metric)
 }
 
-func cmdSources(_ context.Context, args []string, w io.Writer) error {
+func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	fs := newFlags("sources")
 	asJSON := fs.Bool("json", false, "print JSON for machines")
+	db := fs.String("db", "", "published warehouse to read each source's last result from (default from config)")
+	cfgPath := fs.String("config", "", "config file")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return usageError{err}
+	}
+	if *db == "" {
+		*db = cfg.Warehouse
+	}
+	health, err := sourceHealth(ctx, *db)
+	if err != nil {
 		return err
 	}
 	var rows []sourceInfo
@@ -64,7 +120,9 @@ func cmdSources(_ context.Context, args []string, w io.Writer) error {
 		rows = append(rows, sourceInfo{ID: s.ID, Destination: s.Destination, Publisher: s.Publisher,
 			Dataset: s.Dataset, Title: s.Title, Metric: sourceMetric(s), Format: s.Format,
 			Cadence: string(s.Cadence), LagMonths: s.LagMonths, Priority: s.Priority, URL: u,
-			Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes})
+			Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes,
+			LastStatus: health[s.ID].LastStatus, LastRunAt: health[s.ID].LastRunAt,
+			NewestPeriod: health[s.ID].NewestPeriod})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(w)
@@ -72,7 +130,7 @@ func cmdSources(_ context.Context, args []string, w io.Writer) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCOUNTRY\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE")
+	fmt.Fprintln(tw, "ID\tCOUNTRY\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tLAST RESULT\tNEWEST PERIOD")
 	// A multi-country source (empty destination) adds no country of its
 	// own: its coverage is cross-checks, not a destination's source.
 	countries, multi := map[string]bool{}, 0
@@ -83,16 +141,17 @@ func cmdSources(_ context.Context, args []string, w io.Writer) error {
 		} else {
 			countries[dest] = true
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, dest, truncate(r.Publisher, 40), r.Metric, r.Format, r.Cadence)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, dest, truncate(r.Publisher, 40), r.Metric,
+			r.Format, r.Cadence, lastResult(r), r.NewestPeriod)
 	}
 	gaps := extractors.Gaps()
 	for _, g := range gaps {
-		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29))
+		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d sources, %d countries (and %d multi-country sources); %d countries with no source\n",
+	_, err = fmt.Fprintf(w, "\n%d sources, %d countries (and %d multi-country sources); %d countries with no source\n",
 		len(rows), len(countries), multi, len(gaps))
 	return err
 }
