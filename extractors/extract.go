@@ -11,14 +11,22 @@ import (
 )
 
 // ReaderParams returns the parameters the source's reader gets: the
-// catalogue's Params plus, for a statement, its pattern and scale.
-func (s *Source) ReaderParams() map[string]string {
+// catalogue's Params plus, for a statement, its pattern (and total pattern)
+// and scale.
+func (s *Source) ReaderParams() map[string]string { return s.readerParams(s.Statement) }
+
+// readerParams is ReaderParams for one figure of a statement (st; nil for
+// other sources).
+func (s *Source) readerParams(st *StatementEntry) map[string]string {
 	p := maps.Clone(s.Params)
 	if p == nil {
 		p = map[string]string{}
 	}
-	if st := s.Statement; st != nil {
+	if st != nil {
 		p["pattern"] = st.Pattern
+		if st.TotalPattern != "" {
+			p["total_pattern"] = st.TotalPattern
+		}
 		if st.Scale != 0 {
 			p["scale"] = strconv.FormatFloat(st.Scale, 'f', -1, 64)
 		}
@@ -35,7 +43,11 @@ func Extract(ctx context.Context, s *Source, name string, body []byte, snapshot 
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
 	m := newMapper(s, snapshot)
-	in := Input{Name: name, Body: bytes.NewReader(body), Params: s.ReaderParams()}
+	if s.Statement != nil {
+		// A statement source may read several figures, one per page.
+		m.figure = s.Statement.Figure(name)
+	}
+	in := Input{Name: name, Body: bytes.NewReader(body), Params: s.readerParams(m.figure)}
 	if err := r.Read(ctx, in, m.cell); err != nil {
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
@@ -48,6 +60,7 @@ func Extract(ctx context.Context, s *Source, name string, body []byte, snapshot 
 // mapper applies a source's Mapping to a reader's cells.
 type mapper struct {
 	s        *Source
+	figure   *StatementEntry // the statement figure this body gives; nil for other sources
 	snapshot string
 	out      []Observation
 	checked  *Table // the last table whose shape was checked
@@ -190,7 +203,7 @@ func hasDim(t *Table, dim string) bool {
 }
 
 func (m *mapper) statement(c Cell) error {
-	st := m.s.Statement
+	st := m.figure
 	o := Observation{
 		SourceID:    m.s.ID,
 		Destination: m.s.Destination,

@@ -79,6 +79,32 @@ type StatementEntry struct {
 	// Since: the figure counts people who arrived since this date (for
 	// flows such as "entries minus exits since February 2022").
 	Since time.Time
+	// TotalPattern, when set, makes the figure a share: Pattern captures a
+	// percentage and TotalPattern (group 1) the total it is a share of, on
+	// the same page ("74,714 immigrants ... Russia (60.9% of the total)").
+	// The count is computed from the two, never typed in (formats.StatementReader).
+	TotalPattern string
+	// Earlier are earlier figures of the same series (the same publisher,
+	// measure and definition: a statistics office's yearly figure as each
+	// year's report was relayed), each read from its own page, URL. The
+	// source requests every URL; the statement method sums a series' flows
+	// over disjoint whole periods (transform). The entry itself is the
+	// latest figure, the one the catalogue shows.
+	Earlier []StatementEntry
+	// URL is the page of an Earlier figure; empty for the entry itself,
+	// whose page is the source's first request.
+	URL string
+}
+
+// Figure returns the figure read from the page at url: the Earlier entry
+// whose URL it is, else the entry itself.
+func (e *StatementEntry) Figure(url string) *StatementEntry {
+	for i := range e.Earlier {
+		if e.Earlier[i].URL == url {
+			return &e.Earlier[i]
+		}
+	}
+	return e
 }
 
 // Mapping says how a reader's cells become observations of a source.

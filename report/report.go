@@ -572,7 +572,9 @@ func period(o extractors.Observation) string {
 // gave no estimate in this run.
 func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 	r.Gaps = []Gap{}
+	registered := map[string]int{} // gap country -> index in r.Gaps
 	for _, g := range extractors.Gaps() {
+		registered[g.Country] = len(r.Gaps)
 		r.Gaps = append(r.Gaps, Gap{Country: g.Country, Name: transform.CountryName(g.Country),
 			Kind: "no_source", Reason: g.Reason})
 	}
@@ -596,6 +598,12 @@ func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 				Reason: "its sources gave no figure the estimate could use"}
 			for _, id := range ids {
 				g.Sources = append(g.Sources, fmt.Sprint(id))
+			}
+			if i, ok := registered[dest]; ok {
+				// A registered gap with sources the estimate ignores (asylum
+				// applications): listed once, as the gap its reason explains.
+				r.Gaps[i].Sources = g.Sources
+				return nil
 			}
 			r.Gaps = append(r.Gaps, g)
 			return nil

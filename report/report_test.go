@@ -151,6 +151,9 @@ func TestReportOfOfflineRun(t *testing.T) {
 	// whose sources gave nothing.
 	names := map[string]report.Gap{}
 	for _, g := range r.Gaps {
+		if _, dup := names[g.Country]; dup {
+			t.Errorf("gap %s listed twice", g.Country)
+		}
 		names[g.Country] = g
 		if g.Name == "" || g.Reason == "" {
 			t.Errorf("gap %+v is not named or explained", g)

@@ -632,7 +632,8 @@ var grossMeasures = []extractors.Metric{extractors.PermitsFirst, extractors.Immi
 
 // statement takes the series' latest statement ending after W. A stock
 // with a baseline among the same source's statements becomes a change;
-// without one it is flagged stock_without_baseline.
+// without one it is flagged stock_without_baseline. A flow is summed with
+// the same source's earlier statements of the same measure (statementFlow).
 func statement(s *series, opt Options) (candidate, bool) {
 	var last point
 	found := false
@@ -667,11 +668,35 @@ func statement(s *series, opt Options) (candidate, bool) {
 	if !c.to.After(opt.WindowStart) {
 		return candidate{}, false
 	}
+	if sum, ok := statementFlow(s, last, opt); ok {
+		c.Net, c.PeriodStart = sum.vals[0], sum.from
+		c.from, c.to = sum.from, sum.to
+	}
 	if slices.Contains(grossMeasures, last.measure) {
-		c.Arrivals = ptr(last.value)
+		c.Arrivals = ptr(c.Net)
 		c.Flags = append(c.Flags, FlagGross)
 	}
 	return c, true
+}
+
+// statementFlow applies METHOD.md's flow rule (only whole periods inside
+// [W, as_of] are summed) to one source's statements of the latest one's
+// measure: a source that states a flow period by period (a statistics
+// office's olim from Russia in 2022, then in 2023) counts their sum, as its
+// own gross or net flows would, not the last period alone. Statements that
+// overlap (a year-to-date figure and the full year) are resolved as flows
+// are, keeping the periods that cover the most days; nothing is pro-rated.
+// ok is false when the sum does not end with the latest statement (a
+// longer, older statement covers it): the latest statement alone stands.
+func statementFlow(s *series, last point, opt Options) (flowSum, bool) {
+	var periods []flowPeriod
+	for _, p := range s.points {
+		if p.measure == last.measure {
+			periods = append(periods, flowPeriod{from: p.start, to: p.end.AddDate(0, 0, 1), vals: []float64{p.value}})
+		}
+	}
+	sum, ok := sumFlows(periods, opt.WindowStart, time.Time{}, false)
+	return sum, ok && sum.to.Equal(last.end.AddDate(0, 0, 1))
 }
 
 // --- helpers ---

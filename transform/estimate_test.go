@@ -640,6 +640,49 @@ func TestStatements(t *testing.T) {
 			t.Errorf("flags %v, want gross", e.Flags)
 		}
 	})
+	t.Run("flows stated period by period are summed", func(t *testing.T) {
+		const cbs, ministry = "il-cbs", "il-ministry"
+		y2022, y2023, ytd2022, otherSource := 45500.0, 33116.0, 19200.0, 19000.0
+		e := only(t, []extractors.Observation{
+			statementObs(cbs, "IL", extractors.Repatriation, "2023-01-01", "2023-12-31", y2023),
+			statementObs(cbs, "IL", extractors.Repatriation, "2022-01-01", "2022-12-31", y2022),
+			// Overlaps 2022: the full year covers more days and is kept.
+			statementObs(cbs, "IL", extractors.Repatriation, "2022-01-01", "2022-07-26", ytd2022),
+			// Another measure of the same source is another series.
+			statementObs(cbs, "IL", extractors.Immigration, "2021-01-01", "2021-12-31", 1),
+			// Another source is never added to this one.
+			statementObs(ministry, "IL", extractors.Repatriation, "2022-01-01", "2022-07-26", otherSource),
+		}, Options{Priority: map[string]int{cbs: 10, ministry: 10}})
+		if e.Method != Statement || e.SourceID != cbs || e.Measure != extractors.Repatriation {
+			t.Fatalf("chosen %v, want the CBS statements of repatriation", e.Result)
+		}
+		eq(t, "net", e.Net, y2022+y2023)
+		eqp(t, "arrivals", e.Arrivals, y2022+y2023)
+		isNil(t, "returns", e.Returns)
+		day0(t, "period start", e.PeriodStart, "2022-01-01")
+		day0(t, "as_of", e.AsOf, "2023-12-31")
+		if !slices.Equal(e.Flags, []string{FlagGross}) {
+			t.Errorf("flags %v, want gross", e.Flags)
+		}
+		eq(t, "low", e.Low, otherSource)
+		eqp(t, "ministry alone", alt(t, e, Statement, ministry).Arrivals, otherSource)
+	})
+	t.Run("a flow statement straddling W is left out of the sum", func(t *testing.T) {
+		e := only(t, []extractors.Observation{
+			statementObs(src, "RS", extractors.Immigration, "2021-07-01", "2022-06-30", 100),
+			statementObs(src, "RS", extractors.Immigration, "2022-07-01", "2022-12-31", 50),
+		}, Options{})
+		eq(t, "net", e.Net, 50)
+		day0(t, "period start", e.PeriodStart, "2022-07-01")
+	})
+	t.Run("the latest flow statement stands alone when an older one covers more", func(t *testing.T) {
+		e := only(t, []extractors.Observation{
+			statementObs(src, "RS", extractors.BorderNet, "2022-01-01", "2024-06-30", 900),
+			statementObs(src, "RS", extractors.BorderNet, "2024-03-01", "2024-12-31", 300),
+		}, Options{})
+		eq(t, "net", e.Net, 300)
+		day0(t, "as_of", e.AsOf, "2024-12-31")
+	})
 	t.Run("before W", func(t *testing.T) {
 		obs := append(israel(), statementObs("il-x", "IL", extractors.ResidentStock, "2021-06-30", "2021-06-30", 1))
 		if e := only(t, obs, Options{}); len(e.Alternatives) != 1 {

@@ -151,8 +151,14 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "\n%d sources, %d countries (and %d multi-country sources); %d countries with no source\n",
-		len(rows), len(countries), multi, len(gaps))
+	multiNote := ""
+	if multi > 0 {
+		multiNote = fmt.Sprintf(" (and %d multi-country sources)", multi)
+	}
+	// A gap may keep sources the estimate ignores (Azerbaijan: UNHCR's
+	// asylum applications only), so it can be among the countries too.
+	_, err = fmt.Fprintf(w, "\n%d sources, %d countries%s; %d countries with no source the estimate can use (status %q)\n",
+		len(rows), len(countries), multiNote, len(gaps), extractors.GapStatus)
 	return err
 }
 

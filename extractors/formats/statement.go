@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,7 +26,14 @@ import (
 //
 // Parameters: pattern (required), scale (multiplier, e.g. 1000 for a figure
 // in thousands), decimal ("." or ","), charset (the page's declared
-// encoding when it has no meta tag), max_bytes.
+// encoding when it has no meta tag), max_bytes, total_pattern.
+//
+// With total_pattern the page states a share, not a count ("74,714
+// immigrants arrived ... mainly from Russia (60.9% of the total)"): pattern
+// captures the percentage, total_pattern the total, and the figure is
+// share/100 × total rounded to as many significant digits as the share has
+// (60.9% of 74,714 is 45,500, not 45,500.826: a share rounded to 0.1% does
+// not know the count to the person). Both matches are kept in the quote.
 type StatementReader struct{}
 
 func init() { extractors.RegisterReader(StatementReader{}) }
@@ -39,12 +47,15 @@ func (StatementReader) Read(ctx context.Context, in extractors.Input, emit extra
 	if pattern == "" {
 		return in.Errorf("", "statement reader needs a pattern parameter")
 	}
-	re, err := regexp.Compile(pattern)
+	re, err := compileFigurePattern(in, "pattern", pattern)
 	if err != nil {
-		return in.Errorf("", "pattern %q: %v", pattern, err)
+		return err
 	}
-	if re.NumSubexp() < 1 {
-		return in.Errorf("", "pattern %q has no group capturing the figure", pattern)
+	var totalRe *regexp.Regexp
+	if tp := in.Param("total_pattern", ""); tp != "" {
+		if totalRe, err = compileFigurePattern(in, "total_pattern", tp); err != nil {
+			return err
+		}
 	}
 	scale := 1.0
 	if s := in.Param("scale", ""); s != "" {
@@ -56,16 +67,81 @@ func (StatementReader) Read(ctx context.Context, in extractors.Input, emit extra
 	if err != nil {
 		return err
 	}
+	v, m, err := findFigure(in, text, re, "the statement (pattern")
+	if err != nil {
+		return err
+	}
+	quote := m[0]
+	if totalRe != nil {
+		total, mt, err := findFigure(in, text, totalRe, "the total the share is of (total_pattern")
+		if err != nil {
+			return err
+		}
+		if v <= 0 || v > 100 {
+			return in.Errorf("quote "+strconv.Quote(m[0]), "share %v is not a percentage in (0, 100]", v)
+		}
+		v = roundSignificant(v/100*total, significantDigits(m[1]))
+		quote = mt[0] + " … " + m[0]
+	}
+	t := &extractors.Table{Dims: []string{"quote"}}
+	return emit(extractors.Cell{Table: t, Codes: []string{quote}, Value: v * scale})
+}
+
+// findFigure finds re in the page's text and parses the number of group 1;
+// what names what is missing when the page no longer holds it.
+func findFigure(in extractors.Input, text string, re *regexp.Regexp, what string) (float64, []string, error) {
 	m := re.FindStringSubmatch(text)
 	if m == nil {
-		return in.Errorf("", "the page no longer holds the statement (pattern %q not found in %d characters of text)", pattern, len(text))
+		return 0, nil, in.Errorf("", "the page no longer holds %s %q not found in %d characters of text)", what, re, len(text))
 	}
 	v, err := ParseCount(m[1], in.Param("decimal", ""))
 	if err != nil {
-		return in.Errorf("quote "+strconv.Quote(m[0]), "%v", err)
+		return 0, nil, in.Errorf("quote "+strconv.Quote(m[0]), "%v", err)
 	}
-	t := &extractors.Table{Dims: []string{"quote"}}
-	return emit(extractors.Cell{Table: t, Codes: []string{m[0]}, Value: v * scale})
+	return v, m, nil
+}
+
+// compileFigurePattern compiles a parameter that must capture a number in
+// group 1.
+func compileFigurePattern(in extractors.Input, param, pattern string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, in.Errorf("", "%s %q: %v", param, pattern, err)
+	}
+	if re.NumSubexp() < 1 {
+		return nil, in.Errorf("", "%s %q has no group capturing the figure", param, pattern)
+	}
+	return re, nil
+}
+
+// significantDigits counts the digits of a printed number after its leading
+// zeros ("60.9" has 3, "0.5" has 1, "72" has 2).
+func significantDigits(s string) int {
+	n, leading := 0, true
+	for _, r := range s {
+		switch {
+		case r == '0' && leading:
+		case r >= '0' && r <= '9':
+			n, leading = n+1, false
+		}
+	}
+	return max(n, 1)
+}
+
+// roundSignificant rounds v to n significant digits.
+func roundSignificant(v float64, n int) float64 {
+	if v == 0 {
+		return 0
+	}
+	// k: the power of ten of the last digit kept. Exact powers of ten keep
+	// the division and product exact (45500.826 -> 455 × 100).
+	k := int(math.Floor(math.Log10(math.Abs(v)))) + 1 - n
+	if k >= 0 {
+		q := math.Pow(10, float64(k))
+		return math.Round(v/q) * q
+	}
+	q := math.Pow(10, float64(-k))
+	return math.Round(v*q) / q
 }
 
 // pageText returns the visible text of an HTML page, decoded from its

@@ -1,7 +1,6 @@
 package sources_test
 
 import (
-	"context"
 	"encoding/csv"
 	"os"
 	"slices"
@@ -48,14 +47,11 @@ func init() {
 
 const asylumCSV = "../../../shared/realdata/derived/russia__eurostat_migr_asyappctza_firsttime_RUS.csv"
 
-// extractSample runs a source end to end over its sample snapshot.
+// extractSample runs a source end to end over its sample snapshots (one per
+// request).
 func extractSample(t *testing.T, s *extractors.Source) []extractors.Observation {
 	t.Helper()
-	e, body := snapshot(t, sampleArchive(t), s)
-	obs, err := extractors.Extract(context.Background(), s, e.URL, body, e.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
+	obs, _ := extractRequests(t, sampleArchive(t), s)
 	return obs
 }
 

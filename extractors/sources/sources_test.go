@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,6 +131,24 @@ func checkMapping(t *testing.T, s *extractors.Source) {
 		if m.FixedCitizenship != "RU" {
 			t.Errorf("statement citizenship %q", m.FixedCitizenship)
 		}
+		if len(s.Requests) != 1+len(st.Earlier) {
+			t.Errorf("%d requests for %d figures", len(s.Requests), 1+len(st.Earlier))
+		}
+		for i, f := range st.Earlier {
+			switch {
+			case f.URL == "" || f.URL == s.Requests[0].URL || s.Statement.Figure(f.URL) != &st.Earlier[i]:
+				t.Errorf("earlier figure %d: URL %q is not a page of its own", i, f.URL)
+			case f.Measure != st.Measure:
+				t.Errorf("earlier figure %d counts %s, the series %s", i, f.Measure, st.Measure)
+			case f.RefDate.IsZero() || f.SaidOn.Before(f.RefDate) || !f.RefDate.Before(st.RefDate):
+				t.Errorf("earlier figure %d: ref %v, said %v: want a date before the entry's %v", i, f.RefDate, f.SaidOn, st.RefDate)
+			case f.Speaker == "" || f.Quote == "" || f.Translation == "" || len(f.Earlier) > 0:
+				t.Errorf("earlier figure %d without speaker, quote or translation, or with figures of its own", i)
+			}
+			if !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == f.URL }) {
+				t.Errorf("earlier figure %d: its page %s is not requested", i, f.URL)
+			}
+		}
 		return
 	}
 	if m.Time == "" {
@@ -167,7 +186,12 @@ func sampleArchive(t *testing.T) *archive.Archive {
 // snapshot returns the sample body answering the source's first request.
 func snapshot(t *testing.T, a *archive.Archive, s *extractors.Source) (archive.Entry, []byte) {
 	t.Helper()
-	r := s.Requests[0]
+	return requestSnapshot(t, a, s.Requests[0])
+}
+
+// requestSnapshot returns the sample body answering one request.
+func requestSnapshot(t *testing.T, a *archive.Archive, r extractors.Request) (archive.Entry, []byte) {
+	t.Helper()
 	e, ok := a.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
 	if !ok {
 		t.Fatalf("no sample snapshot for %s %s", r.MethodOrGet(), r.URL)
@@ -218,17 +242,20 @@ func TestSampleSnapshots(t *testing.T) {
 
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-// TestStatementQuotesOnPage checks each statement's quote is on its page.
+// TestStatementQuotesOnPage checks each statement's quote is on its page,
+// and each earlier figure's on its own.
 func TestStatementQuotesOnPage(t *testing.T) {
 	a := sampleArchive(t)
 	for _, s := range extractors.Sources() {
 		if s.Statement == nil {
 			continue
 		}
-		_, b := snapshot(t, a, s)
-		text := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(b), " "))), " ")
-		if !strings.Contains(text, s.Statement.Quote) {
-			t.Errorf("%s: the quote is not on the archived page", s.ID)
+		for _, r := range s.Requests {
+			_, b := requestSnapshot(t, a, r)
+			text := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(b), " "))), " ")
+			if !strings.Contains(text, s.Statement.Figure(r.URL).Quote) {
+				t.Errorf("%s: the quote is not on the archived page %s", s.ID, r.URL)
+			}
 		}
 	}
 }
@@ -302,11 +329,7 @@ func TestExtractSamples(t *testing.T) {
 	}
 	for _, s := range extractors.Sources() {
 		t.Run(s.ID, func(t *testing.T) {
-			e, body := snapshot(t, a, s)
-			obs, err := extractors.Extract(context.Background(), s, e.URL, body, e.SHA256)
-			if err != nil {
-				t.Fatal(err)
-			}
+			obs, snapshots := extractRequests(t, a, s)
 			figures := 0
 			for _, o := range obs {
 				want := s.Destination
@@ -323,7 +346,7 @@ func TestExtractSamples(t *testing.T) {
 						t.Errorf("observation %+v: destination %q is not ISO alpha-2", o, want)
 					}
 				}
-				if o.SourceID != s.ID || o.Destination != want || o.Citizenship != "RU" || o.Snapshot != e.SHA256 {
+				if o.SourceID != s.ID || o.Destination != want || o.Citizenship != "RU" || !snapshots[o.Snapshot] {
 					t.Errorf("observation %+v: wrong source, destination, citizenship or snapshot", o)
 				}
 				if !o.Missing {
@@ -347,6 +370,24 @@ func TestExtractSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// extractRequests runs the source end to end over the sample snapshot of
+// each of its requests, and returns the observations and the snapshots read.
+func extractRequests(t *testing.T, a *archive.Archive, s *extractors.Source) ([]extractors.Observation, map[string]bool) {
+	t.Helper()
+	var obs []extractors.Observation
+	snapshots := map[string]bool{}
+	for _, r := range s.Requests {
+		e, body := requestSnapshot(t, a, r)
+		got, err := extractors.Extract(context.Background(), s, e.URL, body, e.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs = append(obs, got...)
+		snapshots[e.SHA256] = true
+	}
+	return obs, snapshots
 }
 
 func checkWant(t *testing.T, obs []extractors.Observation, w want) {

@@ -141,6 +141,11 @@ var statementRows = []statementRow{
 
 func statementSource(r statementRow) *extractors.Source {
 	e := r.Entry
+	// One request per figure: the entry's page, then each earlier figure's.
+	reqs := []extractors.Request{{URL: r.URL}}
+	for _, f := range e.Earlier {
+		reqs = append(reqs, extractors.Request{URL: f.URL})
+	}
 	return &extractors.Source{
 		ID:          r.ID,
 		Destination: r.Destination,
@@ -148,7 +153,7 @@ func statementSource(r statementRow) *extractors.Source {
 		Dataset:     "statement",
 		Title:       r.Title,
 		Homepage:    r.Homepage,
-		Requests:    []extractors.Request{{URL: r.URL}},
+		Requests:    reqs,
 		Format:      "statement",
 		Map:         extractors.Mapping{FixedCitizenship: "RU", Metric: extractors.Statement},
 		Cadence:     extractors.AdHoc,

@@ -5,7 +5,9 @@ import "github.com/emigre/emigre/extractors"
 // worldGaps are destinations known to receive Russian emigrants for which no
 // usable figure was found: the catalogue lists them with status "no source"
 // so that reports name them instead of showing nothing, which reads as zero.
-// A gap whose country gains a source must be removed (a test checks).
+// A gap whose country gains a source the estimate can use must be removed (a
+// test checks); a source the estimate ignores (UNHCR's asylum applications
+// for Azerbaijan) leaves the gap standing, and its reason says so.
 var worldGaps = []extractors.Gap{
 	{
 		Country: "VN",
@@ -17,8 +19,11 @@ var worldGaps = []extractors.Gap{
 	},
 	{
 		Country: "AZ",
-		Reason: "The State Migration Service publishes no residence figures by citizenship and did not answer journalists (catalogue " +
-			"row AZ); UNHCR counts only about 270-310 refugees from Russia, mostly from before 2022.",
+		Reason: "No source for the estimate; only asylum applications. The State Migration Service publishes no residence " +
+			"figures by citizenship and did not answer journalists (catalogue row AZ); UNHCR counts a handful of asylum " +
+			"applications a year (az-unhcr-asylum-applications, registered as a cross-check: an application is not an " +
+			"estimate of who moved and stayed, and the estimate does not use them) and about 270-310 refugees from Russia, " +
+			"mostly from before 2022.",
 		Evidence: "https://www.europeantimes.news/pt/2024/07/devido-a-san%C3%A7%C3%B5es-e-medo-de-mobiliza%C3%A7%C3%A3o%2C-650000-deixaram-a-R%C3%BAssia/ ; " +
 			"UNHCR end-year population, shared/realdata/derived/russia__unhcr_gdidata_origin_RUS.csv (AZE)",
 		Checked: day("2026-11-25"),

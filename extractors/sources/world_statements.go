@@ -16,11 +16,11 @@ const (
 
 var worldStatements = []statementRow{
 	{
-		ID:          "il-cbs-statement-2023",
+		ID:          "il-cbs-statements",
 		Destination: "IL",
 		Publisher:   "Central Bureau of Statistics of Israel (CBS)",
 		Homepage:    "https://www.cbs.gov.il/en/",
-		Title:       "Immigrants to Israel from Russia in 2023 (CBS annual report on immigration, as reported)",
+		Title:       "Immigrants to Israel from Russia, 2022 and 2023 (CBS annual reports on immigration, as reported)",
 		URL:         "https://ynetnews.com/article/byagms00yr",
 		Entry: extractors.StatementEntry{
 			Measure:     extractors.Repatriation,
@@ -31,14 +31,32 @@ var worldStatements = []statementRow{
 			Translation: englishOriginal,
 			Pattern:     `Russia was the largest source of immigrants, contributing (\d[\d,]*\d) newcomers`,
 			Since:       day("2023-01-01"),
+			Earlier: []extractors.StatementEntry{{
+				URL:     "https://www.israelnationalnews.com/news/376154",
+				Measure: extractors.Repatriation,
+				RefDate: day("2022-12-31"),
+				SaidOn:  day("2023-08-27"),
+				Since:   day("2022-01-01"),
+				Speaker: "Central Bureau of Statistics of Israel, annual data on immigrants of 2022, reported by Israel National News",
+				Quote: "In 2022, 74,714 immigrants arrived, three times the number from 2021. The rate of immigrants increased " +
+					"accordingly and stood at 7.8 immigrants per 1,000 residents (compared to a rate of 2.7 immigrants in 2021). Of " +
+					"all the immigrants in 2022, 86.0% came from the USSR (former) - mainly from Russia (60.9% of the total " +
+					"immigrants), Ukraine (19.6%), and Belarus (3%).",
+				Translation:  englishOriginal,
+				Pattern:      `Of all the immigrants in 2022, [\d.]+% came from the USSR \(former\) - mainly from Russia \((\d[\d.]*)% of the total immigrants\)`,
+				TotalPattern: `In 2022, (\d[\d,]*\d) immigrants arrived, three times the number from 2021`,
+			}},
 		},
-		Notes: "Immigrants (olim, under the Law of Return) whose country of last residence was Russia, in calendar 2023: a gross " +
-			"flow (returns unknown, flagged gross). Israel's CBS publishes the breakdown by country in tables the project does not " +
-			"read yet; for 2022 the only stored CBS figure is a share (74,714 immigrants, 60.9% from Russia: israelnationalnews.com/" +
-			"news/376154), which is not a count, so 2022 has no source here and the statement method, which takes the latest " +
-			"statement, covers 2023 alone: METHOD.md's 2022+2023 gross flow (78,616) needs a CBS table reader. " + undatedPage +
-			"it reports that arrivals rose again in the first half of 2024, so it was published after 30 June 2024: SaidOn is that " +
-			"lower bound. Page text verified in the search corpus (pages).",
+		Notes: "Immigrants (olim, under the Law of Return) whose country of last residence was Russia, per calendar year, from " +
+			"CBS's annual reports as the press relayed them: a gross flow (returns unknown, flagged gross). Two figures, one " +
+			"page each. 2023: the count, as Ynetnews printed it. 2022: CBS gave the year's total (74,714) and Russia's share " +
+			"(60.9%), not the count; the reader computes share × total from the two figures on the page and keeps the share's " +
+			"three significant digits (METHOD.md's 'about 45,500'): the share is rounded to 0.1%, so the count is known to " +
+			"about ±40. The statement method sums the two years, as METHOD.md's Israel example does (2022 + 2023, whole " +
+			"calendar years inside the window). Israel's CBS publishes the breakdown by country in tables the project does " +
+			"not read yet; a reader for them should replace this source. Ynetnews' stored copy carries no date; it reports " +
+			"that arrivals rose again in the first half of 2024, so it was published after 30 June 2024: SaidOn is that lower " +
+			"bound. Israel National News' article is dated 27 Aug 2023. Page texts verified in the search corpus (pages).",
 	},
 	{
 		ID:          "il-aliyah-ministry-statement-2022-07",
@@ -60,7 +78,8 @@ var worldStatements = []statementRow{
 		},
 		Notes: "Immigrants from Russia since 1 January 2022 to the date of the report (26 Jul 2022): a rounded gross flow. Kept for " +
 			"the register and as a check on CBS's yearly figures (the 2021 baseline on the same page, 7,824, is the ministry's; " +
-			"CBS gives 7,640); the statement method prefers the later CBS statement. Page text verified in the search corpus (pages).",
+			"CBS gives 7,640); the statement method prefers the later CBS statements (il-cbs-statements), and this figure is " +
+			"never added to theirs: it overlaps their 2022. Page text verified in the search corpus (pages).",
 	},
 	{
 		ID:          "tr-pmm-statement-2022-12",

@@ -85,12 +85,19 @@ func run(shared, out string) error {
 	}
 	used := map[string]bool{}
 	for _, s := range extractors.Sources() {
-		body, e, err := reconstruct(s, es, figs)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.ID, err)
+		// Only a statement reads several pages (one per figure); other
+		// sources' builders write one answer.
+		if len(s.Requests) != 1 && (s.Statement == nil || len(s.Requests) == 0) {
+			return fmt.Errorf("%s: want one request, have %d", s.ID, len(s.Requests))
 		}
-		if _, err := a.Put(body, e); err != nil {
-			return fmt.Errorf("%s: %w", s.ID, err)
+		for _, req := range s.Requests {
+			body, e, err := reconstruct(s, req, es, figs)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
+			}
+			if _, err := a.Put(body, e); err != nil {
+				return fmt.Errorf("%s: %w", s.ID, err)
+			}
 		}
 		used[s.ID] = true
 	}
@@ -102,6 +109,13 @@ func run(shared, out string) error {
 	for _, p := range statementPages {
 		if !used[p.SourceID] {
 			return fmt.Errorf("pages.go: source %s is not registered", p.SourceID)
+		}
+		s, err := extractors.SourceByID(p.SourceID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == p.url(s) }) {
+			return fmt.Errorf("pages.go: page %s of source %s is not one of its requests", p.url(s), p.SourceID)
 		}
 	}
 	return nil
@@ -116,11 +130,7 @@ func clearArchive(out string) error {
 	return os.RemoveAll(filepath.Join(out, "objects"))
 }
 
-func reconstruct(s *extractors.Source, es eurostatRows, figs []figure) ([]byte, archive.Entry, error) {
-	if len(s.Requests) != 1 {
-		return nil, archive.Entry{}, fmt.Errorf("want one request, have %d", len(s.Requests))
-	}
-	req := s.Requests[0]
+func reconstruct(s *extractors.Source, req extractors.Request, es eurostatRows, figs []figure) ([]byte, archive.Entry, error) {
 	e := archive.Entry{
 		Source:        s.ID,
 		Method:        req.MethodOrGet(),
@@ -617,16 +627,16 @@ func lookup(figs []figure, t pxwebTable, key []string) (int64, bool) {
 // --- statements -------------------------------------------------------------
 
 func statementBody(s *extractors.Source, e *archive.Entry) ([]byte, error) {
+	url := e.URL
 	var p statementPage
 	for _, k := range statementPages {
-		if k.SourceID == s.ID {
+		if k.SourceID == s.ID && k.url(s) == url {
 			p = k
 		}
 	}
 	if p.SourceID == "" {
 		return nil, errors.New("no page text in pages.go")
 	}
-	url := s.Requests[0].URL
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"" + p.Lang + "\">\n<head>\n<meta charset=\"utf-8\">\n")
 	if p.Title != "" {

@@ -1,19 +1,35 @@
 package main
 
-import "time"
+import (
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+)
 
 // A statementPage is the article that published an official statement, as
 // the search corpus (pages) stored its text: the paragraphs below are copied
 // verbatim from there. Page chrome (menus, comments, scripts) is not kept,
 // and neither is any paragraph the stored copy cut off mid-sentence.
 type statementPage struct {
-	SourceID  string
+	SourceID string
+	// URL is the page of a statement's earlier figure
+	// (extractors.StatementEntry.Earlier); empty for the source's first
+	// request.
+	URL       string
 	Lang      string
 	Title     string // the <title>/<h1>; empty when the stored copy has none
 	Published string // the article's date (documentation only: not written into the page)
 	Paras     []string
 	FetchedAt time.Time
 	Note      string
+}
+
+// url is the request the page answers.
+func (p statementPage) url(s *extractors.Source) string {
+	if p.URL == "" {
+		return s.Requests[0].URL
+	}
+	return p.URL
 }
 
 var statementPages = []statementPage{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/sources"
 )
 
 // Snapshots of the non-European sources that are not statements: IRCC's
@@ -300,11 +301,23 @@ const (
 	unhcrPopulation   = "russia__unhcr_FDS_end_year_population_origin_RUS.csv"
 )
 
-// unhcrBody writes the derived asylum applications of Russian nationals as
-// the population statistics API answers them: one item per year, country of
-// asylum, authority, application type and unit.
+// unhcrCountry returns the UNHCR table's row of a source, if it is one.
+func unhcrCountry(s *extractors.Source) (sources.UNHCRCountry, bool) {
+	for _, c := range sources.UNHCRCountries {
+		if sources.UNHCRSourceID(c.ISO) == s.ID {
+			return c, true
+		}
+	}
+	return sources.UNHCRCountry{}, false
+}
+
+// unhcrBody writes the derived asylum applications of Russian nationals in
+// one country of asylum as the population statistics API answers the
+// source's query: one item per year, authority, application type and unit.
+// One builder serves every country of the table.
 func unhcrBody(s *extractors.Source, _ eurostatRows, _ []figure, e *archive.Entry) ([]byte, bool, error) {
-	if s.ID != "unhcr-asylum-applications" {
+	c, ok := unhcrCountry(s)
+	if !ok {
 		return nil, false, nil
 	}
 	apps, err := readDerived(unhcrApplications, "year", "asylum_iso3", "procedure", "application_type", "data_type", "n")
@@ -315,30 +328,32 @@ func unhcrBody(s *extractors.Source, _ eurostatRows, _ []figure, e *archive.Entr
 	if err != nil {
 		return nil, true, err
 	}
-	names := map[string]string{} // UNHCR's country names, from the population extract
+	name, named := "", false // UNHCR's name of the country, from the population extract
 	for _, r := range pop {
-		names[r["asylum_iso3"]] = r["asylum_name"]
+		if r["asylum_iso3"] == c.ISO3 {
+			name, named = r["asylum_name"], true
+		}
 	}
 	var items []any
 	years := map[int]bool{}
 	for _, r := range apps {
+		if r["asylum_iso3"] != c.ISO3 {
+			continue
+		}
 		y, err := strconv.Atoi(r["year"])
 		if err != nil {
 			return nil, true, fmt.Errorf("derived/%s: year %q", unhcrApplications, r["year"])
-		}
-		if y < 2019 || y > 2024 { // the request's yearFrom and yearTo
-			continue
 		}
 		n, err := wholeCount(unhcrApplications, r["n"])
 		if err != nil {
 			return nil, true, err
 		}
 		item := object{{"year", y}, {"coo_iso", "RUS"}}
-		if name, ok := names[r["asylum_iso3"]]; ok {
+		if named {
 			item = append(item, member{"coa_name", name})
 		}
 		item = append(item,
-			member{"coa_iso", r["asylum_iso3"]},
+			member{"coa_iso", c.ISO3},
 			member{"procedure_type", r["procedure"]},
 			member{"app_type", r["application_type"]},
 			member{"app_pc", r["data_type"]},
@@ -348,7 +363,7 @@ func unhcrBody(s *extractors.Source, _ eurostatRows, _ []figure, e *archive.Entr
 		years[y] = true
 	}
 	if len(items) == 0 {
-		return nil, true, fmt.Errorf("derived/%s: no rows for 2019-2024", unhcrApplications)
+		return nil, true, fmt.Errorf("derived/%s: no rows for %s", unhcrApplications, c.ISO3)
 	}
 	body, err := encode(object{{"page", 1}, {"maxPages", 1}, {"items", items}})
 	if err != nil {
@@ -361,12 +376,13 @@ func unhcrBody(s *extractors.Source, _ eurostatRows, _ []figure, e *archive.Entr
 		From: "shared/realdata/derived/" + unhcrApplications + " (decoded from UNHCR's Refugee Data Finder data as distributed " +
 			"in R; country names from " + unhcrPopulation + ")",
 		Published: "https://www.unhcr.org/refugee-statistics/download/ (UNHCR Refugee Data Finder, asylum applications)",
-		Note: fmt.Sprintf("The extract's %d rows for 2019-%d written as one page of the API's answer to the source's query, as "+
-			"it stood when %d was the latest year (UNHCR's June release). Reconstructed, not recorded: the extract has no "+
-			"dec_level, no UNHCR-internal codes (coo, coa, coo_id, coa_id) and no coo_name, so those members are absent, "+
-			"and the answer's 'total' aggregate is not written (it is not in the extract); coa_name comes from the "+
-			"population extract and is absent where that has no row for the country. Rows that differ only by decision level "+
-			"appear as separate items, as the API gives them.", len(items), maxYear(years), maxYear(years)),
+		Note: fmt.Sprintf("The extract's %d rows for %s (%d-%d) written as one page of the API's answer to the source's "+
+			"query, as it stood when %d was the latest year (UNHCR's June release). Reconstructed, not recorded: the "+
+			"extract has no dec_level, no UNHCR-internal codes (coo, coa, coo_id, coa_id) and no coo_name, so those members "+
+			"are absent, and the answer's 'total' aggregate is not written (it is not in the extract); coa_name comes from "+
+			"the population extract and is absent where that has no row for the country. Rows that differ only by "+
+			"decision level appear as separate items, as the API gives them.",
+			len(items), c.ISO3, minYear(years), maxYear(years), maxYear(years)),
 	}
 	return body, true, nil
 }
@@ -375,6 +391,14 @@ func maxYear(years map[int]bool) int {
 	m := 0
 	for y := range years {
 		m = max(m, y)
+	}
+	return m
+}
+
+func minYear(years map[int]bool) int {
+	m := maxYear(years)
+	for y := range years {
+		m = min(m, y)
 	}
 	return m
 }

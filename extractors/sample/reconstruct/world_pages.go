@@ -19,7 +19,7 @@ func init() {
 
 var worldPages = []statementPage{
 	{
-		SourceID:  "il-cbs-statement-2023",
+		SourceID:  "il-cbs-statements",
 		Lang:      "en",
 		Published: "2024 (undated copy; after June 2024)",
 		Paras: []string{
@@ -33,6 +33,19 @@ var worldPages = []statementPage{
 		},
 		FetchedAt: time.Date(2024, 7, 2, 9, 0, 0, 0, time.UTC),
 		Note:      pagesNote,
+	},
+	{
+		SourceID:  "il-cbs-statements",
+		URL:       "https://www.israelnationalnews.com/news/376154",
+		Lang:      "en",
+		Published: "2023-08-27",
+		Paras: []string{
+			"The data also show that about 3.4 million immigrants have so far immigrated to Israel, about 46.2% of whom immigrated from 1990 onwards. In 2022, 74,714 immigrants arrived, three times the number from 2021. The rate of immigrants increased accordingly and stood at 7.8 immigrants per 1,000 residents (compared to a rate of 2.7 immigrants in 2021). Of all the immigrants in 2022, 86.0% came from the USSR (former) - mainly from Russia (60.9% of the total immigrants), Ukraine (19.6%), and Belarus (3%). 4.0% came from the United States and 3.0% - from France.",
+		},
+		FetchedAt: time.Date(2023, 8, 28, 9, 0, 0, 0, time.UTC),
+		Note: "Only the paragraph that states 2022's total and Russia's share, as stored in the search corpus (pages); the " +
+			"article's other paragraphs (the same share in its second paragraph, monthly arrivals, civil status) and page " +
+			"chrome are not kept.",
 	},
 	{
 		SourceID:  "il-aliyah-ministry-statement-2022-07",
