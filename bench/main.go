@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -46,6 +47,7 @@ type row struct{ what, measured, floor, ratio, target string }
 func main() {
 	quick := flag.Bool("quick", false, "fewer repetitions")
 	appendRows := flag.Int("rows", 500_000, "observations for the load benchmark")
+	tsvSize := flag.String("tsv", "1GB", "size of the generated Eurostat TSV for the reader benchmark (\"\" skips it)")
 	flag.Parse()
 	if os.Getenv("EMIGRE_BENCH_FLOOR") != "" { // the floor runs in a child process of its own, for its RSS
 		if err := floorLoad(os.Args[len(os.Args)-2], os.Args[len(os.Args)-1]); err != nil {
@@ -81,28 +83,35 @@ func main() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.what, r.measured, r.floor, r.ratio, r.target)
 	}
 	tw.Flush()
+
+	if *tsvSize != "" {
+		// The Eurostat TSV reader against DuckDB's read_csv on one generated
+		// file, each contender in a child process for its own peak RSS.
+		fmt.Printf("\nEurostat bulk TSV reader vs DuckDB read_csv, generated %s file:\n\n", *tsvSize)
+		cmd := exec.Command("go", "run", "-tags", "bench", "./extractors/formats/internal/tsvbench", "-size", *tsvSize, "-dir", tmp)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		check(cmd.Run())
+	}
 }
 
 // run executes a command and returns its wall time and peak RSS.
 func run(name string, args ...string) (time.Duration, int64) {
 	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		var ee *exec.ExitError
-		if !asExit(err, &ee) || ee.ExitCode() != 0 {
-			check(fmt.Errorf("%s %v: %w", name, args, err))
+		// A benchmark of a run that did not load everything measures
+		// nothing: say what failed.
+		tail := out.String()
+		if len(tail) > 2000 {
+			tail = tail[len(tail)-2000:]
 		}
+		check(fmt.Errorf("%s %v: %w\n%s", name, args, err, tail))
 	}
 	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
-}
-
-func asExit(err error, ee **exec.ExitError) bool {
-	e, ok := err.(*exec.ExitError)
-	*ee = e
-	return ok
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -69,6 +69,10 @@ func LockPath(warehouse string) string { return warehouse + LockSuffix }
 // It never waits.
 func AcquireLock(warehouse, command string) (*Lock, error) {
 	path := LockPath(warehouse)
+	// The first run into a new folder creates it, as publishing would.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("lock warehouse %s: %w", warehouse, err)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock warehouse %s: %w", warehouse, err)

@@ -92,3 +92,14 @@ func TestSourcesJSON(t *testing.T) {
 		t.Errorf("exit %d, output lacks the Germany source", code)
 	}
 }
+
+func TestRunIntoANewFolder(t *testing.T) {
+	t.Chdir(t.TempDir())
+	db := filepath.Join(t.TempDir(), "not", "yet", "there", "w.duckdb")
+	if code, out, errs := run(t, "run", "--offline", "--db", db); code != exitOK {
+		t.Fatalf("exit %d: a first run into a new folder must create it\n%s\n%s", code, out, errs)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Error(err)
+	}
+}
