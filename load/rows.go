@@ -198,17 +198,6 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	// One appended staging table and one upsert statement for the whole
-	// catalogue: a statement per source costs more than the rest of a run.
-	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
-		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
-		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
-		"statement_quote", "statement_translation"}
-	if _, err := tx.ExecContext(ctx, `
-		CREATE OR REPLACE TEMP TABLE emigre_sources_stage AS
-		SELECT `+strings.Join(columns, ", ")+` FROM sources LIMIT 0`); err != nil {
-		return fmt.Errorf("stage sources: %w", err)
-	}
 	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
 		values = append(values, []driver.Value{r.ID, r.Destination, r.Publisher, nullString(r.Dataset),
@@ -218,9 +207,10 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
 			nullString(r.StatementTranslation)})
 	}
-	if err := tx.appendRows(ctx, "temp", "emigre_sources_stage", columns, values); err != nil {
-		return fmt.Errorf("stage sources: %w", err)
-	}
+	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
+		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
+		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
+		"statement_quote", "statement_translation"}
 	var set strings.Builder
 	for i, c := range columns[1:] {
 		if i > 0 {
@@ -228,14 +218,7 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 		}
 		set.WriteString(c + " = excluded." + c)
 	}
-	// Column names are this package's constants, never data.
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO sources (`+strings.Join(columns, ", ")+`)
-		SELECT `+strings.Join(columns, ", ")+` FROM temp.main.emigre_sources_stage
-		ON CONFLICT (id) DO UPDATE SET `+set.String()); err != nil {
-		return fmt.Errorf("upsert sources: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.main.emigre_sources_stage`); err != nil {
+	if err := tx.insertStaged(ctx, "sources", columns, values, "ON CONFLICT (id) DO UPDATE SET "+set.String()); err != nil {
 		return fmt.Errorf("upsert sources: %w", err)
 	}
 	return nil
@@ -329,25 +312,19 @@ func InsertSnapshots(ctx context.Context, tx *Tx, runID string, rows []SnapshotR
 	if len(rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO snapshots (sha256, source_id, run_id, url, method, fetched_at, size,
-			content_type, provenance, sample)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (sha256, source_id) DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("prepare snapshot insert: %w", err)
-	}
-	defer stmt.Close()
+	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
 		method := r.Method
 		if method == "" {
 			method = "GET"
 		}
-		_, err := stmt.ExecContext(ctx, r.SHA256, r.SourceID, runID, r.URL, method,
-			r.FetchedAt.UTC(), r.Size, nullString(r.ContentType), nullString(r.Provenance), r.Sample)
-		if err != nil {
-			return fmt.Errorf("insert snapshot %s of %s: %w", r.SHA256, r.SourceID, err)
-		}
+		values = append(values, []driver.Value{r.SHA256, r.SourceID, runID, r.URL, method,
+			r.FetchedAt.UTC(), r.Size, nullString(r.ContentType), nullString(r.Provenance), r.Sample})
+	}
+	columns := []string{"sha256", "source_id", "run_id", "url", "method", "fetched_at", "size",
+		"content_type", "provenance", "sample"}
+	if err := tx.insertStaged(ctx, "snapshots", columns, values, "ON CONFLICT (sha256, source_id) DO NOTHING"); err != nil {
+		return fmt.Errorf("insert snapshots: %w", err)
 	}
 	return nil
 }
@@ -620,6 +597,32 @@ func checkSHA256(s string) error {
 	}
 	if _, err := hex.DecodeString(s); err != nil {
 		return fmt.Errorf("snapshot hash %q is not a lower-case hex SHA-256", s)
+	}
+	return nil
+}
+
+// insertStaged appends rows to a temporary table shaped like table's
+// columns and inserts them with one statement. A prepared statement per row
+// cost more than the rest of a refresh (the profile said so); one append and
+// one INSERT ... SELECT cost almost nothing. Rows repeating an earlier row's
+// first column pair are kept once, so an ON CONFLICT clause never meets the
+// same key twice in one command. table, columns and onConflict are this
+// package's constants, never data.
+func (t *Tx) insertStaged(ctx context.Context, table string, columns []string, rows [][]driver.Value, onConflict string) error {
+	stage := "emigre_stage_" + table
+	cols := strings.Join(columns, ", ")
+	if _, err := t.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+stage+` AS SELECT `+cols+` FROM `+table+` LIMIT 0`); err != nil {
+		return fmt.Errorf("stage %s: %w", table, err)
+	}
+	if err := t.appendRows(ctx, "temp", stage, columns, rows); err != nil {
+		return fmt.Errorf("stage %s: %w", table, err)
+	}
+	if _, err := t.ExecContext(ctx, `INSERT INTO `+table+` (`+cols+`)
+		SELECT DISTINCT ON (`+columns[0]+`, `+columns[1]+`) `+cols+` FROM temp.main.`+stage+` `+onConflict); err != nil {
+		return fmt.Errorf("insert %s: %w", table, err)
+	}
+	if _, err := t.ExecContext(ctx, `DROP TABLE temp.main.`+stage); err != nil {
+		return fmt.Errorf("stage %s: %w", table, err)
 	}
 	return nil
 }
