@@ -351,7 +351,7 @@ func (f *Fetcher) attempt(ctx context.Context, method, target string, req Reques
 	case status == http.StatusTooManyRequests || status >= 500:
 		return Response{}, status, &retryable{err: fmt.Errorf("HTTP %d %s", status, http.StatusText(status)),
 			after: retryAfter(h.Get("Retry-After"), f.cfg.Now())}
-	case status >= 300 && status < 400:
+	case status >= 300 && status < 400 && h.Get("Location") != "":
 		// colly hands back the last answer after 10 redirects.
 		return Response{}, status, fmt.Errorf("HTTP %d %s: still redirected after 10 redirects (a redirect loop?), last to %q",
 			status, http.StatusText(status), h.Get("Location"))

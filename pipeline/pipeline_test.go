@@ -4,20 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/extractors/archive"
 	_ "github.com/emigre/emigre/extractors/formats"
-	"github.com/emigre/emigre/extractors/sample"
 	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/reliability"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -135,51 +132,6 @@ func TestSecondRunPublishesWhileAReaderHoldsTheFile(t *testing.T) {
 	}
 }
 
-// archiveServer serves an archive as the publishers would: the first path
-// segment names the original host (the fetcher's Mirrors put it there).
-func archiveServer(t *testing.T, a *archive.Archive, override func(w http.ResponseWriter, url string) bool) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
-		host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
-		orig := "https://" + host + "/" + rest
-		if r.URL.RawQuery != "" {
-			orig += "?" + r.URL.RawQuery
-		}
-		if override != nil && override(w, orig) {
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		e, ok := a.Latest(r.Method, orig, archive.HashBytes(body))
-		if !ok {
-			http.Error(w, "no such thing: "+orig, http.StatusNotFound)
-			return
-		}
-		b, err := a.Object(e.SHA256)
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		if ct := e.Header["Content-Type"]; ct != "" {
-			w.Header().Set("Content-Type", ct)
-		}
-		w.Write(b)
-	}))
-}
-
-func mirrorsTo(srv *httptest.Server) map[string]string {
-	m := map[string]string{}
-	for _, s := range extractors.Sources() {
-		for _, r := range s.Requests {
-			host := strings.SplitN(strings.TrimPrefix(r.URL, "https://"), "/", 2)[0]
-			m["https://"+host] = srv.URL + "/" + host
-		}
-	}
-	return m
-}
-
 func currentObservations(t *testing.T, path string) map[string]string {
 	t.Helper()
 	db, err := load.OpenReadOnly(context.Background(), path)
@@ -211,11 +163,10 @@ func currentObservations(t *testing.T, path string) map[string]string {
 
 func TestReplayEqualsLive(t *testing.T) {
 	ctx := context.Background()
-	sampleArchive, err := archive.OpenFS(sample.FS())
+	srv, err := reliability.NewSampleServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := archiveServer(t, sampleArchive, nil)
 	defer srv.Close()
 
 	dir := t.TempDir()
@@ -226,7 +177,7 @@ func TestReplayEqualsLive(t *testing.T) {
 	live := offlineOptions(filepath.Join(dir, "live.duckdb"))
 	live.Offline = false
 	live.ArchiveDir = filepath.Join(dir, "recorded")
-	live.Fetch.Mirrors = mirrorsTo(srv)
+	live.Fetch.Mirrors = srv.Mirrors()
 	live.Fetch.Record = true
 	sum, err := Run(ctx, live)
 	if err != nil {
@@ -259,33 +210,27 @@ func TestReplayEqualsLive(t *testing.T) {
 
 func TestAFailingSourceKeepsWhatItLoadedBefore(t *testing.T) {
 	ctx := context.Background()
-	sampleArchive, err := archive.OpenFS(sample.FS())
+	srv, err := reliability.NewSampleServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	broken := ""
-	srv := archiveServer(t, sampleArchive, func(w http.ResponseWriter, url string) bool {
-		if broken != "" && strings.Contains(url, broken) {
-			// A 200 that is really an error page.
-			w.Header().Set("Content-Type", "text/html")
-			fmt.Fprint(w, "<!DOCTYPE html><html><title>Service unavailable</title><body>Try later</body></html>")
-			return true
-		}
-		return false
-	})
 	defer srv.Close()
 	dir := t.TempDir()
 	opt := offlineOptions(filepath.Join(dir, "w.duckdb"))
 	opt.Offline = false
 	opt.ArchiveDir = filepath.Join(dir, "archive")
-	opt.Fetch.Mirrors = mirrorsTo(srv)
+	opt.Fetch.Mirrors = srv.Mirrors()
 	opt.Fetch.Record = true
 	if _, err := Run(ctx, opt); err != nil {
 		t.Fatal(err)
 	}
 	before := currentObservations(t, opt.Warehouse)
 
-	broken = "migr_pop1ctz?format=JSON&lang=EN&geo=DE"
+	srv.Set("de-eurostat-migr_pop1ctz", func(w http.ResponseWriter, _ *http.Request, _ reliability.Answer) {
+		// A 200 that is really an error page.
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<!DOCTYPE html><html><title>Service unavailable</title><body>Try later</body></html>")
+	})
 	sum, err := Run(ctx, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -96,6 +96,8 @@ func TestAnalystReaderProcess(t *testing.T) {
 			}
 		}
 		out.Encode(s)
+		// An analyst's pace, not a busy loop: the refreshes need the CPU.
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -27,8 +27,12 @@ type Fault struct {
 	// Reason matches the error the run must give for the source, in
 	// run_sources and in the log.
 	Reason *regexp.Regexp
-	// Formats the fault applies to (the answer's shape matters); empty: all.
-	Formats []string
+	// Formats the fault applies to (the answer's shape matters); empty: all
+	// but those in NotFor.
+	Formats, NotFor []string
+	// Fits, when set, says whether the fault can be made of the source's
+	// healthy answer (re-encoding needs text beyond ASCII).
+	Fits func(healthy []byte) bool
 	// Bomb: the answer offers far more bytes than any limit allows, so the
 	// test bounds the memory the run allocates.
 	Bomb bool
@@ -37,9 +41,12 @@ type Fault struct {
 	Serve   Handler
 }
 
-// AppliesTo reports whether the fault makes sense for the source's format.
-func (f Fault) AppliesTo(s *extractors.Source) bool {
-	return len(f.Formats) == 0 || slices.Contains(f.Formats, s.Format)
+// AppliesTo reports whether the fault makes sense for the answer: for its
+// source's format and, where it matters, for its content.
+func (f Fault) AppliesTo(a Answer) bool {
+	format := a.Source.Format
+	return (len(f.Formats) == 0 || slices.Contains(f.Formats, format)) && !slices.Contains(f.NotFor, format) &&
+		(f.Fits == nil || f.Fits(a.Body))
 }
 
 // Sizes of the bombs: far past the limits a test configures (FetchConfig
@@ -51,6 +58,13 @@ const (
 
 // JSON-stat answers: Eurostat's JSON-stat and PxWeb's json-stat2.
 var jsonStatFormats = []string{"jsonstat", "pxweb"}
+
+// Formats whose answer is an HTML page anyway.
+var htmlFormats = []string{"statement", "html-table"}
+
+// Formats that name their columns or fields in the source's dim.ID
+// parameters.
+var columnFormats = []string{"csv", "json-records"}
 
 // Faults is the matrix's fault axis, in the order of issue 8.
 func Faults() []Fault {
@@ -64,22 +78,34 @@ func Faults() []Fault {
 		{Name: "HTTP 503 with Retry-After", Stage: "fetch", Retried: true, Reason: re(`HTTP 503 Service Unavailable`), Serve: status(http.StatusServiceUnavailable, "1")},
 		{Name: "HTTP 404", Stage: "fetch", Reason: re(`HTTP 404 Not Found`), Serve: status(http.StatusNotFound, "")},
 		{Name: "redirect loop", Stage: "fetch", Reason: re(`redirect loop`), Serve: redirectLoop},
-		{Name: "HTML error page with status 200", Stage: "parse", Formats: jsonStatFormats, Reason: re(`got an HTML page`), Serve: htmlErrorPage},
+		{Name: "HTML error page with status 200", Stage: "parse", NotFor: htmlFormats, Reason: re(`an HTML page`), Serve: htmlErrorPage},
 		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
+		{Name: "schema drift: renamed column", Stage: "parse", Formats: columnFormats, Reason: re(`no column "[^"]+" in the header`), Serve: renamedColumn},
 		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
 		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
-		{Name: "empty body", Stage: "parse", Reason: re(`empty body`), Serve: emptyBody},
+		{Name: "empty body", Stage: "parse", Reason: re(`empty body|not valid JSON: ""`), Serve: emptyBody},
 		{Name: "gzip bomb", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
 		{Name: "body over the size limit (Content-Length)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit: Content-Length`), Serve: oversized(true)},
 		{Name: "body over the size limit (chunked)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
 		{Name: "unexpected encoding: UTF-16", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
-		{Name: "unexpected encoding: windows-1251 declared UTF-8", Stage: "parse", Formats: []string{"statement"}, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: cp1251Body},
+		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Stage: "parse", Formats: []string{"statement"}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
 		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
 		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
 		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
 		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
 		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
 	}
+}
+
+// FaultNamed returns the fault of Faults with the name. An unknown name is
+// a test's typo: it panics.
+func FaultNamed(name string) Fault {
+	for _, f := range Faults() {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("reliability: no fault named " + strconv.Quote(name))
 }
 
 // broken answers when the harness cannot build a fault from the archived
@@ -179,6 +205,26 @@ func editAnswer(edit func(a Answer, j *jsonStat) error) Handler {
 var renamedDimension = editAnswer(func(a Answer, j *jsonStat) error {
 	return j.renameDim(a.Source.Map.Time, a.Source.Map.Time+"_PERIOD")
 })
+
+// renamedColumn renames the column (CSV header) or field (JSON records)
+// that the source reads its time from.
+func renamedColumn(w http.ResponseWriter, _ *http.Request, a Answer) {
+	col := a.Source.Params["dim."+a.Source.Map.Time]
+	if col == "" {
+		broken(w, fmt.Errorf("%s: no dim.%s parameter", a.Source.ID, a.Source.Map.Time))
+		return
+	}
+	body := a.Body
+	switch a.Source.Format {
+	case "json-records":
+		body = bytes.ReplaceAll(body, []byte(strconv.Quote(col)+":"), []byte(`"TIME_PERIOD":`))
+	default: // the header line only
+		header, rest, _ := bytes.Cut(body, []byte("\n"))
+		body = append(bytes.Replace(header, []byte(col), []byte("TIME_PERIOD"), 1), append([]byte("\n"), rest...)...)
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Write(body)
+}
 
 // removedCountry drops the country the source's answer is about: the
 // destination or citizenship code the mapping filters on or reads.
@@ -321,12 +367,36 @@ func utf16Body(w http.ResponseWriter, _ *http.Request, a Answer) {
 	w.Write(b)
 }
 
-// cp1251Body re-encodes a page as windows-1251 while its header and meta
-// tag still say UTF-8 (a CMS migration gone wrong).
-func cp1251Body(w http.ResponseWriter, _ *http.Request, a Answer) {
-	b, err := charmap.Windows1251.NewEncoder().Bytes(a.Body)
-	if err != nil {
-		broken(w, err)
+// codePages are the 8-bit encodings pages come in besides UTF-8: Cyrillic,
+// Western, Central European, Greek, Turkish.
+var codePages = []*charmap.Charmap{charmap.Windows1251, charmap.Windows1252, charmap.Windows1250, charmap.Windows1253, charmap.Windows1254}
+
+// inCodePage re-encodes text beyond ASCII in the first code page that has
+// all its characters; ok is false for ASCII (the same bytes in any code
+// page) or text no code page holds (Korean, Hebrew).
+func inCodePage(b []byte) ([]byte, bool) {
+	if !slices.ContainsFunc(b, func(c byte) bool { return c >= 0x80 }) {
+		return nil, false
+	}
+	for _, cp := range codePages {
+		if out, err := cp.NewEncoder().Bytes(b); err == nil {
+			return out, true
+		}
+	}
+	return nil, false
+}
+
+func fitsCodePage(b []byte) bool {
+	_, ok := inCodePage(b)
+	return ok
+}
+
+// codePageBody re-encodes a page in an 8-bit code page while its header and
+// meta tag still say UTF-8 (a CMS migration gone wrong).
+func codePageBody(w http.ResponseWriter, _ *http.Request, a Answer) {
+	b, ok := inCodePage(a.Body)
+	if !ok {
+		broken(w, fmt.Errorf("%s: no code page holds the page", a.Source.ID))
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)

@@ -161,11 +161,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	defer srv.Close()
 	srv.SetRobots("User-agent: *\nDisallow: /am.sputniknews.ru/\n")
-	byName := map[string]Fault{}
-	for _, f := range Faults() {
-		byName[f.Name] = f
-	}
-	srv.Inject("fi-statfin-muutl", byName["connection reset"])
+	srv.Inject("fi-statfin-muutl", FaultNamed("connection reset"))
 	dir := t.TempDir()
 	opt := liveOptions(dir, srv)
 	for from, to := range opt.Fetch.Mirrors {
@@ -189,24 +185,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 	for _, line := range logs.containing(secret) {
 		t.Errorf("the log leaks the secret: %s", line)
 	}
-	db, err := load.OpenReadOnly(t.Context(), opt.Warehouse)
+	text, err := Text(t.Context(), opt.Warehouse)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	counts, err := ScanDB(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
+	if !strings.Contains(text, "fi-statfin-muutl") {
+		t.Fatal("the warehouse text lacks the failed source: not a search of everything")
 	}
-	for table := range counts {
-		var n int
-		// A row cast to text holds every column.
-		if err := db.QueryRow(`SELECT count(*) FROM "`+table+`" AS t WHERE t::VARCHAR LIKE ?`, "%"+secret+"%").Scan(&n); err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		if n > 0 {
-			t.Errorf("%d rows of %s hold the secret", n, table)
-		}
+	if strings.Contains(text, secret) {
+		t.Error("the warehouse holds the secret")
 	}
 	filepath.WalkDir(opt.ArchiveDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

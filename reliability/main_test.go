@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -86,9 +87,9 @@ func (l *logRecorder) containing(s string) []string {
 	return out
 }
 
-// liveOptions is a live run against srv into dir: a fetcher with a short
-// timeout, one retry with a short backoff, and a 1 MiB body limit, so that
-// every fault resolves in seconds.
+// liveOptions is a live run against srv into dir of every source the server
+// answers: a fetcher with a short timeout, one retry with a short backoff,
+// and a 1 MiB body limit, so that every fault resolves in seconds.
 func liveOptions(dir string, srv *Server) pipeline.Options {
 	return pipeline.Options{
 		Warehouse:  filepath.Join(dir, "emigre.duckdb"),
@@ -103,6 +104,7 @@ func liveOptions(dir string, srv *Server) pipeline.Options {
 			Record:      true,
 			Mirrors:     srv.Mirrors(),
 		},
+		Sources:  srv.Sources(),
 		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Version:  "reliability-test",
 	}
@@ -111,8 +113,11 @@ func liveOptions(dir string, srv *Server) pipeline.Options {
 // baseline is a healthy live run of every source: the warehouse and archive
 // that each fault's run starts from.
 type baseline struct {
-	dir   string
-	state State
+	dir     string
+	state   State
+	alloc   uint64               // bytes the healthy run allocated
+	sources []*extractors.Source // the sources of the run
+	answers map[string]Answer    // their healthy answers, by source id
 }
 
 func newBaseline(t *testing.T) baseline {
@@ -123,18 +128,28 @@ func newBaseline(t *testing.T) baseline {
 	}
 	defer srv.Close()
 	dir := t.TempDir()
-	sum, err := pipeline.Run(t.Context(), liveOptions(dir, srv))
+	opt := liveOptions(dir, srv)
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	sum, err := pipeline.Run(t.Context(), opt)
+	runtime.ReadMemStats(&m1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Failed != 0 || sum.Loaded != len(extractors.Sources()) {
-		t.Fatalf("healthy baseline: %d loaded, %d failed of %d", sum.Loaded, sum.Failed, sum.Attempted)
+	if sum.Failed != 0 || sum.Loaded != sum.Attempted {
+		t.Fatalf("healthy baseline: %d loaded, %d failed of %d: %v", sum.Loaded, sum.Failed, sum.Attempted, failures(sum))
 	}
 	st, err := ReadState(t.Context(), filepath.Join(dir, "emigre.duckdb"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return baseline{dir: dir, state: st}
+	answers := map[string]Answer{}
+	for _, s := range opt.Sources {
+		if answers[s.ID], err = srv.Answer(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return baseline{dir: dir, state: st, alloc: m1.TotalAlloc - m0.TotalAlloc, sources: opt.Sources, answers: answers}
 }
 
 // copyTo copies the baseline's warehouse and archive into a new directory.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/pipeline"
 )
 
@@ -19,7 +18,7 @@ import (
 func TestEveryFaultOnEverySource(t *testing.T) {
 	base := newBaseline(t)
 	faults := Faults()
-	srcs := extractors.Sources()
+	srcs := base.sources
 	cells := 0
 	faulted := map[string]bool{}
 	for r := range faults {
@@ -33,7 +32,7 @@ func TestEveryFaultOnEverySource(t *testing.T) {
 			defer srv.Close()
 			want := map[string]Fault{}
 			for i, s := range srcs {
-				if f := faults[(i+r)%len(faults)]; f.AppliesTo(s) {
+				if f := faults[(i+r)%len(faults)]; f.AppliesTo(base.answers[s.ID]) {
 					srv.Inject(s.ID, f)
 					want[s.ID] = f
 				}

@@ -108,6 +108,42 @@ func (s *Server) SetRobots(text string) {
 	s.mu.Unlock()
 }
 
+// Answer is the healthy answer to the source's first request.
+func (s *Server) Answer(src *extractors.Source) (Answer, error) {
+	if len(src.Requests) == 0 {
+		return Answer{}, fmt.Errorf("source %s has no request", src.ID)
+	}
+	r := src.Requests[0]
+	e, ok := s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
+	if !ok {
+		return Answer{}, fmt.Errorf("source %s: the archive has no answer to %s", src.ID, r.URL)
+	}
+	body, err := s.arch.Object(e.SHA256)
+	if err != nil {
+		return Answer{}, err
+	}
+	return Answer{Source: src, Body: body, ContentType: e.Header["Content-Type"]}, nil
+}
+
+// Sources is the catalogue's sources whose every request the archive
+// answers: what a run against the server can load. (A source added to the
+// catalogue before its sample snapshot is the completeness tests' concern.)
+func (s *Server) Sources() []*extractors.Source {
+	var out []*extractors.Source
+	for _, src := range extractors.Sources() {
+		answered := len(src.Requests) > 0
+		for _, r := range src.Requests {
+			if _, ok := s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body))); !ok {
+				answered = false
+			}
+		}
+		if answered {
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
 // Mirrors maps every host of the archive's URLs to this server, for
 // FetchConfig.Mirrors and the config file's mirrors.
 func (s *Server) Mirrors() map[string]string {
@@ -156,7 +192,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	src, err := extractors.SourceByID(e.Source)
 	if err != nil {
-		http.Error(w, fmt.Sprintf("archive entry of an unknown source: %v", err), http.StatusInternalServerError)
+		// An entry recorded under a source id the catalogue no longer
+		// has: nothing can be injected into it; answer as recorded.
+		Healthy(w, r, Answer{Body: body, ContentType: e.Header["Content-Type"]})
 		return
 	}
 	s.mu.Lock()
@@ -183,14 +221,25 @@ func Healthy(w http.ResponseWriter, _ *http.Request, a Answer) {
 }
 
 // Config is an emigre.yaml for live runs against the server: the warehouse
-// and archive paths, every host mirrored here, and a fetcher that resolves
-// faults fast (no delay, a 1 s timeout, no retry, a 1 MiB body limit).
+// and archive paths, every host mirrored here, a fetcher that resolves
+// faults fast (no delay, a 1 s timeout, no retry, a 1 MiB body limit), and
+// the sources the archive cannot answer excluded.
 func (s *Server) Config(warehouse, archiveDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "warehouse: %q\narchive: %q\ncontact: reliability-test@example.org\n", warehouse, archiveDir)
 	b.WriteString("fetch:\n  delay: 1ms\n  timeout: 1s\n  max_bytes: 1048576\n  retries: 0\nmirrors:\n")
 	for from, to := range s.Mirrors() {
 		fmt.Fprintf(&b, "  %q: %q\n", from, to)
+	}
+	answered := map[string]bool{}
+	for _, src := range s.Sources() {
+		answered[src.ID] = true
+	}
+	b.WriteString("exclude:\n")
+	for _, src := range extractors.Sources() {
+		if !answered[src.ID] {
+			fmt.Fprintf(&b, "  - %q\n", src.ID)
+		}
 	}
 	return b.String()
 }

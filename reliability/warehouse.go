@@ -171,3 +171,40 @@ func keyed(ctx context.Context, db *sql.DB, q string) (map[string]string, error)
 	}
 	return out, rows.Err()
 }
+
+// Text is every row of every table of the published warehouse at path, as
+// text: what a test searches for something that must never be stored.
+func Text(ctx context.Context, path string) (string, error) {
+	db, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	tables, err := ScanDB(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, table := range slices.Sorted(maps.Keys(tables)) {
+		// A row cast to text holds every column.
+		rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT t::VARCHAR FROM %q AS t`, table))
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", table, err)
+		}
+		for rows.Next() {
+			var row string
+			if err := rows.Scan(&row); err != nil {
+				rows.Close()
+				return "", fmt.Errorf("read %s: %w", table, err)
+			}
+			b.WriteString(row)
+			b.WriteByte('\n')
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", table, err)
+		}
+	}
+	return b.String(), nil
+}

@@ -12,30 +12,33 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-3m}
 export CGO_ENABLED=1
 
+# The targets, read from the sources (listing them with go test -list would
+# build every package's tests first): "directory name" per line.
+targets=$(grep -rEo --include='*_test.go' --exclude-dir=testdata '^func Fuzz[A-Za-z0-9_]+' . |
+  sed -E 's#^\./(.+)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]+)$#\1 \2#' | sort -u)
+
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 failed=0
-for pkg in $(go list ./...); do
-  for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz'); do
-    if [ $# -gt 0 ] && [[ " $* " != *" $target "* ]]; then
-      continue
-    fi
-    echo "== $target ($pkg, $fuzztime)"
-    log=$(mktemp)
-    if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >"$log" 2>&1; then
-      result=ok
-    else
-      result=FAILED
-      failed=1
-      cat "$log"
-    fi
-    execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-    tail -2 "$log"
-    printf '%-20s %-45s %8s %12s %s\n' "$target" "${pkg#github.com/emigre/emigre/}" "$fuzztime" "${execs:-0}" "$result" >>"$summary"
-    rm -f "$log"
-  done
-done
+while read -r dir target; do
+  if [ -z "$target" ] || { [ $# -gt 0 ] && [[ " $* " != *" $target "* ]]; }; then
+    continue
+  fi
+  echo "== $target (./$dir, $fuzztime)"
+  log=$(mktemp)
+  if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "./$dir" >"$log" 2>&1; then
+    result=ok
+  else
+    result=FAILED
+    failed=1
+    cat "$log"
+  fi
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  tail -2 "$log"
+  printf '%-20s %-24s %8s %12s %s\n' "$target" "$dir" "$fuzztime" "${execs:-0}" "$result" >>"$summary"
+  rm -f "$log"
+done <<<"$targets"
 echo
-printf '%-20s %-45s %8s %12s %s\n' target package time execs result
+printf '%-20s %-24s %8s %12s %s\n' target package time execs result
 cat "$summary"
 exit $failed
