@@ -17,8 +17,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,9 +35,9 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
 	_ "github.com/emigre/emigre/extractors/formats"
-	"github.com/emigre/emigre/extractors/sample"
 	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/reliability"
 	"github.com/emigre/emigre/warehouse"
 )
 
@@ -219,15 +219,13 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 // sample archive with ETags, then the same refresh again, where every
 // source answers 304.
 func benchUnchanged(bin, tmp string, reps int) row {
-	a, err := archive.OpenFS(sample.FS())
-	check(err)
-	srv := archiveServer(a)
+	srv := sampleServer()
 	defer srv.Close()
 	cfg := filepath.Join(tmp, "bench.yaml")
 	var b strings.Builder
 	b.WriteString("fetch:\n  delay: 1ms\n  retries: 0\nmirrors:\n")
-	for host := range hosts() {
-		fmt.Fprintf(&b, "  %q: %q\n", "https://"+host, srv.URL+"/"+host)
+	for from, to := range srv.Mirrors() {
+		fmt.Fprintf(&b, "  %q: %q\n", from, to)
 	}
 	check(os.WriteFile(cfg, []byte(b.String()), 0o644))
 	var full, again []time.Duration
@@ -248,41 +246,24 @@ func benchUnchanged(bin, tmp string, reps int) row {
 		fmt.Sprintf("<= 0.2x; new snapshots %d, new rows %d (want 0, 0)", newObjects, newRows)}
 }
 
-func hosts() map[string]bool {
-	hs := map[string]bool{}
-	for _, s := range extractors.Sources() {
-		for _, r := range s.Requests {
-			hs[strings.SplitN(strings.TrimPrefix(r.URL, "https://"), "/", 2)[0]] = true
-		}
+// sampleServer serves the sample archive as the publishers would (the
+// reliability suite's server), with ETags and conditional requests honoured,
+// so a second live refresh sees every source answer 304.
+func sampleServer() *reliability.Server {
+	srv, err := reliability.NewSampleServer()
+	check(err)
+	for _, src := range srv.Sources() {
+		srv.Set(src.ID, func(w http.ResponseWriter, r *http.Request, a reliability.Answer) {
+			etag := `"` + archive.Sum(a.Body)[:16] + `"`
+			w.Header().Set("ETag", etag)
+			if r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			reliability.Healthy(w, r, a)
+		})
 	}
-	return hs
-}
-
-// archiveServer answers as the publishers would, with ETags, honouring
-// conditional requests; the first path segment is the original host.
-func archiveServer(a *archive.Archive) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
-		orig := "https://" + host + "/" + rest
-		if r.URL.RawQuery != "" {
-			orig += "?" + r.URL.RawQuery
-		}
-		body, _ := io.ReadAll(r.Body)
-		e, ok := a.Latest(r.Method, orig, archive.HashBytes(body))
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		etag := `"` + e.SHA256[:16] + `"`
-		w.Header().Set("ETag", etag)
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		b, _ := a.Object(e.SHA256)
-		w.Header().Set("Content-Type", e.Header["Content-Type"])
-		w.Write(b)
-	}))
+	return srv
 }
 
 func countObjects(dir string) int {
@@ -366,9 +347,7 @@ func benchAppender(tmp string, n int) row {
 // hosts with a per-host delay, against the politeness bound: the largest
 // (requests x delay) over hosts.
 func benchPoliteness() row {
-	a, err := archive.OpenFS(sample.FS())
-	check(err)
-	servers := []*httptest.Server{archiveServer(a), archiveServer(a), archiveServer(a)}
+	servers := []*reliability.Server{sampleServer(), sampleServer(), sampleServer()}
 	defer func() {
 		for _, s := range servers {
 			s.Close()
@@ -378,10 +357,9 @@ func benchPoliteness() row {
 	mirrors := map[string]string{}
 	perHost := map[string]int{}
 	i := 0
-	hs := slices.Sorted(mapKeys(hosts()))
-	for _, h := range hs {
+	for _, from := range slices.Sorted(maps.Keys(servers[0].Mirrors())) {
 		srv := servers[i%len(servers)]
-		mirrors["https://"+h] = srv.URL + "/" + h
+		mirrors[from] = srv.URL + "/" + strings.TrimPrefix(from, "https://")
 		i++
 	}
 	for _, s := range extractors.Sources() {
@@ -409,16 +387,6 @@ func benchPoliteness() row {
 	}
 	return row{fmt.Sprintf("live fetch, %d hosts, %v delay", len(perHost), delay), ms(wall),
 		ms(bound) + " (max requests x delay)", ratio(wall, bound), "<= 1.2x"}
-}
-
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func benchColdStart(bin string, reps int) []row {
