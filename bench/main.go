@@ -15,6 +15,8 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
 	"io"
 	"log/slog"
 	"maps"
@@ -35,7 +37,6 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
 	_ "github.com/emigre/emigre/extractors/formats"
-	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/reliability"
 	"github.com/emigre/emigre/warehouse"
@@ -362,7 +363,7 @@ func benchPoliteness() row {
 		mirrors[from] = srv.URL + "/" + strings.TrimPrefix(from, "https://")
 		i++
 	}
-	for _, s := range extractors.Sources() {
+	for _, s := range catalogue.MustDefault().Sources() {
 		for _, r := range s.Requests {
 			for from, to := range mirrors {
 				if strings.HasPrefix(r.URL, from) {
@@ -378,9 +379,9 @@ func benchPoliteness() row {
 	arch, err := archive.Open(filepath.Join(os.TempDir(), fmt.Sprintf("emigre-bench-polite-%d", os.Getpid())))
 	check(err)
 	defer os.RemoveAll(arch.Dir())
-	cfg := extractors.FetchConfig{UserAgent: "emigre-bench", Delay: delay, Timeout: 10 * time.Second, Mirrors: mirrors, Record: true}
+	cfg := fetch.FetchConfig{UserAgent: "emigre-bench", Delay: delay, Timeout: 10 * time.Second, Mirrors: mirrors, Record: true}
 	start := time.Now()
-	res := extractors.NewFetcher(cfg, arch).FetchAll(context.Background(), extractors.Sources())
+	res := fetch.NewFetcher(cfg, arch).FetchAll(context.Background(), catalogue.MustDefault().Sources())
 	wall := time.Since(start)
 	for _, r := range res {
 		check(r.Err)

@@ -1,7 +1,6 @@
 package extractors
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -17,12 +16,34 @@ const (
 	AdHoc      Cadence = "ad hoc" // statements: no calendar
 )
 
+// Cadences lists every cadence, in a stable order.
+var Cadences = []Cadence{Annual, Semiannual, Quarterly, Monthly, AdHoc}
+
+// RequestRole says what a request's answer is for.
+type RequestRole string
+
+const (
+	// RoleData is an answer the source's reader turns into observations.
+	RoleData RequestRole = "data"
+	// RoleMetadata is an answer the reader needs to read the data (a PxWeb
+	// table's variable definitions before the data POST): archived, handed
+	// to the reader with every data answer, never read as data itself.
+	RoleMetadata RequestRole = "metadata"
+	// RoleDiscovery is a page whose link gives the data file (a publisher
+	// that puts each release at a new address): the fetcher follows the
+	// link the request's Link rule picks and reads that file as data.
+	RoleDiscovery RequestRole = "discovery"
+)
+
 // Request is one HTTP request a source makes.
 type Request struct {
-	Method string // GET when empty
+	Role   RequestRole // RoleData when empty
+	Method string      // GET when empty
 	URL    string
 	Body   string            // for POST APIs (PxWeb queries)
 	Header map[string]string // e.g. Content-Type of the body
+	// Link picks the data file's address on a discovery page.
+	Link *LinkRule
 }
 
 // MethodOrGet returns the request's method, GET by default.
@@ -33,12 +54,37 @@ func (r Request) MethodOrGet() string {
 	return r.Method
 }
 
+// RoleOrData returns the request's role, RoleData by default.
+func (r Request) RoleOrData() RequestRole {
+	if r.Role == "" {
+		return RoleData
+	}
+	return r.Role
+}
+
+// LinkRule finds the data file's link on a discovery page.
+type LinkRule struct {
+	Select string // CSS selector of the candidate elements ("a[href]")
+	Attr   string // attribute holding the address; "href" when empty
+	// Match is a regular expression the address must match. With a
+	// capture group, the candidate whose group 1 sorts last is taken (a
+	// date or release number in the file name: the newest); without one,
+	// the first match on the page.
+	Match string
+}
+
 // Source is one catalogue entry: where to fetch, which reader decodes the
-// answer, and how the reader's cells map onto observations.
+// answer, and how the reader's cells map onto observations. Sources are
+// data (extractors/catalogue reads them from YAML); readers are code.
 type Source struct {
-	ID          string // stable id: "<destination>-<publisher>-<dataset>", lower case
-	Destination string // ISO alpha-2 of the country that counts
-	Publisher   string
+	ID string // stable id: "<destination>-<publisher>-<dataset>", lower case
+	// File is the catalogue file the source was read from, for messages.
+	File string
+	// Destination is the ISO alpha-2 of the country that counts; empty
+	// when each observation names its own (Map.Destination).
+	Destination string
+	PublisherID string // the publisher's id in the catalogue
+	Publisher   string // the publisher's name
 	Dataset     string // the publisher's table or dataset code
 	Title       string
 	Homepage    string
@@ -49,7 +95,7 @@ type Source struct {
 	Cadence     Cadence
 	LagMonths   int // usual delay between a period's end and its publication
 	Licence     string
-	Notes       string // what was verified about the source, and how
+	Notes       string
 	// Priority orders sources of one destination that support the same
 	// estimate method: lower is preferred. The reason belongs in Notes.
 	Priority int
@@ -59,8 +105,108 @@ type Source struct {
 	// MaxBytes bounds one response body; exceeding it fails the source.
 	// Zero means the fetcher's default.
 	MaxBytes int64
+	// OriginCode is the code system in which the requests and the mapping
+	// write the {origin} placeholder ("alpha2", "alpha3", "eurostat"):
+	// the source answers for any origin. Empty: the source counts the
+	// citizenship its mapping names, whatever the run's origin.
+	OriginCode string
+	// Covers lists the destinations a multi-country answer is documented
+	// to hold, so a country missing from an answer is noticed.
+	Covers []string
+	// Verified says how the request is known to be right, and what is not.
+	Verified Verification
+	// Credentials are the secrets a request needs ({name} placeholders),
+	// each read from an environment variable; a source missing one is
+	// "not configured", never failed.
+	Credentials []Credential
 	// Statement is set for sources that are an official statement.
 	Statement *StatementEntry
+}
+
+// Metrics returns the metrics the source's observations carry, sorted and
+// without repeats: the statement metric for a statement, the metric
+// dimension's metrics, or the one metric.
+func (s *Source) Metrics() []Metric {
+	switch {
+	case s.Statement != nil:
+		return []Metric{Statement}
+	case s.Map.MetricDim != "":
+		var ms []Metric
+		for _, m := range s.Map.Metrics {
+			if !slices.Contains(ms, m) {
+				ms = append(ms, m)
+			}
+		}
+		slices.Sort(ms)
+		return ms
+	default:
+		return []Metric{s.Map.Metric}
+	}
+}
+
+// MultiCountry reports whether each observation names its own destination.
+func (s *Source) MultiCountry() bool { return s.Map.Destination != "" }
+
+// Verification is how a source's request (address, table id, variables,
+// codes) is known to be right.
+type Verification struct {
+	// How: "documentation" (the publisher's API documentation), "public
+	// client" (public code that calls it), "publisher page" (the page
+	// itself, for statements and downloads), or "unverified".
+	How string
+	// Evidence names the documents, code or pages, with the dates read.
+	Evidence string
+	// Unverified says what is not verified, or is empty.
+	Unverified string
+}
+
+// Verification kinds.
+const (
+	VerifiedByDocumentation = "documentation"
+	VerifiedByPublicClient  = "public client"
+	VerifiedByPublisherPage = "publisher page"
+	NotVerified             = "unverified"
+)
+
+// Credential is a secret a source's requests need.
+type Credential struct {
+	Name string // the placeholder {Name} in the request's URL, body or headers
+	Env  string // the environment variable holding it by default
+}
+
+// StatementKind says what a statement's figure counts (METHOD.md).
+type StatementKind string
+
+const (
+	// KindStock is people present at a date.
+	KindStock StatementKind = "stock"
+	// KindChange is people added since a date ("came after February 2022
+	// and remain").
+	KindChange StatementKind = "change"
+	// KindFlow is events over a period: arrivals, departures, or a balance
+	// of entries and exits.
+	KindFlow StatementKind = "flow"
+)
+
+// Flow kinds of a flow statement.
+const (
+	FlowArrivals   = "arrivals"
+	FlowDepartures = "departures"
+	FlowBalance    = "balance"
+)
+
+// Speaker is who said a statement's figure.
+type Speaker struct {
+	Body   string // the official body
+	Person string // the person and their role, when the page names one
+}
+
+// String is the speaker as one line: "Person, Body" or the body.
+func (s Speaker) String() string {
+	if s.Person == "" {
+		return s.Body
+	}
+	return s.Person + ", " + s.Body
 }
 
 // StatementEntry is a curated register entry for a figure that comes from an
@@ -68,28 +214,31 @@ type Source struct {
 // archived page: Pattern must match the page's text and capture the number,
 // so every figure stays traceable to archived bytes.
 type StatementEntry struct {
-	Measure     Metric    // what the figure counts
-	RefDate     time.Time // the date the figure refers to
-	SaidOn      time.Time // the date it was said or published
-	Speaker     string    // who said it
-	Quote       string    // the quote in the original language, as published
-	Translation string    // English translation of the quote
-	Pattern     string    // regular expression over the page's text; group 1 is the figure
-	Scale       float64   // multiplier for figures given in thousands ("40 тысяч"); 1 when zero
-	// Since: the figure counts people who arrived since this date (for
-	// flows such as "entries minus exits since February 2022").
+	Kind    StatementKind
+	Flow    string // for KindFlow: FlowArrivals, FlowDepartures or FlowBalance
+	Measure Metric // the metric the figure counts
+	RefDate time.Time
+	SaidOn  time.Time // the date it was said or published
+	ReadOn  time.Time // the date the page was read
+	Speaker Speaker
+	// RelayOf says what the page relays (an interview, a release, an
+	// answer to a newspaper) when it is not the speaker's own page.
+	RelayOf     string
+	Quote       string // the quote in the original language, as published
+	Translation string // English translation of the quote
+	Pattern     string // regular expression over the page's text; group 1 is the figure
+	Scale       float64
+	// Since: the figure counts people who arrived since this date (a
+	// change, or a flow over [Since, RefDate]).
 	Since time.Time
 	// TotalPattern, when set, makes the figure a share: Pattern captures a
 	// percentage and TotalPattern (group 1) the total it is a share of, on
 	// the same page ("74,714 immigrants ... Russia (60.9% of the total)").
-	// The count is computed from the two, never typed in (formats.StatementReader).
+	// The count is computed from the two, never typed in.
 	TotalPattern string
-	// Earlier are earlier figures of the same series (the same publisher,
-	// measure and definition: a statistics office's yearly figure as each
-	// year's report was relayed), each read from its own page, URL. The
-	// source requests every URL; the statement method sums a series' flows
-	// over disjoint whole periods (transform). The entry itself is the
-	// latest figure, the one the catalogue shows.
+	// Earlier are earlier figures of the same series (the same body,
+	// measure and definition), each read from its own page, URL. The
+	// source requests every URL; the entry itself is the latest figure.
 	Earlier []StatementEntry
 	// URL is the page of an Earlier figure; empty for the entry itself,
 	// whose page is the source's first request.
@@ -151,51 +300,4 @@ type Mapping struct {
 	// missing makes the sum missing: a total without one of its parts is
 	// not the total.
 	Sum bool
-}
-
-var (
-	sources   []*Source
-	sourceIdx = map[string]*Source{}
-)
-
-// Register adds a source to the catalogue. Sources register themselves from
-// init functions (see extractors/sources).
-func Register(s *Source) {
-	if s.ID == "" {
-		panic("extractors: source without id")
-	}
-	if _, dup := sourceIdx[s.ID]; dup {
-		panic("extractors: source registered twice: " + s.ID)
-	}
-	sources = append(sources, s)
-	sourceIdx[s.ID] = s
-}
-
-// Sources returns every registered source, ordered by destination then id.
-func Sources() []*Source {
-	out := slices.Clone(sources)
-	slices.SortFunc(out, func(a, b *Source) int {
-		if a.Destination != b.Destination {
-			if a.Destination < b.Destination {
-				return -1
-			}
-			return 1
-		}
-		if a.ID < b.ID {
-			return -1
-		} else if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
-	return out
-}
-
-// SourceByID returns the registered source with the id.
-func SourceByID(id string) (*Source, error) {
-	s, ok := sourceIdx[id]
-	if !ok {
-		return nil, fmt.Errorf("unknown source %q", id)
-	}
-	return s, nil
 }

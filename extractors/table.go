@@ -41,6 +41,10 @@ type Input struct {
 	Name   string // file or URL, for error messages
 	Body   io.Reader
 	Params map[string]string
+	// Metadata is the answer to the source's metadata request (a PxWeb
+	// table's variables and value texts), for readers that need it to
+	// read the data; nil when the source has none.
+	Metadata []byte
 }
 
 // Param returns the named parameter or def.

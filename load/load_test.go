@@ -106,7 +106,7 @@ func noBuild(context.Context, *load.Tx) error { return nil }
 // --- schema ----------------------------------------------------------------
 
 var (
-	wantTables = []string{"alerts", "countries", "estimate_methods", "estimates", "observations", "quality_checks",
+	wantTables = []string{"alerts", "countries", "estimate_methods", "estimates", "gaps", "observations", "quality_checks",
 		"run_sources", "runs", "schema_migrations", "snapshots", "source_states", "sources"}
 	wantViews = []string{"estimate_total", "latest_estimates", "observations_current", "source_health"}
 )
@@ -854,20 +854,6 @@ func TestHostileTextRoundTrips(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM runs`); n != 2 {
 		t.Errorf("%d runs", n)
-	}
-}
-
-func TestSourceRowFrom(t *testing.T) {
-	s := &extractors.Source{ID: "ge-geostat-x", Destination: "GE", Publisher: "Geostat", Title: "T", Format: "pxweb",
-		Map: extractors.Mapping{MetricDim: "flow", Metrics: map[string]extractors.Metric{
-			"Immigrants": extractors.Immigration, "Emigrants": extractors.Emigration, "In": extractors.Immigration}}}
-	if r := load.SourceRowFrom(s); r.Metric != "emigration,immigration" || r.IsStatement {
-		t.Errorf("%+v", r)
-	}
-	st := &extractors.Source{ID: "am-x", Destination: "AM", Statement: &extractors.StatementEntry{
-		Measure: extractors.ResidentStock, Speaker: "Minister", RefDate: day(2023, 6, 30)}}
-	if r := load.SourceRowFrom(st); r.Metric != "statement" || !r.IsStatement || r.StatementMeasure != "resident_stock" || r.StatementSpeaker != "Minister" {
-		t.Errorf("%+v", r)
 	}
 }
 

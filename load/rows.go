@@ -6,11 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/emigre/emigre/extractors"
 )
 
 // Values of the warehouse's enumerated columns (the CHECK constraints of
@@ -135,49 +132,6 @@ type SourceRow struct {
 	StatementTranslation string
 }
 
-// SourceRowFrom describes a catalogue entry for the sources table.
-func SourceRowFrom(s *extractors.Source) SourceRow {
-	r := SourceRow{
-		ID:          s.ID,
-		Destination: s.Destination,
-		Publisher:   s.Publisher,
-		Dataset:     s.Dataset,
-		Title:       s.Title,
-		Homepage:    s.Homepage,
-		Format:      s.Format,
-		Cadence:     string(s.Cadence),
-		LagMonths:   s.LagMonths,
-		Priority:    s.Priority,
-		Licence:     s.Licence,
-		Notes:       s.Notes,
-	}
-	switch {
-	case s.Statement != nil:
-		r.Metric = string(extractors.Statement)
-	case s.Map.MetricDim != "":
-		var ms []string
-		for _, m := range s.Map.Metrics {
-			if !slices.Contains(ms, string(m)) {
-				ms = append(ms, string(m))
-			}
-		}
-		slices.Sort(ms)
-		r.Metric = strings.Join(ms, ",")
-	default:
-		r.Metric = string(s.Map.Metric)
-	}
-	if st := s.Statement; st != nil {
-		r.IsStatement = true
-		r.StatementMeasure = string(st.Measure)
-		r.StatementRefDate = st.RefDate
-		r.StatementSaidOn = st.SaidOn
-		r.StatementSpeaker = st.Speaker
-		r.StatementQuote = st.Quote
-		r.StatementTranslation = st.Translation
-	}
-	return r
-}
-
 // UpsertSources inserts catalogue entries, or updates them when their id is
 // already there. Entries absent from rows are kept.
 func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
@@ -220,6 +174,33 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 	}
 	if err := tx.insertStaged(ctx, "sources", columns, values, "ON CONFLICT (id) DO UPDATE SET "+set.String()); err != nil {
 		return fmt.Errorf("upsert sources: %w", err)
+	}
+	return nil
+}
+
+// GapRow is a destination the catalogue has no usable source for.
+type GapRow struct {
+	Country, Reason, Evidence string
+	Checked                   time.Time
+}
+
+// ReplaceGaps rewrites the gaps table from the catalogue's register.
+func ReplaceGaps(ctx context.Context, tx *Tx, rows []GapRow) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM gaps`); err != nil {
+		return fmt.Errorf("clear gaps: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		if r.Country == "" || r.Reason == "" || r.Checked.IsZero() {
+			return invalid("gap %q: country, reason and date checked are required", r.Country)
+		}
+		values = append(values, []driver.Value{r.Country, r.Reason, r.Evidence, date(r.Checked)})
+	}
+	if err := tx.insertStaged(ctx, "gaps", []string{"country", "reason", "evidence", "checked"}, values, ""); err != nil {
+		return fmt.Errorf("insert gaps: %w", err)
 	}
 	return nil
 }

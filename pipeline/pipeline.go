@@ -18,6 +18,9 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/extractors/mapping"
 	"github.com/emigre/emigre/extractors/sample"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/quality"
@@ -31,12 +34,15 @@ type Options struct {
 	// the sample archive embedded in the binary when ArchiveDir is "".
 	Offline    bool
 	ArchiveDir string
-	Sources    []*extractors.Source // nil: the whole catalogue
-	Fetch      extractors.FetchConfig
-	Estimate   transform.Options
-	Version    string
-	Now        func() time.Time
-	Quality    quality.Config // thresholds of the data-quality checks
+	// Catalogue is every source there is (the embedded one when nil);
+	// Sources the ones this run fetches (nil: all of them).
+	Catalogue *catalogue.Catalogue
+	Sources   []*extractors.Source
+	Fetch     fetch.FetchConfig
+	Estimate  transform.Options
+	Version   string
+	Now       func() time.Time
+	Quality   quality.Config // thresholds of the data-quality checks
 	// AfterLoad, when set, runs inside the publishing transaction once the
 	// run's sources, observations and estimates are written, so what it
 	// writes (source states, alerts) lands with the run or not at all. An
@@ -55,7 +61,7 @@ type Outcome struct {
 	Inserted   int // new or revised observation rows
 	Duration   time.Duration
 	Err        error
-	Responses  []extractors.Response
+	Responses  []fetch.Response
 	obs        []extractors.Observation
 }
 
@@ -98,7 +104,7 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		cfg.Retries = 0
 		cfg.Mirrors = nil
 	}
-	fetched := extractors.NewFetcher(cfg, arch).FetchAll(ctx, opt.Sources)
+	fetched := fetch.NewFetcher(cfg, arch).FetchAll(ctx, opt.Sources)
 	out := make([]Outcome, len(fetched))
 	for i, f := range fetched {
 		o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
@@ -134,11 +140,19 @@ func parseRecovered(ctx context.Context, o *Outcome, origin string) (err error) 
 func parse(ctx context.Context, o *Outcome, origin string) error {
 	start := time.Now()
 	defer func() { o.Duration += time.Since(start) }()
+	var metadata []byte
 	for _, r := range o.Responses {
+		switch r.Request.RoleOrData() {
+		case extractors.RoleMetadata:
+			metadata = r.Body // for the data answers after it
+			continue
+		case extractors.RoleDiscovery:
+			continue // a page meant to be HTML; the file it links follows
+		}
 		if err := notAnErrorPage(o.Source, r); err != nil {
 			return err
 		}
-		obs, err := extractors.Extract(ctx, o.Source, r.Request.URL, r.Body, r.Entry.SHA256)
+		obs, err := mapping.ExtractWithMetadata(ctx, o.Source, r.Request.URL, r.Body, r.Entry.SHA256, metadata)
 		if err != nil {
 			return err
 		}
@@ -157,7 +171,7 @@ func parse(ctx context.Context, o *Outcome, origin string) error {
 // notAnErrorPage fails a source whose data answer is an HTML page: sites
 // answer bot challenges and errors with status 200, and a reader must never
 // turn that into "no data".
-func notAnErrorPage(s *extractors.Source, r extractors.Response) error {
+func notAnErrorPage(s *extractors.Source, r fetch.Response) error {
 	if s.Format == "statement" || s.Format == "html" {
 		return nil
 	}

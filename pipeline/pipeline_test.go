@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
+
 	_ "github.com/emigre/emigre/extractors/formats"
-	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/reliability"
 	"github.com/emigre/emigre/transform"
@@ -22,7 +23,7 @@ func offlineOptions(db string) Options {
 	return Options{
 		Warehouse: db,
 		Offline:   true,
-		Fetch:     extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Fetch:     fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
 		Estimate:  transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Version:   "test",
 	}
@@ -44,7 +45,7 @@ func TestOfflineRunLoadsTheSampleArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Failed != 0 || sum.Loaded != len(extractors.Sources()) {
+	if sum.Failed != 0 || sum.Loaded != len(catalogue.MustDefault().Sources()) {
 		t.Fatalf("loaded %d, failed %d of %d: %+v", sum.Loaded, sum.Failed, sum.Attempted, failures(sum))
 	}
 	if !sum.Sample {

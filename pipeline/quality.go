@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report"
@@ -42,7 +43,7 @@ func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, r
 // priorities and pro-rating, so that a report recomputing estimates (the
 // total as of each year end) chooses as the run chose.
 func EstimateOptions(o transform.Options) transform.Options {
-	return estimateOptions(o, extractors.Sources())
+	return estimateOptions(o, catalogue.MustDefault().Sources())
 }
 
 // writeReports writes the published run's report (HTML, JSON, Markdown)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/transform"
 )
@@ -18,13 +20,20 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Catalogue == nil {
+		c, err := catalogue.Default()
+		if err != nil {
+			return nil, err
+		}
+		opt.Catalogue = c
+	}
 	if opt.Sources == nil {
-		opt.Sources = extractors.Sources()
+		opt.Sources = opt.Catalogue.Sources()
 	}
 	if len(opt.Sources) == 0 {
 		return nil, errNoSources
 	}
-	opt.Estimate = estimateOptions(opt.Estimate, extractors.Sources())
+	opt.Estimate = estimateOptions(opt.Estimate, described(opt))
 	arch, archName, sample, err := openArchive(opt)
 	if err != nil {
 		return nil, err
@@ -68,11 +77,18 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 // snapshots, observations (as vintages), per-source outcomes, and the
 // estimate over everything the warehouse now holds.
 func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *load.Run) error {
-	var catalogue []load.SourceRow
-	for _, s := range extractors.Sources() {
-		catalogue = append(catalogue, load.SourceRowFrom(s))
+	var rows []load.SourceRow
+	for _, s := range described(opt) {
+		rows = append(rows, sourceRow(s))
 	}
-	if err := load.UpsertSources(ctx, tx, catalogue); err != nil {
+	if err := load.UpsertSources(ctx, tx, rows); err != nil {
+		return err
+	}
+	var gaps []load.GapRow
+	for _, g := range opt.Catalogue.Gaps() {
+		gaps = append(gaps, load.GapRow{Country: g.Country, Reason: g.Reason, Evidence: g.Evidence, Checked: g.Checked})
+	}
+	if err := load.ReplaceGaps(ctx, tx, gaps); err != nil {
 		return err
 	}
 	// Every parsed source's observations merge in one set of statements.
@@ -161,7 +177,20 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	return nil
 }
 
-func snapshotRow(sourceID string, r extractors.Response) load.SnapshotRow {
+// described is every source the warehouse describes: the catalogue's, and
+// any source the run was given that the catalogue does not hold (a test's,
+// a tool's).
+func described(opt Options) []*extractors.Source {
+	out := opt.Catalogue.Sources()
+	for _, s := range opt.Sources {
+		if _, err := opt.Catalogue.Source(s.ID); err != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 	prov := ""
 	if r.Entry.Provenance != nil {
 		b, _ := json.Marshal(r.Entry.Provenance)

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"github.com/emigre/emigre/extractors/catalogue"
 	"maps"
 	"runtime"
 	"slices"
@@ -74,7 +75,7 @@ func matrix(t *testing.T, base baseline) []cell {
 // must land while the target fails.
 func witnessFor(target *extractors.Source) *extractors.Source {
 	for _, id := range []string{"de-eurostat-migr_pop1ctz", "nl-eurostat-migr_pop1ctz"} {
-		s, err := extractors.SourceByID(id)
+		s, err := catalogue.MustDefault().Source(id)
 		if err == nil && s.Destination != target.Destination {
 			return s
 		}

@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"fmt"
+	"github.com/emigre/emigre/extractors/fetch"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -94,8 +95,8 @@ func liveOptions(dir string, srv *Server) pipeline.Options {
 	return pipeline.Options{
 		Warehouse:  filepath.Join(dir, "emigre.duckdb"),
 		ArchiveDir: filepath.Join(dir, "archive"),
-		Fetch: extractors.FetchConfig{
-			UserAgent:   extractors.UserAgent("reliability-test@example.org"),
+		Fetch: fetch.FetchConfig{
+			UserAgent:   fetch.UserAgent("reliability-test@example.org"),
 			Timeout:     time.Second,
 			MaxBytes:    1 << 20,
 			Retries:     1,

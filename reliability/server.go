@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"fmt"
+	"github.com/emigre/emigre/extractors/catalogue"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,6 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
 	"github.com/emigre/emigre/extractors/sample"
-	_ "github.com/emigre/emigre/extractors/sources" // the catalogue the archive's answers belong to
 )
 
 // Answer is what the server answers a source's request with when nothing is
@@ -130,7 +130,7 @@ func (s *Server) Answer(src *extractors.Source) (Answer, error) {
 // catalogue before its sample snapshot is the completeness tests' concern.)
 func (s *Server) Sources() []*extractors.Source {
 	var out []*extractors.Source
-	for _, src := range extractors.Sources() {
+	for _, src := range catalogue.MustDefault().Sources() {
 		answered := len(src.Requests) > 0
 		for _, r := range src.Requests {
 			if _, ok := s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body))); !ok {
@@ -190,7 +190,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	src, err := extractors.SourceByID(e.Source)
+	src, err := catalogue.MustDefault().Source(e.Source)
 	if err != nil {
 		// An entry recorded under a source id the catalogue no longer
 		// has: nothing can be injected into it; answer as recorded.
@@ -236,7 +236,7 @@ func (s *Server) Config(warehouse, archiveDir string) string {
 		answered[src.ID] = true
 	}
 	b.WriteString("exclude:\n")
-	for _, src := range extractors.Sources() {
+	for _, src := range catalogue.MustDefault().Sources() {
 		if !answered[src.ID] {
 			fmt.Fprintf(&b, "  - %q\n", src.ID)
 		}

@@ -573,10 +573,18 @@ func period(o extractors.Observation) string {
 func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 	r.Gaps = []Gap{}
 	registered := map[string]int{} // gap country -> index in r.Gaps
-	for _, g := range extractors.Gaps() {
-		registered[g.Country] = len(r.Gaps)
-		r.Gaps = append(r.Gaps, Gap{Country: g.Country, Name: transform.CountryName(g.Country),
-			Kind: "no_source", Reason: g.Reason})
+	if err := quality.ScanRows(ctx, db, `SELECT country, reason FROM gaps ORDER BY country`, nil,
+		func(rows *sql.Rows) error {
+			var g Gap
+			if err := rows.Scan(&g.Country, &g.Reason); err != nil {
+				return err
+			}
+			g.Name, g.Kind = transform.CountryName(g.Country), "no_source"
+			registered[g.Country] = len(r.Gaps)
+			r.Gaps = append(r.Gaps, g)
+			return nil
+		}); err != nil {
+		return err
 	}
 	estimated := map[string]bool{}
 	for _, e := range r.Estimates {

@@ -15,9 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
+
 	_ "github.com/emigre/emigre/extractors/formats"
-	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/report"
@@ -35,7 +36,7 @@ var offline = sync.OnceValues(func() (string, error) {
 	path := filepath.Join(dir, "emigre.duckdb")
 	_, err = pipeline.Run(context.Background(), pipeline.Options{
 		Warehouse: path, Offline: true, Version: "test",
-		Fetch:    extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
 		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
 	})
 	return path, err
@@ -159,7 +160,7 @@ func TestReportOfOfflineRun(t *testing.T) {
 			t.Errorf("gap %+v is not named or explained", g)
 		}
 	}
-	for _, g := range extractors.Gaps() {
+	for _, g := range catalogue.MustDefault().Gaps() {
 		if names[g.Country].Kind != "no_source" {
 			t.Errorf("the catalogue's gap %s is not reported", g.Country)
 		}
@@ -168,7 +169,7 @@ func TestReportOfOfflineRun(t *testing.T) {
 	for _, e := range r.Estimates {
 		estimated[e.Destination] = true
 	}
-	for _, s := range extractors.Sources() {
+	for _, s := range catalogue.MustDefault().Sources() {
 		if _, err := transform.CountryCode(s.Destination); err != nil {
 			continue // a multi-country source
 		}

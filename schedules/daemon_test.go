@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/emigre/emigre/extractors/fetch"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -203,7 +204,7 @@ func daemonHelper() int {
 		Monitor: &Monitor{Policy: DefaultPolicy()},
 		Options: pipeline.Options{
 			Warehouse: filepath.Join(dir, "emigre.duckdb"), ArchiveDir: filepath.Join(dir, "archive"),
-			Fetch: extractors.FetchConfig{UserAgent: "emigre-test", Timeout: time.Minute, Record: true,
+			Fetch: fetch.FetchConfig{UserAgent: "emigre-test", Timeout: time.Minute, Record: true,
 				Mirrors: map[string]string{testHost: os.Getenv("EMIGRE_TEST_PUBLISHER")}},
 			Estimate: transform.Options{Origin: "RU", WindowStart: day("2022-01-01")},
 			Version:  "test",

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/emigre/emigre/extractors/fetch"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -45,7 +46,7 @@ var (
 		Cadence: extractors.AdHoc, Priority: 10, Licence: "test", Notes: "test statement",
 		Statement: &extractors.StatementEntry{
 			Measure: extractors.ResidentStock, RefDate: day("2024-03-01"), SaidOn: day("2024-03-05"),
-			Speaker: "A test minister", Quote: "about 1,234 Russian citizens live here", Translation: "the same",
+			Kind: extractors.KindStock, Speaker: extractors.Speaker{Body: "A test minister"}, Quote: "about 1,234 Russian citizens live here", Translation: "the same",
 			Pattern: `about (\d[\d,]*) Russian citizens`, Scale: 1,
 		},
 	}
@@ -54,9 +55,7 @@ var (
 func init() {
 	srcPanics.Format = "test-panics"
 	extractors.RegisterReader(panickingReader{})
-	for _, s := range []*extractors.Source{srcFresh, srcLate, srcSlow, srcEarly, srcFlaky, srcDrift, srcPanics, srcStatement} {
-		extractors.Register(s)
-	}
+
 }
 
 func annual(id string, lag int) *extractors.Source {
@@ -184,7 +183,7 @@ func liveOptions(t *testing.T, p *publisher, c *clock, srcs ...*extractors.Sourc
 		Warehouse:  filepath.Join(dir, "emigre.duckdb"),
 		ArchiveDir: filepath.Join(dir, "archive"),
 		Sources:    srcs,
-		Fetch: extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second, Record: true,
+		Fetch: fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second, Record: true,
 			Mirrors: map[string]string{testHost: p.srv.URL}, Now: c.Now},
 		Estimate: transform.Options{Origin: "RU", WindowStart: day("2022-01-01")},
 		Version:  "test",
@@ -199,7 +198,7 @@ func offlineOptions(t *testing.T, dir string, c *clock, srcs ...*extractors.Sour
 		Offline:    true,
 		ArchiveDir: dir,
 		Sources:    srcs,
-		Fetch:      extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Fetch:      fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
 		Estimate:   transform.Options{Origin: "RU", WindowStart: day("2022-01-01")},
 		Version:    "test",
 		Now:        c.Now,

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/load"
 )
 
@@ -159,7 +160,7 @@ func (c *Collector) read() (*Status, error) {
 	}
 	cat := c.Catalogue
 	if cat == nil {
-		cat = extractors.Sources()
+		cat = catalogue.MustDefault().Sources()
 	}
 	return ReadStatus(ctx, db, now(), c.Policy, cat)
 }

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
+
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/transform"
 	"github.com/emigre/emigre/warehouse"
@@ -43,7 +44,7 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 			t.Fatalf("%d rows, want 1", len(rows))
 		}
 		r := rows[0]
-		src, err := extractors.SourceByID(de.SourceID)
+		src, err := catalogue.MustDefault().Source(de.SourceID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +344,7 @@ func testEstimateHistory(t *testing.T, w *sampleWarehouse) {
 func testCoverageGaps(t *testing.T, w *sampleWarehouse) {
 	db := openReadOnly(t, w.path)
 	covered := map[string][]string{} // destination -> catalogue sources
-	for _, s := range extractors.Sources() {
+	for _, s := range catalogue.MustDefault().Sources() {
 		covered[s.Destination] = append(covered[s.Destination], s.ID)
 	}
 	withData := map[string]bool{}

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/fetch"
+
 	"github.com/emigre/emigre/extractors/archive"
 	_ "github.com/emigre/emigre/extractors/formats"
 	"github.com/emigre/emigre/extractors/sample"
-	_ "github.com/emigre/emigre/extractors/sources"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
@@ -49,7 +49,7 @@ func runOptions(db string, now time.Time) pipeline.Options {
 	return pipeline.Options{
 		Warehouse: db,
 		Offline:   true,
-		Fetch:     extractors.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Fetch:     fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
 		Estimate:  transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Version:   "test",
 		Now:       func() time.Time { return now },

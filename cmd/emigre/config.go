@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/quality"
 )
 
@@ -36,6 +37,13 @@ type Config struct {
 	} `yaml:"fetch"`
 	// Mirrors rewrites URL prefixes (a caching proxy, a test server).
 	Mirrors map[string]string `yaml:"mirrors"`
+	// Catalogue is a folder of the user's own sources (YAML, the layout of
+	// extractors/catalogue): they add to the embedded catalogue, or replace
+	// an embedded source of the same id.
+	Catalogue string `yaml:"catalogue"`
+	// Credentials names, per source id and credential, the environment
+	// variable that holds it, when not the catalogue's default.
+	Credentials map[string]map[string]string `yaml:"credentials"`
 	// Exclude lists source ids that runs skip.
 	Exclude []string `yaml:"exclude"`
 	// Quality sets the warn and fail thresholds of the data-quality checks,
@@ -144,6 +152,7 @@ func loadConfig(path string) (Config, error) {
 		"EMIGRE_CONTACT":      &cfg.Contact,
 		"EMIGRE_ORIGIN":       &cfg.Origin,
 		"EMIGRE_WINDOW_START": &cfg.WindowStart,
+		"EMIGRE_CATALOGUE":    &cfg.Catalogue,
 	} {
 		if v := os.Getenv(env); v != "" {
 			*dst = v
@@ -156,6 +165,21 @@ func loadConfig(path string) (Config, error) {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// catalogue opens the embedded catalogue with the configured folder (or
+// the flag's, when given) over it. A problem in a folder is the user's:
+// a usage error naming the file, line and field.
+func (c Config) catalogue(flagDir string) (*catalogue.Catalogue, error) {
+	dir := c.Catalogue
+	if flagDir != "" {
+		dir = flagDir
+	}
+	cat, err := catalogue.Open(dir)
+	if err != nil && dir != "" {
+		return nil, usageError{err}
+	}
+	return cat, err
 }
 
 func (c Config) windowStart() (time.Time, error) {

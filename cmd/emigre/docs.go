@@ -15,15 +15,27 @@ import (
 
 // cmdDocs writes docs/warehouse.md, the data dictionary, from the COMMENT
 // ON statements of a freshly migrated warehouse and the example queries,
-// so the page and the SQL never drift apart.
+// and docs/sources.md from the catalogue, so the pages never drift from the
+// SQL and the sources.
 func cmdDocs(ctx context.Context, args []string, w io.Writer) error {
 	fs := newFlags("docs")
-	out := fs.String("out", filepath.Join("docs", "warehouse.md"), "file to write; - for stdout")
+	out := fs.String("out", filepath.Join("docs", "warehouse.md"), "the data dictionary's file; - for stdout")
+	sourcesOut := fs.String("sources", "", "the catalogue's page (default sources.md beside the data dictionary; none with --out -)")
+	cfgPath := fs.String("config", "", "config file")
+	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("usage: emigre docs [--out FILE]")
+		return usagef("usage: emigre docs [--out FILE] [--sources FILE]")
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return usageError{err}
+	}
+	cat, err := cfg.catalogue(*catDir)
+	if err != nil {
+		return err
 	}
 	page, err := warehouseDocs(ctx)
 	if err != nil {
@@ -33,17 +45,32 @@ func cmdDocs(ctx context.Context, args []string, w io.Writer) error {
 		_, err := w.Write(page)
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
+	if err := writeFile(w, *out, page); err != nil {
+		return err
 	}
-	tmp := *out + ".tmp"
-	if err := os.WriteFile(tmp, page, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
+	if *sourcesOut == "" {
+		*sourcesOut = filepath.Join(filepath.Dir(*out), "sources.md")
 	}
-	if err := os.Rename(tmp, *out); err != nil {
-		return errors.Join(fmt.Errorf("write %s: %w", *out, err), os.Remove(tmp))
+	var b bytes.Buffer
+	if err := cat.WriteMarkdown(&b); err != nil {
+		return err
 	}
-	_, err = fmt.Fprintf(w, "wrote %s\n", *out)
+	return writeFile(w, *sourcesOut, b.Bytes())
+}
+
+// writeFile replaces path with data through a temporary file, and says so.
+func writeFile(w io.Writer, path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", path, err), os.Remove(tmp))
+	}
+	_, err := fmt.Fprintf(w, "wrote %s\n", path)
 	return err
 }
 

@@ -17,7 +17,6 @@ import (
 	"syscall"
 
 	_ "github.com/emigre/emigre/extractors/formats" // registers the readers
-	_ "github.com/emigre/emigre/extractors/sources" // registers the catalogue
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

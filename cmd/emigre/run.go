@@ -9,7 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
@@ -21,6 +22,7 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	db := fs.String("db", "", "published warehouse file (default from config: emigre.duckdb)")
 	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
 	origin := fs.String("origin", "", "citizenship to estimate for, ISO alpha-2 (default from config: RU)")
+	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	var only multiFlag
 	fs.Var(&only, "source", "run only this source id (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
@@ -30,7 +32,11 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opt, err := runOptions(cfg, *offline, *archiveDir, *db, *origin, only)
+	cat, err := cfg.catalogue(*catDir)
+	if err != nil {
+		return err
+	}
+	opt, err := runOptions(cfg, cat, *offline, *archiveDir, *db, *origin, only)
 	if err != nil {
 		return err
 	}
@@ -46,8 +52,8 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 }
 
 // runOptions turns config and flags into the pipeline's options.
-func runOptions(cfg Config, offline bool, archiveDir, db, origin string, only []string) (pipeline.Options, error) {
-	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version}
+func runOptions(cfg Config, cat *catalogue.Catalogue, offline bool, archiveDir, db, origin string, only []string) (pipeline.Options, error) {
+	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version, Catalogue: cat}
 	opt.Quality = cfg.Quality
 	if db != "" {
 		opt.Warehouse = db
@@ -76,20 +82,20 @@ func runOptions(cfg Config, offline bool, archiveDir, db, origin string, only []
 	}
 	if len(only) > 0 {
 		for _, id := range only {
-			s, err := extractors.SourceByID(id)
+			s, err := cat.Source(id)
 			if err != nil {
 				return opt, usageError{err}
 			}
 			opt.Sources = append(opt.Sources, s)
 		}
 	} else {
-		for _, s := range extractors.Sources() {
+		for _, s := range cat.Sources() {
 			if !excluded[s.ID] {
 				opt.Sources = append(opt.Sources, s)
 			}
 		}
 	}
-	fc := extractors.DefaultFetchConfig(cfg.Contact)
+	fc := fetch.DefaultFetchConfig(cfg.Contact)
 	if d := time.Duration(cfg.Fetch.Delay); d > 0 {
 		fc.Delay = d
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/schedules"
 )
@@ -31,6 +31,7 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	db := fs.String("db", "", "published warehouse file (default from config: emigre.duckdb)")
 	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
 	metrics := fs.String("metrics", "", "serve Prometheus /metrics on this address, e.g. :9464 (default from config: schedule.metrics_listen)")
+	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,7 +39,11 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opt, err := runOptions(cfg, *offline, *archiveDir, *db, "", nil)
+	cat, err := cfg.catalogue(*catDir)
+	if err != nil {
+		return err
+	}
+	opt, err := runOptions(cfg, cat, *offline, *archiveDir, *db, "", nil)
 	if err != nil {
 		return err
 	}
@@ -199,7 +204,7 @@ func secretFrom(key, env string) (string, error) {
 
 func sinksFor(cfg Config) ([]schedules.Sink, error) {
 	var sinks []schedules.Sink
-	ua := extractors.UserAgent(cfg.Contact)
+	ua := fetch.UserAgent(cfg.Contact)
 	s := cfg.Sinks
 	if s.Webhook.URL != "" || s.Webhook.SecretEnv != "" {
 		if !strings.HasPrefix(s.Webhook.URL, "https://") && !strings.HasPrefix(s.Webhook.URL, "http://") {

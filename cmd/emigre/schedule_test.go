@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emigre/emigre/extractors/catalogue"
+
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
 	"github.com/emigre/emigre/extractors/sample"
@@ -45,7 +47,7 @@ alerts:
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	others := len(extractors.Sources()) - 1
+	others := len(catalogue.MustDefault().Sources()) - 1
 	for _, want := range []string{
 		"30 5 * * *", fmt.Sprintf("all other sources (%d)", others), "0 7 1 6 *", "fi-statfin-muutl",
 		"05:30", "07:00", `open alerts repeat on "0 9 * * 5"`, "emigre.duckdb.lock",
@@ -185,7 +187,7 @@ sinks:
 		if !at.Equal(f) {
 			t.Errorf("%s judged at %s, fetched at %s", id, at.UTC(), f)
 		}
-		src, err := extractors.SourceByID(id)
+		src, err := catalogue.MustDefault().Source(id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +265,7 @@ func TestStatusAtADateSaysWhatWillBeOverdue(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if st.At.Format(time.DateOnly) != "2031-07-01" || st.LastRun == nil || !st.LastRun.Sample || len(st.Sources) != len(extractors.Sources()) {
+	if st.At.Format(time.DateOnly) != "2031-07-01" || st.LastRun == nil || !st.LastRun.Sample || len(st.Sources) != len(catalogue.MustDefault().Sources()) {
 		t.Fatalf("status header: at %s, last run %+v, %d sources", st.At, st.LastRun, len(st.Sources))
 	}
 	for _, s := range st.Sources {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/load"
@@ -28,10 +30,53 @@ type sourceInfo struct {
 	Homepage    string `json:"homepage"`
 	Licence     string `json:"licence"`
 	Notes       string `json:"notes"`
+	File        string `json:"file"` // the catalogue file it was read from
+	// OriginCode says the request takes the run's origin ({origin}, in
+	// this code system); empty when the source counts a fixed citizenship.
+	OriginCode string                  `json:"origin_code,omitempty"`
+	Covers     []string                `json:"covers,omitempty"`
+	Requests   []requestInfo           `json:"requests"`
+	Verified   extractors.Verification `json:"verified"`
+	// Statements only.
+	StatementKind string `json:"statement_kind,omitempty"`
+	Flow          string `json:"flow,omitempty"`
+	Speaker       string `json:"speaker,omitempty"`
+	SaidOn        string `json:"said_on,omitempty"`
+	ReadOn        string `json:"read_on,omitempty"`
+	RelayOf       string `json:"relay_of,omitempty"`
 	// From the published warehouse's source_health, when there is one.
 	LastStatus   string `json:"last_status,omitempty"`
 	LastRunAt    string `json:"last_run_at,omitempty"`
 	NewestPeriod string `json:"newest_period,omitempty"`
+}
+
+type requestInfo struct {
+	Role   string `json:"role"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+}
+
+// catalogueInfo is what the catalogue says of a source.
+func catalogueInfo(s *extractors.Source) sourceInfo {
+	r := sourceInfo{ID: s.ID, Destination: s.Destination, Publisher: s.Publisher,
+		Dataset: s.Dataset, Title: s.Title, Metric: sourceMetric(s), Format: s.Format,
+		Cadence: string(s.Cadence), LagMonths: s.LagMonths, Priority: s.Priority,
+		Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes, File: s.File,
+		OriginCode: s.OriginCode, Covers: s.Covers, Verified: s.Verified}
+	for _, q := range s.Requests {
+		r.Requests = append(r.Requests, requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL})
+		if r.URL == "" && q.RoleOrData() != extractors.RoleMetadata {
+			r.URL = q.URL
+		}
+	}
+	if st := s.Statement; st != nil {
+		r.StatementKind, r.Flow, r.Speaker, r.RelayOf = string(st.Kind), st.Flow, st.Speaker.String(), st.RelayOf
+		r.SaidOn = st.SaidOn.Format(time.DateOnly)
+		if !st.ReadOn.IsZero() {
+			r.ReadOn = st.ReadOn.Format(time.DateOnly)
+		}
+	}
+	return r
 }
 
 // sourceHealth is the last result of each source, read from the published
@@ -71,25 +116,17 @@ func lastResult(r sourceInfo) string {
 	return r.LastStatus + " " + r.LastRunAt
 }
 
+// sourceMetric is the metric column of `emigre sources`: what the
+// source's observations count.
 func sourceMetric(s *extractors.Source) string {
-	switch {
-	case s.Statement != nil:
+	if s.Statement != nil {
 		return string(extractors.Statement) + ":" + string(s.Statement.Measure)
-	case s.Map.MetricDim != "":
-		seen := map[extractors.Metric]bool{}
-		out := ""
-		for _, m := range s.Map.Metrics {
-			if !seen[m] {
-				seen[m] = true
-				if out != "" {
-					out += "+"
-				}
-				out += string(m)
-			}
-		}
-		return out
 	}
-	return string(s.Map.Metric)
+	var out []string
+	for _, m := range s.Metrics() {
+		out = append(out, string(m))
+	}
+	return strings.Join(out, "+")
 }
 
 func cmdSources(ctx context.Context, args []string, w io.Writer) error {
@@ -97,12 +134,17 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON for machines")
 	db := fs.String("db", "", "published warehouse to read each source's last result from (default from config)")
 	cfgPath := fs.String("config", "", "config file")
+	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return usageError{err}
+	}
+	cat, err := cfg.catalogue(*catDir)
+	if err != nil {
+		return err
 	}
 	if *db == "" {
 		*db = cfg.Warehouse
@@ -112,17 +154,10 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		return err
 	}
 	var rows []sourceInfo
-	for _, s := range extractors.Sources() {
-		u := ""
-		if len(s.Requests) > 0 {
-			u = s.Requests[0].URL
-		}
-		rows = append(rows, sourceInfo{ID: s.ID, Destination: s.Destination, Publisher: s.Publisher,
-			Dataset: s.Dataset, Title: s.Title, Metric: sourceMetric(s), Format: s.Format,
-			Cadence: string(s.Cadence), LagMonths: s.LagMonths, Priority: s.Priority, URL: u,
-			Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes,
-			LastStatus: health[s.ID].LastStatus, LastRunAt: health[s.ID].LastRunAt,
-			NewestPeriod: health[s.ID].NewestPeriod})
+	for _, s := range cat.Sources() {
+		r := catalogueInfo(s)
+		r.LastStatus, r.LastRunAt, r.NewestPeriod = health[s.ID].LastStatus, health[s.ID].LastRunAt, health[s.ID].NewestPeriod
+		rows = append(rows, r)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(w)
@@ -144,7 +179,7 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, dest, truncate(r.Publisher, 40), r.Metric,
 			r.Format, r.Cadence, lastResult(r), r.NewestPeriod)
 	}
-	gaps := extractors.Gaps()
+	gaps := cat.Gaps()
 	for _, g := range gaps {
 		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29))
 	}

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/schedules"
 )
@@ -19,12 +18,17 @@ func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	db := fs.String("db", "", "published warehouse file (default from config: emigre.duckdb)")
 	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
+	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return usageError{err}
+	}
+	cat, err := cfg.catalogue(*catDir)
+	if err != nil {
+		return err
 	}
 	p, err := policyFor(cfg)
 	if err != nil {
@@ -45,7 +49,7 @@ func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
 		return fmt.Errorf("%w (publish a run first: emigre run)", err)
 	}
 	defer conn.Close()
-	st, err := schedules.ReadStatus(ctx, conn, when, p, extractors.Sources())
+	st, err := schedules.ReadStatus(ctx, conn, when, p, cat.Sources())
 	if err != nil {
 		return fmt.Errorf("status of %s: %w", path, err)
 	}

@@ -235,6 +235,10 @@ func TestDocsCommittedUpToDate(t *testing.T) {
 	if !bytes.Equal(fresh, committed) {
 		t.Error("docs/warehouse.md is stale: run `go run ./cmd/emigre docs` and commit it")
 	}
+	sources, err := os.ReadFile(filepath.Join(filepath.Dir(out), "sources.md"))
+	if committed, _ := os.ReadFile(filepath.Join("..", "..", "docs", "sources.md")); err != nil || !bytes.Equal(sources, committed) {
+		t.Errorf("docs/sources.md is stale or not written beside the dictionary (%v): run `go run ./cmd/emigre docs`", err)
+	}
 	for _, v := range warehouse.ViewNames() {
 		if !bytes.Contains(fresh, []byte("### "+v+"\n")) {
 			t.Errorf("the docs do not describe %s", v)

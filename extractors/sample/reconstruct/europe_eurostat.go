@@ -3,6 +3,7 @@ package main
 import (
 	_ "embed"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/extractors/sources"
+	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -47,20 +47,41 @@ func init() {
 	eurostatCodeLabels[[2]string{"applicant", "FRST"}] = "First time applicant"
 }
 
-// eurostatCountryOf returns the reporting country of a registered Eurostat
-// source.
-func eurostatCountryOf(s *extractors.Source) (sources.EurostatCountry, error) {
-	c, ok := sources.EurostatCountryByISO(s.Destination)
-	if !ok {
-		return c, fmt.Errorf("%s: %s is not in sources.EurostatCountries", s.ID, s.Destination)
+// A figure is one Eurostat figure as a page reported a release
+// (figures_europe.tsv).
+type figure struct {
+	SourceID, Period, Code string
+	Value                  int64
+	Evidence               string
+}
+
+func parseFigures(tsv string) ([]figure, error) {
+	lines := strings.Split(strings.TrimRight(tsv, "\n"), "\n")
+	if len(lines) == 0 || lines[0] != "source_id\tperiod\tcode\tvalue\tevidence" {
+		return nil, errors.New("unexpected header")
 	}
-	return c, nil
+	var out []figure
+	for i, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) != 5 {
+			return nil, fmt.Errorf("line %d: want 5 fields, have %d", i+2, len(f))
+		}
+		v, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("line %d: value %q", i+2, f[3])
+		}
+		if !strings.HasPrefix(f[4], "https://") {
+			return nil, fmt.Errorf("line %d: no evidence URL", i+2)
+		}
+		out = append(out, figure{f[0], f[1], f[2], v, f[4]})
+	}
+	return out, nil
 }
 
 // loadAsylum adds the first-time asylum applicants of every registered
 // migr_asyappctza source from the shared extract (ISO3 country, year, value;
 // a year the extract lacks has no row).
-func loadAsylum(shared string, rows eurostatRows) error {
+func loadAsylum(shared string, cat *catalogue.Catalogue, rows eurostatRows) error {
 	path := filepath.Join(shared, asylumCSV)
 	f, err := os.Open(path)
 	if err != nil {
@@ -115,17 +136,14 @@ func loadAsylum(shared string, rows eurostatRows) error {
 		byISO[iso] = append(byISO[iso], eurostatCell{Year: y, Raw: rec[2], Value: v, Extract: ex,
 			Origin: "column first_time_applicants_RUS_all_sexes, geo_iso3 " + rec[0]})
 	}
-	for _, s := range extractors.Sources() {
-		if s.Publisher != "Eurostat" || s.Dataset != "migr_asyappctza" {
+	for _, s := range cat.Sources() {
+		if s.PublisherID != "eurostat" || s.Dataset != "migr_asyappctza" {
 			continue
 		}
-		c, err := eurostatCountryOf(s)
-		if err != nil {
-			return err
-		}
-		k := [2]string{s.Dataset, c.Name}
+		name := transform.CountryName(s.Destination)
+		k := [2]string{s.Dataset, name}
 		if len(rows[k]) > 0 {
-			return fmt.Errorf("%s: %s %s already has rows from %s", path, s.Dataset, c.Name, rows[k][0].Extract.File)
+			return fmt.Errorf("%s: %s %s already has rows from %s", path, s.Dataset, name, rows[k][0].Extract.File)
 		}
 		cells := byISO[s.Destination]
 		if len(cells) == 0 {
@@ -139,24 +157,21 @@ func loadAsylum(shared string, rows eurostatRows) error {
 
 // loadReleaseFigures adds the figures of figures_europe.tsv: Eurostat
 // figures as a release gave them and a page reported them.
-func loadReleaseFigures(_ string, rows eurostatRows) error {
+func loadReleaseFigures(_ string, cat *catalogue.Catalogue, rows eurostatRows) error {
 	figs, err := parseFigures(figuresEuropeTSV)
 	if err != nil {
 		return fmt.Errorf("figures_europe.tsv: %w", err)
 	}
 	extracts := map[string]*eurostatExtract{}
 	for _, f := range figs {
-		s, err := extractors.SourceByID(f.SourceID)
+		s, err := cat.Source(f.SourceID)
 		if err != nil {
 			return fmt.Errorf("figures_europe.tsv: %w", err)
 		}
-		if s.Publisher != "Eurostat" || f.Code != "RU" {
+		if s.PublisherID != "eurostat" || f.Code != "RU" {
 			return fmt.Errorf("figures_europe.tsv: %s: only Eurostat figures for citizen RU belong here", f.SourceID)
 		}
-		c, err := eurostatCountryOf(s)
-		if err != nil {
-			return fmt.Errorf("figures_europe.tsv: %w", err)
-		}
+		name := transform.CountryName(s.Destination)
 		at, ok := releasePublished[f.Evidence]
 		if !ok {
 			return fmt.Errorf("figures_europe.tsv: %s: no publication date for %s", f.SourceID, f.Evidence)
@@ -176,14 +191,14 @@ func loadReleaseFigures(_ string, rows eurostatRows) error {
 				FetchedAt: at,
 			}
 			extracts[f.SourceID] = ex
-			k := [2]string{s.Dataset, c.Name}
+			k := [2]string{s.Dataset, name}
 			if len(rows[k]) > 0 {
-				return fmt.Errorf("figures_europe.tsv: %s %s already has rows from %s", s.Dataset, c.Name, rows[k][0].Extract.File)
+				return fmt.Errorf("figures_europe.tsv: %s %s already has rows from %s", s.Dataset, name, rows[k][0].Extract.File)
 			}
 		} else if ex.FetchedAt != at {
 			return fmt.Errorf("figures_europe.tsv: %s: figures from pages of different dates", f.SourceID)
 		}
-		k := [2]string{s.Dataset, c.Name}
+		k := [2]string{s.Dataset, name}
 		if slices.ContainsFunc(rows[k], func(c eurostatCell) bool { return c.Year == y }) {
 			return fmt.Errorf("figures_europe.tsv: %s: year %d given twice", f.SourceID, y)
 		}

@@ -28,7 +28,7 @@ func TestArchiveIsUpToDate(t *testing.T) {
 		t.Fatalf("two runs differ: %s", diff)
 	}
 	if diff := compareDirs(a, "../archive"); diff != "" {
-		t.Fatalf("extractors/sample/archive is stale (%s): run go run ./extractors/sample/reconstruct -shared ../shared -out extractors/sample/archive", diff)
+		t.Fatalf("extractors/sample/archive is stale (%s): run make sample (go run ./extractors/sample/reconstruct -shared ../shared -out extractors/sample/archive)", diff)
 	}
 }
 
@@ -65,7 +65,7 @@ func compareDirs(x, y string) string {
 }
 
 func TestFiguresTable(t *testing.T) {
-	figs, err := parseFigures(figuresTSV)
+	figs, err := parseFigures(figuresEuropeTSV)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,101 @@
+package catalogue_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/transform"
+)
+
+// methodIsraelArrivals is METHOD.md's worked example for Israel: "about
+// 45,500 (2022, 60.9% of 74,714) and 33,116 (2023): arrivals 78,616,
+// returns unknown, flagged gross". The specification's figure, checked
+// against what the pipeline makes of the archived pages.
+const methodIsraelArrivals = 78616
+
+// TestIsraelEndToEnd replays Israel's sources from the sample archive into a
+// real warehouse and reads latest_estimates: CBS's two yearly statements,
+// each read from its own archived page (2022 computed from the share and
+// the total the page states), are summed to METHOD.md's figure.
+func TestIsraelEndToEnd(t *testing.T) {
+	var srcs []*extractors.Source
+	for _, s := range cat.Sources() {
+		if s.Destination == "IL" {
+			srcs = append(srcs, s)
+		}
+	}
+	// What the pages give, per year, from the extraction alone.
+	cbs, err := cat.Source("il-cbs-statements")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perYear := map[int]float64{}
+	for _, o := range extractSample(t, cbs) {
+		if o.PeriodStart.Year() != o.PeriodEnd.Year() || o.PeriodStart.YearDay() != 1 || o.PeriodEnd.YearDay() < 365 {
+			t.Errorf("%v..%v is not a calendar year", o.PeriodStart, o.PeriodEnd)
+		}
+		perYear[o.PeriodStart.Year()] += o.Value
+	}
+	if len(perYear) != 2 || perYear[2022] == 0 || perYear[2023] == 0 {
+		t.Fatalf("CBS figures %v, want 2022 and 2023", perYear)
+	}
+
+	db := filepath.Join(t.TempDir(), "il.duckdb")
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	sum, err := pipeline.Run(context.Background(), pipeline.Options{
+		Warehouse: db, Offline: true, Sources: srcs,
+		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
+		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Version:  "test", Now: func() time.Time { return now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range sum.Outcomes {
+		if o.Err != nil {
+			t.Errorf("%s: %v", o.Source.ID, o.Err)
+		}
+	}
+	conn, err := load.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var (
+		net             float64
+		arrivals        sql.NullFloat64
+		returns         sql.NullFloat64
+		method, source  string
+		asOf            time.Time
+		gross, baseline bool
+	)
+	err = conn.QueryRow(`SELECT net, arrivals, returns, method, source_id, as_of,
+		list_contains(flags, 'gross'), list_contains(flags, 'stock_without_baseline')
+		FROM latest_estimates WHERE destination = 'IL' AND citizenship = 'RU'`).
+		Scan(&net, &arrivals, &returns, &method, &source, &asOf, &gross, &baseline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if source != cbs.ID || method != string(transform.Statement) {
+		t.Errorf("chosen %s by %s, want CBS's statements", method, source)
+	}
+	if want := perYear[2022] + perYear[2023]; net != want || !arrivals.Valid || arrivals.Float64 != want {
+		t.Errorf("net %v, arrivals %v: want the two years' sum %v", net, arrivals, want)
+	}
+	if net != methodIsraelArrivals {
+		t.Errorf("net %v, METHOD.md's worked example says %v", net, methodIsraelArrivals)
+	}
+	if returns.Valid || !gross || baseline {
+		t.Errorf("returns %v, gross %v, stock_without_baseline %v: want unknown returns, flagged gross", returns, gross, baseline)
+	}
+	if got := asOf.Format(time.DateOnly); got != "2023-12-31" {
+		t.Errorf("as_of %s, want 2023-12-31", got)
+	}
+}

@@ -1,0 +1,487 @@
+package catalogue
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+var (
+	reID          = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+	reCountry     = regexp.MustCompile(`^[A-Z]{2}$`)
+	reCredName    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	reEnvVar      = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+	rePlaceholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+)
+
+// OriginCodes are the code systems the {origin} placeholder is written in.
+var OriginCodes = []string{"alpha2", "alpha3", "eurostat"}
+
+// Verification kinds accepted in verified.how.
+var verificationKinds = []string{extractors.VerifiedByDocumentation, extractors.VerifiedByPublicClient,
+	extractors.VerifiedByPublisherPage, extractors.NotVerified}
+
+// source checks one source document and builds its Source. Every problem
+// is recorded; the result is nil when there was any.
+func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
+	before := len(*d.probs)
+	s := &extractors.Source{
+		ID: sd.ID, File: d.file, Destination: sd.Destination, PublisherID: sd.Publisher,
+		Dataset: sd.Dataset, Title: sd.Title, Homepage: sd.Homepage, Format: sd.Format, Params: sd.Params,
+		Cadence: extractors.Cadence(sd.Cadence), LagMonths: sd.LagMonths, Licence: sd.Licence, Notes: strings.TrimSpace(sd.Notes),
+		Priority: sd.Priority, ProRate: sd.ProRate, MaxBytes: sd.MaxBytes, OriginCode: sd.OriginCode, Covers: sd.Covers,
+		Verified: extractors.Verification{How: sd.Verified.How, Evidence: strings.TrimSpace(sd.Verified.Evidence),
+			Unverified: strings.TrimSpace(sd.Verified.Unverified)},
+	}
+	d.identity(sd, s, pubs)
+	d.requests(sd, s)
+	d.required(s)
+	if sd.Statement != nil {
+		s.Statement = d.statement(sd.Statement, "statement", true)
+		s.Map = extractors.Mapping{FixedCitizenship: sd.Statement.Citizenship, Metric: extractors.Statement}
+		d.statementSource(sd, s)
+	} else {
+		s.Map = d.mapping(sd.Map)
+	}
+	d.credentials(sd, s)
+	d.origin(sd, s)
+	e := &Entry{Source: s, Expected: d.expected(sd, s), Sample: d.sample(sd, s)}
+	return e, len(*d.probs) == before
+}
+
+func (d doc) identity(sd *sourceDoc, s *extractors.Source, pubs map[string]Publisher) {
+	if !reID.MatchString(sd.ID) {
+		d.problem("id", "%q: want lower-case letters, digits and . _ -", sd.ID)
+	}
+	switch {
+	case sd.Map.Destination != "" && sd.Destination != "":
+		d.problem("destination", "set either destination (one country) or map.destination (the dimension naming it), not both")
+	case sd.Map.Destination == "" && sd.Destination == "":
+		d.problem("destination", "missing: the ISO 3166-1 alpha-2 code of the country that counts, or map.destination")
+	case sd.Destination != "":
+		if !reCountry.MatchString(sd.Destination) || sd.Destination == "EL" || sd.Destination == "UK" {
+			d.problem("destination", "%q is not an ISO 3166-1 alpha-2 code (Greece is GR, the United Kingdom GB)", sd.Destination)
+		} else if !strings.HasPrefix(sd.ID, strings.ToLower(sd.Destination)+"-") {
+			d.problem("id", "%q: a one-country source's id starts with its destination (%s-)", sd.ID, strings.ToLower(sd.Destination))
+		}
+	}
+	for i, c := range sd.Covers {
+		if !reCountry.MatchString(c) {
+			d.problem(fmt.Sprintf("covers[%d]", i), "%q is not an ISO 3166-1 alpha-2 code", c)
+		}
+	}
+	p, ok := pubs[sd.Publisher]
+	if !ok {
+		d.problem("publisher", "%q is not in publishers.yaml", sd.Publisher)
+		return
+	}
+	s.Publisher = p.Name
+	if s.Licence == "" {
+		s.Licence = p.Licence
+	}
+	if s.Homepage == "" {
+		s.Homepage = p.Homepage
+	}
+}
+
+func (d doc) required(s *extractors.Source) {
+	for field, v := range map[string]string{"dataset": s.Dataset, "title": s.Title, "homepage": s.Homepage,
+		"format": s.Format, "licence": s.Licence, "notes": s.Notes} {
+		if strings.TrimSpace(v) == "" {
+			d.problem(field, "missing")
+		}
+	}
+	if s.Format != "" {
+		if _, err := extractors.ReaderFor(s.Format); err != nil {
+			d.problem("format", "%v", err)
+		}
+	}
+	if !slices.Contains(extractors.Cadences, s.Cadence) {
+		d.problem("cadence", "%q: want one of %s", s.Cadence, quoteList(extractors.Cadences))
+	}
+	if s.LagMonths < 0 {
+		d.problem("lag_months", "%d: want 0 or more", s.LagMonths)
+	}
+	if s.Priority <= 0 {
+		d.problem("priority", "%d: want 1 or more (lower is preferred)", s.Priority)
+	}
+	if s.MaxBytes < 0 {
+		d.problem("max_bytes", "%d: want 0 (the fetcher's default) or more", s.MaxBytes)
+	}
+	if !slices.Contains(verificationKinds, s.Verified.How) {
+		d.problem("verified.how", "%q: want one of %s", s.Verified.How, quoteList(verificationKinds))
+	}
+	if s.Verified.Evidence == "" {
+		d.problem("verified.evidence", "missing: the documents, public code or pages the request rests on, with the dates read")
+	}
+}
+
+func (d doc) requests(sd *sourceDoc, s *extractors.Source) {
+	if len(sd.Requests) == 0 {
+		d.problem("requests", "missing: at least one request")
+	}
+	data := 0
+	for i, rd := range sd.Requests {
+		f := fmt.Sprintf("requests[%d]", i)
+		r := extractors.Request{Role: extractors.RequestRole(rd.Role), Method: rd.Method, URL: rd.URL, Body: rd.Body, Header: rd.Headers}
+		switch r.RoleOrData() {
+		case extractors.RoleData:
+			data++
+		case extractors.RoleDiscovery:
+			data++
+			r.Link = d.link(rd.Link, f+".link")
+		case extractors.RoleMetadata:
+			if i == len(sd.Requests)-1 {
+				d.problem(f+".role", "a metadata request must come before the data request it serves")
+			}
+		default:
+			d.problem(f+".role", "%q: want data, metadata or discovery", rd.Role)
+		}
+		if rd.Link != nil && r.RoleOrData() != extractors.RoleDiscovery {
+			d.problem(f+".link", "only a discovery request has a link rule")
+		}
+		d.requestURL(r, f)
+		s.Requests = append(s.Requests, r)
+	}
+	if len(sd.Requests) > 0 && data == 0 {
+		d.problem("requests", "no data or discovery request: nothing would be read")
+	}
+}
+
+// requestURL checks the address is https and canonical (the archive finds
+// answers by url.URL.String()), with a sample origin and credentials put in.
+func (d doc) requestURL(r extractors.Request, f string) {
+	u, err := url.Parse(fillPlaceholders(r.URL))
+	switch {
+	case err != nil:
+		d.problem(f+".url", "%v", err)
+		return
+	case u.Scheme != "https" || u.Host == "":
+		d.problem(f+".url", "%q is not an https address", r.URL)
+	case u.String() != fillPlaceholders(r.URL):
+		d.problem(f+".url", "%q is not in canonical form (%q): write it as Go's url.URL prints it", r.URL, u.String())
+	}
+	switch r.MethodOrGet() {
+	case "GET":
+		if r.Body != "" {
+			d.problem(f+".body", "a GET request has no body")
+		}
+	case "POST":
+		if r.Body == "" || r.Header["Content-Type"] == "" {
+			d.problem(f, "a POST request needs a body and its Content-Type header")
+		}
+	default:
+		d.problem(f+".method", "%q: want GET or POST", r.Method)
+	}
+}
+
+// fillPlaceholders puts harmless values into {placeholders}, to check the
+// address around them.
+func fillPlaceholders(s string) string { return rePlaceholder.ReplaceAllString(s, "X") }
+
+func (d doc) link(ld *linkDoc, f string) *extractors.LinkRule {
+	if ld == nil || ld.Select == "" {
+		d.problem(f, "a discovery request needs link.select, the CSS selector of the candidate links")
+		return nil
+	}
+	if ld.Match != "" {
+		if _, err := regexp.Compile(ld.Match); err != nil {
+			d.problem(f+".match", "%v", err)
+		}
+	}
+	return &extractors.LinkRule{Select: ld.Select, Attr: ld.Attr, Match: ld.Match}
+}
+
+func (d doc) mapping(md mappingDoc) extractors.Mapping {
+	m := extractors.Mapping{Time: md.Time, Destination: md.Destination, Citizenship: md.Citizenship,
+		FixedCitizenship: md.FixedCitizenship, Filter: md.Filter, MetricDim: md.MetricDim,
+		Metric: extractors.Metric(md.Metric), Codes: md.Codes, StockAt: md.StockAt, Month: md.Month,
+		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum}
+	if m.Time == "" {
+		d.problem("map.time", "missing: the dimension holding the period")
+	}
+	if m.Citizenship == "" && m.FixedCitizenship == "" {
+		d.problem("map", "say the citizenship: map.citizenship (a dimension) or map.fixed_citizenship (a code)")
+	}
+	metrics := map[string]extractors.Metric{"map.metric": m.Metric}
+	if m.MetricDim != "" {
+		if md.Metric != "" {
+			d.problem("map.metric", "set either map.metric or map.metric_dim with map.metrics, not both")
+		}
+		delete(metrics, "map.metric")
+		if len(md.Metrics) == 0 {
+			d.problem("map.metrics", "missing: the metric of each code of map.metric_dim")
+		}
+		m.Metrics = map[string]extractors.Metric{}
+		for code, v := range md.Metrics {
+			m.Metrics[code] = extractors.Metric(v)
+			metrics["map.metrics."+code] = extractors.Metric(v)
+		}
+	}
+	for f, v := range metrics {
+		if !v.Valid() || v == extractors.Statement {
+			d.problem(f, "%q: want one of %s", v, quoteList(extractors.Metrics[:len(extractors.Metrics)-1]))
+			continue
+		}
+		if v.IsStock() && m.StockAt != "start" && m.StockAt != "end" {
+			d.problem("map.stock_at", "%q: a stock (%s) needs start (1 January) or end (31 December)", m.StockAt, v)
+		}
+	}
+	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 || (md.FiscalYearStart > 0 && m.Month == "") {
+		d.problem("map.fiscal_year_start", "%d: want a month 1-12, and only with map.month", md.FiscalYearStart)
+	}
+	return m
+}
+
+func (d doc) statementSource(sd *sourceDoc, s *extractors.Source) {
+	if s.Format != "statement" || s.Cadence != extractors.AdHoc {
+		d.problem("format", "a statement has format statement and cadence %q (have %q, %q)", extractors.AdHoc, s.Format, s.Cadence)
+	}
+	if sd.Map.Time != "" || sd.Map.Metric != "" {
+		d.problem("map", "a statement has no map: its figure is read by the statement's pattern")
+	}
+	if !reCountry.MatchString(sd.Statement.Citizenship) {
+		d.problem("statement.citizenship", "%q: want the ISO alpha-2 code of the citizens the figure counts", sd.Statement.Citizenship)
+	}
+	st := s.Statement
+	if st == nil {
+		return
+	}
+	if len(s.Requests) != 1+len(st.Earlier) {
+		d.problem("requests", "%d requests for %d figures: one page per figure, the latest first", len(s.Requests), 1+len(st.Earlier))
+	}
+	for i, f := range st.Earlier {
+		field := fmt.Sprintf("statement.earlier[%d]", i)
+		switch {
+		case f.URL == "" || (len(s.Requests) > 0 && f.URL == s.Requests[0].URL):
+			d.problem(field+".url", "an earlier figure needs a page of its own")
+		case !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == f.URL }):
+			d.problem(field+".url", "%s is not one of the source's requests", f.URL)
+		}
+		if f.Measure != st.Measure {
+			d.problem(field+".measure", "counts %s, the series %s", f.Measure, st.Measure)
+		}
+		if !f.RefDate.IsZero() && !f.RefDate.Before(st.RefDate) {
+			d.problem(field+".ref_date", "%s: an earlier figure refers to a date before the latest's %s",
+				f.RefDate.Format(time.DateOnly), st.RefDate.Format(time.DateOnly))
+		}
+	}
+}
+
+// statement checks one figure of a statement (top says it is the entry
+// itself, whose page is the first request).
+func (d doc) statement(sd *statementDoc, f string, top bool) *extractors.StatementEntry {
+	st := &extractors.StatementEntry{Kind: extractors.StatementKind(sd.Kind), Flow: sd.Flow,
+		Measure: extractors.Metric(sd.Measure), RefDate: d.date(sd.RefDate, f+".ref_date", true),
+		SaidOn: d.date(sd.SaidOn, f+".said_on", true), ReadOn: d.date(sd.ReadOn, f+".read_on", false),
+		Since: d.date(sd.Since, f+".since", false), Speaker: extractors.Speaker{Body: sd.Speaker.Body, Person: sd.Speaker.Person},
+		RelayOf: sd.RelayOf, Quote: strings.TrimSpace(sd.Quote), Translation: strings.TrimSpace(sd.Translation),
+		Pattern: sd.Pattern, TotalPattern: sd.TotalPattern, Scale: sd.Scale, URL: sd.URL}
+	switch st.Kind {
+	case extractors.KindStock, extractors.KindChange:
+		if sd.Flow != "" {
+			d.problem(f+".flow", "only a flow statement says arrivals, departures or balance")
+		}
+	case extractors.KindFlow:
+		if !slices.Contains([]string{extractors.FlowArrivals, extractors.FlowDepartures, extractors.FlowBalance}, sd.Flow) {
+			d.problem(f+".flow", "%q: want arrivals, departures or balance", sd.Flow)
+		}
+	default:
+		d.problem(f+".kind", "%q: want stock (people present at a date), change (people added since a date) or flow (events over a period)", sd.Kind)
+	}
+	if st.Kind == extractors.KindChange && st.Since.IsZero() {
+		d.problem(f+".since", "a change statement says since when")
+	}
+	if !st.Measure.Valid() || st.Measure == extractors.Statement {
+		d.problem(f+".measure", "%q: want the metric the figure counts, one of %s", sd.Measure, quoteList(extractors.Metrics[:len(extractors.Metrics)-1]))
+	}
+	if !st.RefDate.IsZero() && !st.SaidOn.IsZero() && st.SaidOn.Before(st.RefDate) {
+		d.problem(f+".said_on", "%s is before the date the figure refers to (%s)", sd.SaidOn, sd.RefDate)
+	}
+	if !st.ReadOn.IsZero() && !st.SaidOn.IsZero() && st.ReadOn.Before(st.SaidOn) {
+		d.problem(f+".read_on", "%s is before the date it was said (%s)", sd.ReadOn, sd.SaidOn)
+	}
+	if st.Speaker.Body == "" {
+		d.problem(f+".speaker.body", "missing: the official body the figure comes from")
+	}
+	if st.Quote == "" || st.Translation == "" {
+		d.problem(f, "a statement needs its quote, as published, and its translation")
+	}
+	if re, err := regexp.Compile(st.Pattern); err != nil || re.NumSubexp() < 1 {
+		d.problem(f+".pattern", "%q: want a regular expression with a group capturing the figure (%v)", st.Pattern, err)
+	}
+	if st.TotalPattern != "" {
+		if re, err := regexp.Compile(st.TotalPattern); err != nil || re.NumSubexp() < 1 {
+			d.problem(f+".total_pattern", "%q: want a regular expression with a group capturing the total (%v)", st.TotalPattern, err)
+		}
+	}
+	if st.Scale < 0 {
+		d.problem(f+".scale", "%v: want a positive multiplier", st.Scale)
+	}
+	if top && sd.URL != "" {
+		d.problem(f+".url", "the latest figure's page is the source's first request, not a url of its own")
+	}
+	if !top && len(sd.Earlier) > 0 {
+		d.problem(f+".earlier", "an earlier figure has no earlier figures of its own")
+	}
+	for i := range sd.Earlier {
+		e := d.statement(&sd.Earlier[i], fmt.Sprintf("%s.earlier[%d]", f, i), false)
+		st.Earlier = append(st.Earlier, *e)
+	}
+	return st
+}
+
+func (d doc) credentials(sd *sourceDoc, s *extractors.Source) {
+	names := map[string]bool{}
+	for i, c := range sd.Credentials {
+		f := fmt.Sprintf("credentials[%d]", i)
+		if !reCredName.MatchString(c.Name) || c.Name == "origin" {
+			d.problem(f+".name", "%q: want a lower-case name (not origin), used as {%s} in a request", c.Name, c.Name)
+		}
+		if !reEnvVar.MatchString(c.Env) {
+			d.problem(f+".env", "%q: want an environment variable name", c.Env)
+		}
+		names[c.Name] = true
+		s.Credentials = append(s.Credentials, extractors.Credential{Name: c.Name, Env: c.Env})
+	}
+	for i, r := range sd.Requests {
+		for _, text := range requestTexts(r) {
+			for _, m := range rePlaceholder.FindAllStringSubmatch(text, -1) {
+				if m[1] != "origin" && !names[m[1]] {
+					d.problem(fmt.Sprintf("requests[%d]", i), "placeholder {%s} is neither {origin} nor a credential's name", m[1])
+				}
+			}
+		}
+	}
+}
+
+func requestTexts(r requestDoc) []string {
+	out := []string{r.URL, r.Body}
+	for _, v := range r.Headers {
+		out = append(out, v)
+	}
+	return out
+}
+
+func (d doc) origin(sd *sourceDoc, s *extractors.Source) {
+	uses := false
+	for _, r := range sd.Requests {
+		for _, text := range requestTexts(r) {
+			uses = uses || strings.Contains(text, "{origin}")
+		}
+	}
+	switch {
+	case sd.OriginCode == "" && uses:
+		d.problem("origin_code", "the requests use {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
+	case sd.OriginCode != "" && !slices.Contains(OriginCodes, sd.OriginCode):
+		d.problem("origin_code", "%q: want one of %s", sd.OriginCode, strings.Join(OriginCodes, ", "))
+	case sd.OriginCode != "" && !uses:
+		d.problem("origin_code", "set, but no request uses {origin}")
+	case sd.OriginCode != "" && sd.Statement != nil:
+		d.problem("origin_code", "a statement counts its own citizenship (statement.citizenship)")
+	}
+}
+
+// date reads a YYYY-MM-DD field; required says whether it may be empty.
+func (d doc) date(v, field string, required bool) time.Time {
+	if v == "" {
+		if required {
+			d.problem(field, "missing: a date YYYY-MM-DD")
+		}
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		d.problem(field, "%q is not a date YYYY-MM-DD", v)
+	}
+	return t
+}
+
+func (d doc) expected(sd *sourceDoc, s *extractors.Source) []Expected {
+	var out []Expected
+	for i, ed := range sd.Expected {
+		f := fmt.Sprintf("expected[%d]", i)
+		e := Expected{Destination: ed.Destination, Metric: extractors.Metric(ed.Metric), Missing: ed.Missing}
+		if e.Destination == "" {
+			e.Destination = s.Destination
+		}
+		if !reCountry.MatchString(e.Destination) {
+			d.problem(f+".destination", "%q: a multi-country source's expected figure names its destination", ed.Destination)
+		}
+		if !e.Metric.Valid() {
+			d.problem(f+".metric", "%q is not a metric", ed.Metric)
+		}
+		p, err := ParseExpectedPeriod(ed.Period)
+		if err != nil {
+			d.problem(f+".period", "%v", err)
+		}
+		e.Period = p
+		switch {
+		case ed.Value == nil && !ed.Missing:
+			d.problem(f, "want value (the published figure) or missing: true")
+		case ed.Value != nil && ed.Missing:
+			d.problem(f, "a figure published as missing has no value")
+		case ed.Value != nil:
+			e.Value = *ed.Value
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// ParseExpectedPeriod reads an expected figure's period: a year, quarter
+// or month ("2022", "2022-03"), a date (a stock's reference date), or two
+// dates "2022-09-21/2023-12-31".
+func ParseExpectedPeriod(v string) (extractors.Period, error) {
+	if a, b, ok := strings.Cut(v, "/"); ok {
+		start, err1 := time.Parse(time.DateOnly, a)
+		end, err2 := time.Parse(time.DateOnly, b)
+		if err1 != nil || err2 != nil || end.Before(start) {
+			return extractors.Period{}, fmt.Errorf("%q: want two dates YYYY-MM-DD/YYYY-MM-DD in order", v)
+		}
+		return extractors.Period{Start: start, End: end}, nil
+	}
+	return extractors.ParsePeriod(v, false, "")
+}
+
+func (d doc) sample(sd *sourceDoc, s *extractors.Source) *Sample {
+	if sd.Sample == nil {
+		return nil
+	}
+	out := &Sample{}
+	for i, p := range sd.Sample.Pages {
+		f := fmt.Sprintf("sample.pages[%d]", i)
+		t, err := time.Parse(time.RFC3339, p.FetchedAt)
+		if err != nil {
+			d.problem(f+".fetched_at", "%q: want a time like 2024-08-20T09:00:00Z", p.FetchedAt)
+		}
+		if len(p.Paragraphs) == 0 || p.Note == "" {
+			d.problem(f, "a sample page needs its paragraphs and a note saying what was kept")
+		}
+		if p.URL != "" && !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == p.URL }) {
+			d.problem(f+".url", "%s is not one of the source's requests", p.URL)
+		}
+		out.Pages = append(out.Pages, SamplePage{URL: p.URL, Lang: p.Lang, Title: p.Title, Published: p.Published,
+			FetchedAt: t, Paragraphs: p.Paragraphs, Note: strings.TrimSpace(p.Note)})
+	}
+	for i, fg := range sd.Sample.Figures {
+		if fg.Period == "" || fg.Code == "" || fg.Evidence == "" {
+			d.problem(fmt.Sprintf("sample.figures[%d]", i), "a sample figure needs its period, code, value and evidence")
+		}
+		out.Figures = append(out.Figures, SampleFigure(fg))
+	}
+	return out
+}
+
+func quoteList[T ~string](vs []T) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,338 @@
+package catalogue_test
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/mapping"
+	"github.com/emigre/emigre/transform"
+)
+
+// TestStatementsHaveFigures makes every statement carry
+// the figure its page publishes in the end-to-end expectations.
+func TestStatementsHaveFigures(t *testing.T) {
+	for _, s := range cat.Sources() {
+		if s.Statement != nil && len(cat.Entry(s.ID).Expected) == 0 {
+			t.Errorf("%s: no expected figure", s.ID)
+		}
+	}
+}
+
+// sharedDerived reads a Russia-only CSV of shared/realdata/derived, or
+// skips the test when the shared folder is absent.
+func sharedDerived(t *testing.T, name string) []map[string]string {
+	t.Helper()
+	f, err := os.Open("../../../shared/realdata/derived/" + name)
+	if err != nil {
+		t.Skipf("shared extract not available (%v)", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return v
+}
+
+// sampleOf extracts the registered source's sample snapshot.
+func sampleOf(t *testing.T, id string) []extractors.Observation {
+	t.Helper()
+	s, err := cat.Source(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return extractSample(t, s)
+}
+
+// byMonth sums non-missing observations per "YYYY-MM" of their start, after
+// checking each is one whole calendar month.
+func byMonth(t *testing.T, obs []extractors.Observation) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, o := range obs {
+		if o.PeriodStart.Day() != 1 || !o.PeriodEnd.Equal(o.PeriodStart.AddDate(0, 1, -1)) {
+			t.Errorf("%v..%v is not a calendar month", o.PeriodStart, o.PeriodEnd)
+		}
+		if !o.Missing {
+			out[o.PeriodStart.Format("2006-01")] += o.Value
+		}
+	}
+	return out
+}
+
+// TestIRCCAgainstIndependentDecode checks each IRCC source's months
+// against the yearly sums another decoder made of the same files.
+func TestIRCCAgainstIndependentDecode(t *testing.T) {
+	sums := sharedDerived(t, "russia__ircc_monthly_csv_annual_sums.csv")
+	files := map[string]string{
+		"ca-ircc-pr-citizenship": "ODP-PR-Citz", "ca-ircc-tr-work-imp": "ODP-TR-Work-IMP-CITZ",
+		"ca-ircc-tr-work-tfwp": "ODP-TR-Work-TFWP-CITZ", "ca-ircc-tr-study": "ODP-TR-Study-IS_CITZ",
+	}
+	for id, file := range files {
+		t.Run(id, func(t *testing.T) {
+			perYear := map[string]float64{}
+			for m, v := range byMonth(t, sampleOf(t, id)) {
+				perYear[m[:4]] += v
+			}
+			checked := 0
+			for _, r := range sums {
+				if r["file"] != file {
+					continue
+				}
+				y := r["year"]
+				if perYear[y] != atof(t, r["sum_of_monthly_cells_RU"]) {
+					t.Errorf("%s: months sum to %v, the independent decode to %s", y, perYear[y], r["sum_of_monthly_cells_RU"])
+				}
+				checked++
+			}
+			if checked < 9 {
+				t.Errorf("only %d years checked", checked)
+			}
+		})
+	}
+}
+
+// TestIRCCWorkbookEdition reads IRCC's real workbook edition of the
+// permanent-resident table with the xlsx reader and the layout the notes
+// give: every month it shares with the CSV edition has the CSV's figure,
+// and its months add up to its own yearly total columns within rounding.
+func TestIRCCWorkbookEdition(t *testing.T) {
+	const workbook = "../../../shared/realdata/fmsl11-cs2703__EN_ODP-PR-Citz.xlsx"
+	body, err := os.ReadFile(workbook)
+	if err != nil {
+		t.Skipf("shared workbook not available (%v)", err)
+	}
+	csvSource, err := cat.Source("ca-ircc-pr-citizenship")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb := *csvSource
+	wb.Format, wb.Params = "xlsx", irccPRWorkbookParams
+	obs, err := mapping.Extract(context.Background(), &wb, workbook, body, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlsxMonths, csvMonths := byMonth(t, obs), byMonth(t, sampleOf(t, csvSource.ID))
+	shared := 0
+	for m, v := range csvMonths {
+		if w, ok := xlsxMonths[m]; ok {
+			shared++
+			if w != v {
+				t.Errorf("%s: workbook %v, CSV %v", m, w, v)
+			}
+		}
+	}
+	if shared < 100 || len(xlsxMonths) <= len(csvMonths) {
+		t.Errorf("%d months in common, %d in the workbook, %d in the CSV: want the workbook to cover the CSV and more", shared, len(xlsxMonths), len(csvMonths))
+	}
+	perYear, months := map[string]float64{}, map[string]int{}
+	for m, v := range xlsxMonths {
+		perYear[m[:4]] += v
+		months[m[:4]]++
+	}
+	checked := 0
+	for _, r := range sharedDerived(t, "russia__ircc_pr_admissions_annual.csv") {
+		if r["country_of_citizenship"] != "Russia" {
+			continue
+		}
+		y, total := r["year"], atof(t, r["pr_admissions"])
+		// Every cell is rounded to 5 on its own: twelve months can drift
+		// from the rounded year total by up to 12 x 2.5.
+		if d := math.Abs(perYear[y] - total); months[y] == 0 || d > 2.5*float64(months[y]) {
+			t.Errorf("%s: %d months sum to %v, the year's total column says %v", y, months[y], perYear[y], total)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Errorf("only %d years checked", checked)
+	}
+}
+
+// TestUSAgainstSharedExtracts checks the CBP and State Department sources
+// month by month against the shared Russia-only extracts.
+func TestUSAgainstSharedExtracts(t *testing.T) {
+	cases := []struct {
+		id, file, month, value string
+		from                   string // first month the source covers
+	}{
+		{"us-cbp-encounters", "russia__us_cbp_swb_encounters_RUS_monthly.csv", "month_start", "encounters_RUS", "2021-10"},
+		{"us-dos-immigrant-visas", "russia__us_dos_immigrant_visas_RU.csv", "month", "count", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			want := map[string]float64{}
+			for _, r := range sharedDerived(t, c.file) {
+				if m := r[c.month][:7]; m >= c.from {
+					want[m] += atof(t, r[c.value])
+				}
+			}
+			have := byMonth(t, sampleOf(t, c.id))
+			if len(want) < 24 || len(have) != len(want) {
+				t.Fatalf("%d months extracted, %d in the extract", len(have), len(want))
+			}
+			for m, v := range want {
+				if have[m] != v {
+					t.Errorf("%s: %v, the extract %v", m, have[m], v)
+				}
+			}
+		})
+	}
+}
+
+// TestUNHCRAgainstSharedExtract checks the per-country UNHCR sources
+// against the extract: every country of asylum with applications by Russians
+// since 2022 has its source, and each source's years are the extract's
+// applications of the type and unit it keeps (new, persons, unless the
+// country's row says otherwise), summed over authorities.
+func TestUNHCRAgainstSharedExtract(t *testing.T) {
+	rows := sharedDerived(t, "russia__unhcr_FDS_asylum_applications_origin_RUS.csv")
+	recent := map[string]bool{}
+	for _, r := range rows {
+		if r["year"] >= "2022" {
+			recent[r["asylum_iso3"]] = true
+		}
+	}
+	table := map[string]bool{}
+	var countries []unhcrCountry
+	for _, s := range cat.Sources() {
+		if s.PublisherID != "unhcr" {
+			continue
+		}
+		c := unhcrCountry{ISO3: s.Map.Filter["asylum"], ISO: s.Destination, Application: s.Map.Filter["application"],
+			Unit: s.Map.Filter["unit"], ID: s.ID}
+		countries = append(countries, c)
+		table[c.ISO3] = true
+		if iso, err := transform.CountryCode(c.ISO3); err != nil || iso != c.ISO {
+			t.Errorf("%s: the source says %s, the country table %s (%v)", c.ISO3, c.ISO, iso, err)
+		}
+		if !recent[c.ISO3] {
+			t.Errorf("%s: a source without applications since 2022 in the extract", c.ISO3)
+		}
+	}
+	for iso3 := range recent {
+		if !table[iso3] {
+			t.Errorf("%s: applications since 2022 in the extract, no source", iso3)
+		}
+	}
+	for _, c := range countries {
+		t.Run(c.ISO, func(t *testing.T) {
+			app, unit := c.Application, c.Unit
+			want := map[int]float64{}
+			for _, r := range rows {
+				if r["asylum_iso3"] == c.ISO3 && r["application_type"] == app && r["data_type"] == unit {
+					y, _ := strconv.Atoi(r["year"])
+					want[y] += atof(t, r["n"])
+				}
+			}
+			have := map[int]float64{}
+			for _, o := range sampleOf(t, c.ID) {
+				if o.Destination != c.ISO || o.Metric != extractors.AsylumApplications || o.PeriodStart.Month() != time.January {
+					t.Errorf("observation %+v: want asylum applications of a year in %s", o, c.ISO)
+				}
+				if _, dup := have[o.PeriodStart.Year()]; dup {
+					t.Errorf("%d: two observations", o.PeriodStart.Year())
+				}
+				have[o.PeriodStart.Year()] = o.Value
+			}
+			if len(want) == 0 || len(have) != len(want) {
+				t.Fatalf("%d years extracted, %d in the extract", len(have), len(want))
+			}
+			for y, v := range want {
+				if have[y] != v {
+					t.Errorf("%d: %v, the extract %v", y, have[y], v)
+				}
+			}
+		})
+	}
+}
+
+// unhcrCountry is a country of asylum's source, read from its filters.
+type unhcrCountry struct{ ISO3, ISO, Application, Unit, ID string }
+
+// TestGaps checks the register of destinations without a source: real
+// countries, a reason and evidence, and no registered source the estimate
+// can use for them. A gap may keep sources the estimate ignores (asylum
+// applications) if its reason names them: then the sample estimate must
+// give it no row.
+func TestGaps(t *testing.T) {
+	gaps := cat.Gaps()
+	if len(gaps) == 0 {
+		t.Fatal("no gaps registered")
+	}
+	withSource := map[string][]*extractors.Source{}
+	for _, s := range cat.Sources() {
+		withSource[s.Destination] = append(withSource[s.Destination], s)
+	}
+	for _, g := range gaps {
+		if _, err := transform.CountryCode(g.Country); err != nil || transform.CountryName(g.Country) == "" {
+			t.Errorf("gap %q is not a country: %v", g.Country, err)
+		}
+		if srcs := withSource[g.Country]; len(srcs) > 0 {
+			var obs []extractors.Observation
+			for _, s := range srcs {
+				if !strings.Contains(g.Reason, s.ID) {
+					t.Errorf("gap %s: its reason does not name its source %s", g.Country, s.ID)
+				}
+				obs = append(obs, extractSample(t, s)...)
+			}
+			if est := transform.Estimates(obs, transform.Options{}); len(est) > 0 {
+				t.Errorf("gap %s has a source the estimate uses (%v): remove it from the gaps", g.Country, est[0].Result)
+			}
+		}
+		// Every piece of evidence points at a page or a shared file.
+		for _, ev := range strings.Split(g.Evidence, " ; ") {
+			if !strings.Contains(ev, "https://") && !strings.Contains(ev, "shared/") {
+				t.Errorf("gap %s: evidence %q names no page (https://) or shared file", g.Country, ev)
+			}
+		}
+		if g.Checked.After(time.Now()) {
+			t.Errorf("gap %s checked in the future (%v)", g.Country, g.Checked)
+		}
+	}
+}
+
+// irccPRWorkbookParams lay out IRCC's workbook edition of permanent-resident
+// admissions by citizenship (EN_ODP-PR-Citz.xlsx): one sheet, three header
+// rows (the year in merged cells, the quarter, the month, with 'Qn Total'
+// and 'YYYY Total' columns between the months), countries in column A,
+// notes after the table. Verified on the real file (shared/realdata/
+// fmsl11-cs2703__EN_ODP-PR-Citz.xlsx, 'Source: IRCC, January 31, 2025').
+var irccPRWorkbookParams = map[string]string{
+	"sheet":       "PR - CITZ",
+	"header_row":  "3",
+	"header_rows": "3",
+	// The year spans its months in merged cells: repeating a header to the
+	// right names the columns as the merges do, without the reader decoding
+	// the sheet a second time for them.
+	"merged":          "ignore",
+	"header_fill":     "right",
+	"dim.citizenship": "Country of Citizenship",
+	// Monthly columns only: quarter and year totals would double count.
+	"melt":      `^\d{4} Q[1-4] (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$`,
+	"melt_dims": "year,quarter,month",
+	"stop":      `^Notes:`,
+}

@@ -1,0 +1,131 @@
+package mapping
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/emigre/emigre/extractors"
+)
+
+// tableReader is a reader over an in-memory table: it lets these tests
+// exercise the mapping without depending on a format.
+type tableReader struct {
+	dims  []string
+	cells [][]string // codes..., value ("" = missing)
+}
+
+func (tableReader) Format() string { return "test-table" }
+
+func (r tableReader) Read(_ context.Context, _ extractors.Input, emit extractors.Emit) error {
+	t := &extractors.Table{Dims: r.dims}
+	for _, row := range r.cells {
+		c := extractors.Cell{Table: t, Codes: row[:len(row)-1]}
+		if v := row[len(row)-1]; v == "" {
+			c.Missing, c.Status = true, ":"
+		} else {
+			var n float64
+			for _, ch := range v {
+				n = n*10 + float64(ch-'0')
+			}
+			c.Value = n
+		}
+		if err := emit(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// testTable is what the registered "test-table" reader reads: the table of
+// the running test (these tests do not run in parallel).
+var testTable tableReader
+
+type registeredTable struct{}
+
+func (registeredTable) Format() string { return "test-table" }
+func (registeredTable) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
+	return testTable.Read(ctx, in, emit)
+}
+
+func init() { extractors.RegisterReader(registeredTable{}) }
+
+func withReader(t *testing.T, r tableReader) {
+	t.Helper()
+	testTable = r
+	t.Cleanup(func() { testTable = tableReader{} })
+}
+
+func eurostatLike() *extractors.Source {
+	return &extractors.Source{ID: "xx-test", Destination: "DE", Format: "test-table", Map: extractors.Mapping{
+		Time: "time", Citizenship: "citizen", Filter: map[string]string{"sex": "T"},
+		Metric: extractors.ResidentStock, StockAt: "start", Codes: map[string]string{"Russia": "RU"},
+	}}
+}
+
+func TestExtractMapsFiltersAndKeepsMissing(t *testing.T) {
+	withReader(t, tableReader{dims: []string{"citizen", "sex", "time"}, cells: [][]string{
+		{"Russia", "T", "2022", "237816"},
+		{"Russia", "M", "2022", "100000"}, // filtered out
+		{"Russia", "T", "2024", ""},       // published missing
+		{"BY", "T", "2022", "20000"},
+	}})
+	obs, err := Extract(context.Background(), eurostatLike(), "answer.json", nil, "sha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 3 {
+		t.Fatalf("got %d observations, want 3: %+v", len(obs), obs)
+	}
+	o := obs[0]
+	if o.Citizenship != "RU" || o.Value != 237816 || o.PeriodStart.Format("2006-01-02") != "2022-01-01" || o.Snapshot != "sha" {
+		t.Errorf("first = %+v", o)
+	}
+	if !obs[1].Missing || obs[1].Flags != ":" || obs[1].Value != 0 {
+		t.Errorf("missing cell = %+v, want Missing with its status", obs[1])
+	}
+}
+
+func TestExtractFailsOnRenamedDimension(t *testing.T) {
+	withReader(t, tableReader{dims: []string{"citizenship", "sex", "time"}, cells: [][]string{{"RU", "T", "2022", "1"}}})
+	_, err := Extract(context.Background(), eurostatLike(), "answer.json", nil, "sha")
+	if err == nil || !strings.Contains(err.Error(), `dimension "citizen" missing`) || !strings.Contains(err.Error(), "xx-test") {
+		t.Errorf("err = %v, want a shape error naming the source and the dimension", err)
+	}
+}
+
+func TestExtractFailsWhenNothingMatches(t *testing.T) {
+	withReader(t, tableReader{dims: []string{"citizen", "sex", "time"}, cells: [][]string{{"RU", "F", "2022", "1"}}})
+	_, err := Extract(context.Background(), eurostatLike(), "answer.json", nil, "sha")
+	if err == nil || !strings.Contains(err.Error(), "matched") {
+		t.Errorf("err = %v, want 'none matched' (a removed code is not zero)", err)
+	}
+	withReader(t, tableReader{dims: []string{"citizen", "sex", "time"}})
+	if _, err := Extract(context.Background(), eurostatLike(), "answer.json", nil, "sha"); err == nil {
+		t.Error("an answer with no cells must fail")
+	}
+}
+
+// metadataReader checks the reader is handed the metadata answer.
+type metadataReader struct{ got *[]byte }
+
+func (metadataReader) Format() string { return "test-metadata" }
+func (r metadataReader) Read(_ context.Context, in extractors.Input, emit extractors.Emit) error {
+	*r.got = in.Metadata
+	return emit(extractors.Cell{Table: &extractors.Table{Dims: []string{"time"}}, Codes: []string{"2022"}, Value: 1})
+}
+
+var seenMetadata []byte
+
+func init() { extractors.RegisterReader(metadataReader{got: &seenMetadata}) }
+
+func TestExtractHandsTheMetadataToTheReader(t *testing.T) {
+	s := &extractors.Source{ID: "xx-meta", Destination: "GE", Format: "test-metadata",
+		Map: extractors.Mapping{Time: "time", FixedCitizenship: "RU", Metric: extractors.Immigration}}
+	if _, err := ExtractWithMetadata(context.Background(), s, "data.json", nil, "sha", []byte(`{"variables":[]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if string(seenMetadata) != `{"variables":[]}` {
+		t.Errorf("reader saw metadata %q", seenMetadata)
+	}
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// readDerived reads a CSV of shared/realdata/derived with the columns named,
+// returning its rows as maps; a missing column is an error.
+func readDerived(name string, cols ...string) ([]map[string]string, error) {
+	b, err := readShared("realdata/derived/" + name)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	head, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("derived/%s: %w", name, err)
+	}
+	idx := map[string]int{}
+	for i, h := range head {
+		idx[h] = i
+	}
+	for _, c := range cols {
+		if _, ok := idx[c]; !ok {
+			return nil, fmt.Errorf("derived/%s: no column %q (have %v)", name, c, head)
+		}
+	}
+	var out []map[string]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("derived/%s: %w", name, err)
+		}
+		row := map[string]string{}
+		for _, c := range cols {
+			row[c] = rec[idx[c]]
+		}
+		out = append(out, row)
+	}
+}
+
+// wholeCount checks a derived figure is a whole, non-negative count.
+func wholeCount(file, v string) (int64, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("derived/%s: %q is not a whole count", file, v)
+	}
+	return n, nil
+}

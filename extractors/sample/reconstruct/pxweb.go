@@ -1,0 +1,229 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/catalogue"
+)
+
+// National offices' PxWeb v1 answers (json-stat2), written from the figures
+// their releases published, as relayed on the pages in the source's
+// catalogue file (sample.figures).
+
+func init() {
+	families = append(families, family{
+		name: "pxweb",
+		builds: func(s *extractors.Source) bool {
+			_, ok := pxwebTables[s.ID]
+			return ok
+		},
+		build: pxwebBody,
+	})
+}
+
+// A pxwebTable says how a national office's answer looks: its dimensions
+// (the query's order, time last), their labels and the table's metadata.
+type pxwebTable struct {
+	Label, Source, Updated, TableID string
+	FetchedAt                       time.Time
+	Dims                            []pxDim // the metric dimension is the one named Metric
+	Metric, Time                    string
+	From, Note                      string
+}
+
+type pxDim struct {
+	Code, Label string
+	Values      [][2]string // code, label; the time dimension's come from the figures
+}
+
+var pxwebTables = map[string]pxwebTable{
+	"ge-geostat-migration-citizenship": {
+		Label:     "Immigrants and Emigrants by Citizenship",
+		Source:    "National Statistics Office of Georgia",
+		Updated:   "2025-05-05T08:00:00Z",
+		FetchedAt: time.Date(2025, 5, 5, 8, 0, 0, 0, time.UTC),
+		Dims: []pxDim{
+			{"Citizenship", "Citizenship", [][2]string{{"RU", "Russian Federation"}}},
+			{"Indicator", "Indicator", [][2]string{{"Immigrants", "Immigrants"}, {"Emigrants", "Emigrants"}}},
+			{"Year", "Year", nil},
+		},
+		Metric: "Indicator", Time: "Year",
+		From: "shared/sources/catalogue.tsv, row GE / National Statistics Office of Georgia (2022-2023); 2024 from nlevshits.com " +
+			"(its 2025 article); each figure with its page in the source's catalogue file (sample.figures)",
+		Note: "Geostat's published figures for Russian citizens written as a PxWeb v1 json-stat2 answer to the source's query. The " +
+			"table file name, variable and value codes, labels and the 'updated' stamp are reconstructed (see the source's notes), " +
+			"not recorded from Geostat.",
+	},
+	"fi-statfin-muutl": {
+		Label:     "Immigration by country of departure, information and year",
+		Source:    "Statistics Finland, migration",
+		Updated:   "2023-05-24T05:00:00Z",
+		TableID:   "statfin_muutl_pxt_11a8",
+		FetchedAt: time.Date(2023, 5, 25, 8, 0, 0, 0, time.UTC),
+		Dims: []pxDim{
+			{"Maa", "Country of departure", [][2]string{{"RU", "Russia"}}},
+			{"Tiedot", "Information", [][2]string{{"vm41", "Immigration to Finland"}}},
+			{"Vuosi", "Year", nil},
+		},
+		Metric: "Tiedot", Time: "Vuosi",
+		From: "shared/sources/catalogue.tsv, row FI / Statistics Finland 'muutl' (2022: 6,003; 2021: 2,724); each figure with its " +
+			"page in the source's catalogue file (sample.figures)",
+		Note: "Statistics Finland's published immigration from Russia (by country of departure) written as a PxWeb v1 json-stat2 " +
+			"answer to the source's query as of its release (24 May 2023: 'top 2' years = 2021, 2022). Table id, the country " +
+			"variable's code and the labels are reconstructed, not recorded.",
+	},
+}
+
+func pxwebBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error) {
+	t := pxwebTables[s.ID]
+	if in.entry == nil || in.entry.Sample == nil || len(in.entry.Sample.Figures) == 0 {
+		return nil, fmt.Errorf("no figures in the source's catalogue file (sample.figures)")
+	}
+	figs := in.entry.Sample.Figures
+	ids, sizes, dims, axes := pxwebDimensions(t, figurePeriods(figs))
+	values, used := pxwebValues(t, figs, axes)
+	if used != len(figs) {
+		return nil, fmt.Errorf("only %d of %d figures fit the table's codes", used, len(figs))
+	}
+	px := object{{"decimals", 0}}
+	if t.TableID != "" {
+		px = append(object{{"tableid", t.TableID}}, px...)
+	}
+	doc := object{
+		{"class", "dataset"},
+		{"label", t.Label},
+		{"source", t.Source},
+		{"updated", t.Updated},
+		{"id", ids},
+		{"size", sizes},
+		{"dimension", dims},
+		{"value", values},
+		{"role", object{{"time", []any{t.Time}}, {"metric", []any{t.Metric}}}},
+		{"version", "2.0"},
+		{"extension", object{{"px", px}}},
+	}
+	body, err := encode(doc)
+	if err != nil {
+		return nil, err
+	}
+	e.Header = map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	e.FetchedAt = t.FetchedAt
+	e.Provenance = &archive.Provenance{Kind: "reconstructed", From: t.From, Published: strings.Join(evidencePages(figs), " ; "), Note: t.Note}
+	return body, nil
+}
+
+// figurePeriods are the figures' periods, sorted: the time dimension.
+func figurePeriods(figs []catalogue.SampleFigure) []string {
+	var periods []string
+	for _, f := range figs {
+		if !slices.Contains(periods, f.Period) {
+			periods = append(periods, f.Period)
+		}
+	}
+	sort.Strings(periods)
+	return periods
+}
+
+// pxwebDimensions writes the table's dimensions in the query's order, the
+// time dimension holding periods, and returns each dimension's codes.
+func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims object, axes [][]string) {
+	dims = object{}
+	for _, d := range t.Dims {
+		vals := d.Values
+		if d.Code == t.Time {
+			vals = nil
+			for _, p := range periods {
+				vals = append(vals, [2]string{p, p})
+			}
+		}
+		index, labels, codes := object{}, object{}, []string{}
+		for i, v := range vals {
+			index = append(index, member{v[0], i})
+			labels = append(labels, member{v[0], v[1]})
+			codes = append(codes, v[0])
+		}
+		show := "value"
+		if d.Code == t.Time {
+			show = "code"
+		}
+		cat := object{{"index", index}, {"label", labels}}
+		if d.Code == t.Metric {
+			unit := object{}
+			for _, v := range vals {
+				unit = append(unit, member{v[0], object{{"base", "persons"}, {"decimals", 0}}})
+			}
+			cat = append(cat, member{"unit", unit})
+		}
+		dims = append(dims, member{d.Code, object{
+			{"extension", object{{"show", show}}},
+			{"label", d.Label},
+			{"category", cat},
+		}})
+		ids = append(ids, d.Code)
+		sizes = append(sizes, len(vals))
+		axes = append(axes, codes)
+	}
+	return ids, sizes, dims, axes
+}
+
+// pxwebValues are the dense values in row-major order (last dimension
+// fastest); a cell the figures do not give is null, never 0. used counts
+// the figures placed.
+func pxwebValues(t pxwebTable, figs []catalogue.SampleFigure, axes [][]string) (values []any, used int) {
+	var walk func(depth int, key []string)
+	walk = func(depth int, key []string) {
+		if depth == len(axes) {
+			if v, ok := lookup(figs, t, key); ok {
+				values = append(values, v)
+				used++
+			} else {
+				values = append(values, nil)
+			}
+			return
+		}
+		for _, c := range axes[depth] {
+			walk(depth+1, append(slices.Clone(key), c))
+		}
+	}
+	walk(0, nil)
+	return values, used
+}
+
+// evidencePages are the pages the figures were read from, each once.
+func evidencePages(figs []catalogue.SampleFigure) []string {
+	var evidence []string
+	for _, f := range figs {
+		for _, u := range strings.Split(f.Evidence, " ; ") {
+			if !slices.Contains(evidence, u) {
+				evidence = append(evidence, u)
+			}
+		}
+	}
+	return evidence
+}
+
+// lookup finds the figure for a cell key: the metric and time codes must
+// match; the other dimensions have one code, the one the query selects.
+func lookup(figs []catalogue.SampleFigure, t pxwebTable, key []string) (int64, bool) {
+	var metric, period string
+	for i, d := range t.Dims {
+		switch d.Code {
+		case t.Metric:
+			metric = key[i]
+		case t.Time:
+			period = key[i]
+		}
+	}
+	for _, f := range figs {
+		if f.Code == metric && f.Period == period {
+			return int64(f.Value), true
+		}
+	}
+	return 0, false
+}
