@@ -1,7 +1,9 @@
 package extractors
 
 import (
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -44,6 +46,29 @@ type Request struct {
 	Header map[string]string // e.g. Content-Type of the body
 	// Link picks the data file's address on a discovery page.
 	Link *LinkRule
+	// Secrets are credential values (name -> value) filled into {name}
+	// placeholders of URL, Body and Header when the request is sent. The
+	// archive, logs and errors keep the placeholders.
+	Secrets map[string]string
+}
+
+// Fill puts the request's secrets into text's {name} placeholders.
+func (r Request) Fill(text string) string {
+	for name, v := range r.Secrets {
+		text = strings.ReplaceAll(text, "{"+name+"}", v)
+	}
+	return text
+}
+
+// Scrub puts the placeholders back where text shows a secret.
+func (r Request) Scrub(text string) string {
+	for name, v := range r.Secrets {
+		if v != "" {
+			text = strings.ReplaceAll(text, v, "{"+name+"}")
+			text = strings.ReplaceAll(text, url.QueryEscape(v), "{"+name+"}")
+		}
+	}
+	return text
 }
 
 // MethodOrGet returns the request's method, GET by default.

@@ -271,7 +271,7 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 	if limit <= 0 {
 		limit = f.cfg.MaxBytes
 	}
-	target := f.rewrite(req.URL)
+	target := f.rewrite(req.Fill(req.URL))
 	f.limits.set(target, limit)
 
 	var lastStatus int
@@ -283,6 +283,7 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 			return f.record(s, req, reqHash, r, prev)
 		}
 		var rt *retryable
+		err = scrubbed(req, err)
 		if !errors.As(err, &rt) || attempt > f.cfg.Retries || ctx.Err() != nil {
 			if attempt > 1 {
 				err = fmt.Errorf("after %d attempts: %w", attempt, err)
@@ -297,6 +298,26 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 		case <-time.After(wait):
 		}
 	}
+}
+
+// scrubbedError is an error whose text shows no secret of its request.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrubbed hides the request's secrets in err's text, keeping what it wraps.
+func scrubbed(req extractors.Request, err error) error {
+	if len(req.Secrets) == 0 {
+		return err
+	}
+	if msg := req.Scrub(err.Error()); msg != err.Error() {
+		return &scrubbedError{msg: msg, err: err}
+	}
+	return err
 }
 
 // backoff is base*2^(attempt-1) capped at max, or the server's Retry-After
@@ -319,7 +340,7 @@ func backoff(base, max time.Duration, attempt int, after time.Duration) time.Dur
 func (f *Fetcher) attempt(ctx context.Context, method, target string, req extractors.Request, prev archive.Entry, hasPrev bool) (Response, int, error) {
 	hdr := http.Header{}
 	for k, v := range req.Header {
-		hdr.Set(k, v)
+		hdr.Set(k, req.Fill(v))
 	}
 	if hasPrev {
 		if prev.ETag != "" {
@@ -332,7 +353,7 @@ func (f *Fetcher) attempt(ctx context.Context, method, target string, req extrac
 	cctx := colly.NewContext()
 	var body io.Reader
 	if req.Body != "" {
-		body = strings.NewReader(req.Body)
+		body = strings.NewReader(req.Fill(req.Body))
 	}
 	err := f.c.Request(method, target, body, cctx, hdr)
 	resp, _ := cctx.GetAny("response").(*colly.Response)
