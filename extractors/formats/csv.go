@@ -39,7 +39,7 @@ func init() { extractors.RegisterReader(csvReader{}) }
 
 type csvReader struct{}
 
-func (csvReader) Format() string { return "csv" }
+func (csvReader) Format() string { return CSV }
 
 func (csvReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	layout, err := parseGridLayout(in)

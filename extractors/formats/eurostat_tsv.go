@@ -50,7 +50,7 @@ const (
 
 type eurostatTSVReader struct{}
 
-func (eurostatTSVReader) Format() string { return "eurostat-tsv" }
+func (eurostatTSVReader) Format() string { return EurostatTSV }
 
 func (eurostatTSVReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	maxLine, err := int64Param(in, "max_line_bytes", DefaultMaxLineBytes)

@@ -42,7 +42,7 @@ func init() { extractors.RegisterReader(jsonStatReader{}) }
 
 type jsonStatReader struct{}
 
-func (jsonStatReader) Format() string { return "jsonstat" }
+func (jsonStatReader) Format() string { return JSONStat }
 
 func (jsonStatReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	root, err := loadJSON(in)

@@ -45,7 +45,7 @@ func init() { extractors.RegisterReader(odataReader{}) }
 
 type odataReader struct{}
 
-func (odataReader) Format() string { return "odata" }
+func (odataReader) Format() string { return OData }
 
 var cbsPeriod = regexp.MustCompile(`^(\d{4})(JJ|KW|MM|HJ)(\d{2})$`)
 

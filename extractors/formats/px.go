@@ -57,7 +57,7 @@ const pcaxisMaxHeader = 64 << 20
 
 type pcaxisReader struct{}
 
-func (pcaxisReader) Format() string { return "px" }
+func (pcaxisReader) Format() string { return PCAxis }
 
 func (pcaxisReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	maxCells, err := int64Param(in, "max_cells", DefaultMaxCells)

@@ -31,7 +31,7 @@ func init() { extractors.RegisterReader(pxWebReader{}) }
 
 type pxWebReader struct{}
 
-func (pxWebReader) Format() string { return "pxweb" }
+func (pxWebReader) Format() string { return PxWeb }
 
 func (pxWebReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	root, err := loadJSON(in)

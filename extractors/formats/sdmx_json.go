@@ -22,7 +22,7 @@ import (
 // Parameters: those of every SDMX reader (sdmx.go).
 type sdmxJSONReader struct{}
 
-func (sdmxJSONReader) Format() string { return "sdmx-json" }
+func (sdmxJSONReader) Format() string { return SDMXJSON }
 
 func (sdmxJSONReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	root, err := loadJSON(in)
