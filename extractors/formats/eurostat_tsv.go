@@ -257,7 +257,7 @@ func (t *tsvTable) value(cell []byte, c *extractors.Cell) error {
 	}
 	v, ok := decimalFast(num)
 	if !ok {
-		v, ok = jsNumericString(string(num))
+		v, ok = numericString(string(num))
 	}
 	if !ok {
 		return fmt.Errorf("value %q is neither a number nor \":\"", cell)

@@ -111,7 +111,7 @@ func (pcaxisReader) Read(ctx context.Context, in extractors.Input, emit extracto
 		for i, v := range vars {
 			c.Codes[i] = v.codes[idx[i]]
 		}
-		switch v, ok := jsNumericString(tok); {
+		switch v, ok := numericString(tok); {
 		case ok:
 			c.Value = v
 		case symbols[tok] || tok != "" && pcaxisSymbol(tok):

@@ -304,7 +304,7 @@ func pxValue(in extractors.Input, p string, v rawJSON) (float64, bool, string, e
 		return f, false, "", nil
 	case '"':
 		s, _ := v.str()
-		if f, ok := jsNumericString(s); ok {
+		if f, ok := numericString(s); ok {
 			return f, false, "", nil
 		}
 		if sym, ok := missingSymbol(s); ok {
