@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/report/svg"
 	"github.com/emigre/emigre/schedules/calendar"
 )
 
@@ -622,7 +622,7 @@ func (c *checker) coverage(dest string) (load.QualityCheckRow, bool) {
 }
 
 // number writes a count with thousands separators: 12,345.
-func number(v float64) string { return svg.Count(v, false) }
+func number(v float64) string { return numfmt.Count(v, false) }
 
 // signed writes a change with its sign: +1,200 or -300.
 func signed(v float64) string {

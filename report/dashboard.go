@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report/svg"
@@ -286,7 +287,7 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 		return Page{}, err
 	}
 	if len(values) > 0 {
-		data.SparkLabel = fmt.Sprintf("%d values, %s to %s, latest %s", len(values), first, last, svg.Count(values[len(values)-1], false))
+		data.SparkLabel = fmt.Sprintf("%d values, %s to %s, latest %s", len(values), first, last, numfmt.Count(values[len(values)-1], false))
 		data.Spark = template.HTML(svg.Sparkline(id+": "+data.SparkLabel, values))
 	}
 	sample, err := latestSample(ctx, db)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/report/svg"
 	"github.com/emigre/emigre/transform"
 )
@@ -46,13 +47,13 @@ var htmlTemplate string
 var dashboardTemplate string
 
 var funcs = template.FuncMap{
-	"count": func(v float64) string { return svg.Count(v, false) },
+	"count": func(v float64) string { return numfmt.Count(v, false) },
 	"num": func(v *float64) string {
 		if v == nil {
 			return "-"
 		}
 		if *v == float64(int64(*v)) {
-			return svg.Count(*v, false)
+			return numfmt.Count(*v, false)
 		}
 		return fmt.Sprintf("%.2f", *v)
 	},
