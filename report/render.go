@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/report/svg"
-	"github.com/emigre/emigre/transform"
 )
 
 // Formats are the renderings Write knows.
@@ -102,7 +102,7 @@ func WriteHTML(w io.Writer, r *Report, nav []Link) error {
 }
 
 func heading(r *Report) string {
-	return fmt.Sprintf("Citizens of %s who moved abroad since %s, net of returns", transform.CountryName(r.Run.Origin), r.Run.WindowStart)
+	return fmt.Sprintf("Citizens of %s who moved abroad since %s, net of returns", iso3166.Name(r.Run.Origin), r.Run.WindowStart)
 }
 
 // reportBody renders the report's sections.

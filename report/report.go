@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/transform"
 )
@@ -284,7 +285,7 @@ func readEstimates(ctx context.Context, db quality.Querier, r *Report) error {
 			e.Returns = &returns.Float64
 		}
 		e.AsOf = asOf.Format(time.DateOnly)
-		e.Country = transform.CountryName(e.Destination)
+		e.Country = iso3166.Name(e.Destination)
 		e.Flags = []string{}
 		for _, f := range flags {
 			e.Flags = append(e.Flags, fmt.Sprint(f))
@@ -575,7 +576,7 @@ func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 	registered := map[string]int{} // gap country -> index in r.Gaps
 	for _, g := range extractors.Gaps() {
 		registered[g.Country] = len(r.Gaps)
-		r.Gaps = append(r.Gaps, Gap{Country: g.Country, Name: transform.CountryName(g.Country),
+		r.Gaps = append(r.Gaps, Gap{Country: g.Country, Name: iso3166.Name(g.Country),
 			Kind: "no_source", Reason: g.Reason})
 	}
 	estimated := map[string]bool{}
@@ -591,10 +592,10 @@ func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 			if err := rows.Scan(&dest, &ids); err != nil {
 				return err
 			}
-			if _, err := transform.CountryCode(dest); err != nil || estimated[dest] {
+			if _, err := iso3166.Code(dest); err != nil || estimated[dest] {
 				return nil // a multi-country source has no single destination
 			}
-			g := Gap{Country: dest, Name: transform.CountryName(dest), Kind: "no_data",
+			g := Gap{Country: dest, Name: iso3166.Name(dest), Kind: "no_data",
 				Reason: "its sources gave no figure the estimate could use"}
 			for _, id := range ids {
 				g.Sources = append(g.Sources, fmt.Sprint(id))

@@ -18,6 +18,7 @@ import (
 	"github.com/emigre/emigre/extractors"
 	_ "github.com/emigre/emigre/extractors/formats"
 	_ "github.com/emigre/emigre/extractors/sources"
+	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/report"
@@ -169,7 +170,7 @@ func TestReportOfOfflineRun(t *testing.T) {
 		estimated[e.Destination] = true
 	}
 	for _, s := range extractors.Sources() {
-		if _, err := transform.CountryCode(s.Destination); err != nil {
+		if _, err := iso3166.Code(s.Destination); err != nil {
 			continue // a multi-country source
 		}
 		if _, gap := names[s.Destination]; !estimated[s.Destination] && !gap {
