@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/calendar"
 	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/schedules/calendar"
 )
 
 // Outcomes, as stored in quality_checks.outcome.
@@ -548,7 +548,7 @@ func revised(o extractors.Observation) string {
 }
 
 // freshness: the source's newest period is not older than its publication
-// calendar allows (package schedules/calendar, the rule the schedules'
+// calendar allows (package extractors/calendar, the rule the schedules'
 // staleness uses too), as of the day its bytes were fetched.
 func (c *checker) freshness(s *extractors.Source) (load.QualityCheckRow, bool) {
 	if _, attempted := c.in.Runs[s.ID]; !attempted {

@@ -11,9 +11,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/emigre/emigre/extractors/calendar"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
-	"github.com/emigre/emigre/schedules/calendar"
 )
 
 // Monitor judges the sources of every run it wraps, keeps their alerts in
