@@ -16,7 +16,6 @@ import (
 
 	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report/svg"
 )
 
@@ -157,7 +156,7 @@ func statusClass(s string) string {
 
 func (d *Dashboard) sources(ctx context.Context, db *sql.DB, _ *http.Request) (Page, error) {
 	var rows []sourceRow
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT source_id, destination, title, coalesce(last_status, 'never run'),
 			coalesce(strftime(last_run_at, '%Y-%m-%d %H:%M'), ''), coalesce(strftime(last_success_at, '%Y-%m-%d %H:%M'), ''),
 			consecutive_failures, observations, coalesce(strftime(newest_period, '%Y-%m-%d'), '')
@@ -217,7 +216,7 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	if err != nil {
 		return Page{}, err
 	}
-	err = quality.ScanRows(ctx, db, `
+	err = load.ScanRows(ctx, db, `
 		SELECT rs.run_id, strftime(r.started_at, '%Y-%m-%d %H:%M'), rs.status, coalesce(rs.stage, ''),
 			coalesce(rs.error, ''), coalesce(CAST(rs.http_status AS VARCHAR), ''), coalesce(CAST(rs.rows AS VARCHAR), ''),
 			coalesce(CAST(rs.obs_inserted AS VARCHAR), ''), coalesce(CAST(rs.obs_revised AS VARCHAR), ''),
@@ -236,7 +235,7 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	if err != nil {
 		return Page{}, err
 	}
-	err = quality.ScanRows(ctx, db, `
+	err = load.ScanRows(ctx, db, `
 		SELECT sha256, strftime(fetched_at, '%Y-%m-%d %H:%M'), CAST(size AS VARCHAR), method, url,
 			CASE WHEN sample THEN 'yes' ELSE 'no' END, coalesce(provenance, '')
 		FROM snapshots WHERE source_id = ? ORDER BY fetched_at DESC LIMIT 50`, []any{id}, func(r *sql.Rows) error {
@@ -250,7 +249,7 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	if err != nil {
 		return Page{}, err
 	}
-	err = quality.ScanRows(ctx, db, `
+	err = load.ScanRows(ctx, db, `
 		SELECT check_name, outcome, coalesce(detail, '') FROM quality_checks
 		WHERE source_id = ? AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1)
 		ORDER BY check_name`, []any{id}, func(r *sql.Rows) error {
@@ -266,7 +265,7 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	}
 	var values []float64
 	var first, last string
-	err = quality.ScanRows(ctx, db, `
+	err = load.ScanRows(ctx, db, `
 		SELECT value, strftime(period_end, '%Y-%m-%d') FROM observations_current
 		WHERE source_id = ? AND NOT missing
 		  AND (destination, citizenship, metric) = (SELECT (destination, citizenship, metric) FROM observations_current
