@@ -68,11 +68,23 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 	if len(rows) == 0 {
 		return stats, invalid, nil
 	}
-	fail := func(step string, err error) (map[string]MergeStats, map[string]error, error) {
-		return nil, nil, fmt.Errorf("merge observations of run %s: %s: %w", runID, step, err)
+	for _, step := range []func() error{
+		func() error { return stage(ctx, tx, rows) },
+		func() error { return planMerge(ctx, tx) },
+		func() error { return applyMerge(ctx, tx, runID) },
+		func() error { return countMerge(ctx, tx, stats) },
+		func() error { return dropMergeTables(ctx, tx) },
+	} {
+		if err := step(); err != nil {
+			return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
+		}
 	}
-	// The staging and plan tables are temporary (per connection, in memory)
-	// and replaced on every call.
+	return stats, invalid, nil
+}
+
+// stage writes rows into the staging table. The staging and plan tables are
+// temporary (per connection, in memory) and replaced on every merge.
+func stage(ctx context.Context, tx *Tx, rows [][]driver.Value) error {
 	if _, err := tx.ExecContext(ctx, `
 		CREATE OR REPLACE TEMP TABLE emigre_merge_stage (
 			source_id       VARCHAR NOT NULL,
@@ -87,12 +99,18 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 			flags           VARCHAR,
 			snapshot_sha256 VARCHAR
 		)`); err != nil {
-		return fail("create staging table", err)
+		return fmt.Errorf("create staging table: %w", err)
 	}
 	if err := tx.appendRows(ctx, "temp", "emigre_merge_stage", stageColumns, rows); err != nil {
-		return fail("stage", err)
+		return fmt.Errorf("stage: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `
+	return nil
+}
+
+// planMerge decides, for every staged row, against the current vintage of
+// its key: new, unchanged or revised.
+func planMerge(ctx context.Context, tx *Tx) error {
+	_, err := tx.ExecContext(ctx, `
 		CREATE OR REPLACE TEMP TABLE emigre_merge_plan AS
 		SELECT
 			s.*,
@@ -113,14 +131,21 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 		   AND c.metric = s.metric
 		   AND c.measure IS NOT DISTINCT FROM s.measure
 		   AND c.period_start = s.period_start
-		   AND c.period_end = s.period_end`); err != nil {
-		return fail("compare with current vintage", err)
+		   AND c.period_end = s.period_end`)
+	if err != nil {
+		return fmt.Errorf("compare with current vintage: %w", err)
 	}
+	return nil
+}
+
+// applyMerge carries out the plan: the revised rows' current vintages are
+// superseded by runID, and the new and revised rows inserted.
+func applyMerge(ctx context.Context, tx *Tx, runID string) error {
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE observations SET superseded_by_run = ?
 		WHERE obs_id IN (SELECT current_id FROM temp.main.emigre_merge_plan WHERE action = 'revised')`,
 		runID); err != nil {
-		return fail("supersede revised rows", err)
+		return fmt.Errorf("supersede revised rows: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO observations (source_id, destination, citizenship, metric, measure,
@@ -131,42 +156,46 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 		WHERE action <> 'unchanged'
 		ORDER BY destination, citizenship, metric, measure, period_start, period_end`,
 		runID); err != nil {
-		return fail("insert new vintages", err)
+		return fmt.Errorf("insert new vintages: %w", err)
 	}
-	counts, err := tx.QueryContext(ctx, `SELECT source_id, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`)
+	return nil
+}
+
+// countMerge tallies the plan's actions per source into stats.
+func countMerge(ctx context.Context, tx *Tx, stats map[string]MergeStats) error {
+	err := ScanRows(ctx, tx, `SELECT source_id, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
+		func(rows *sql.Rows) error {
+			var source, action string
+			var n int
+			if err := rows.Scan(&source, &action, &n); err != nil {
+				return err
+			}
+			st := stats[source]
+			switch action {
+			case "new":
+				st.Inserted = n
+			case "revised":
+				st.Revised = n
+			case "unchanged":
+				st.Unchanged = n
+			}
+			stats[source] = st
+			return nil
+		})
 	if err != nil {
-		return fail("count", err)
+		return fmt.Errorf("count: %w", err)
 	}
-	defer counts.Close()
-	for counts.Next() {
-		var source, action string
-		var n int
-		if err := counts.Scan(&source, &action, &n); err != nil {
-			return fail("count", err)
-		}
-		st := stats[source]
-		switch action {
-		case "new":
-			st.Inserted = n
-		case "revised":
-			st.Revised = n
-		case "unchanged":
-			st.Unchanged = n
-		}
-		stats[source] = st
-	}
-	if err := counts.Err(); err != nil {
-		return fail("count", err)
-	}
-	if err := counts.Close(); err != nil {
-		return fail("count", err)
-	}
+	return nil
+}
+
+// dropMergeTables drops the staging and plan tables.
+func dropMergeTables(ctx context.Context, tx *Tx) error {
 	if _, err := tx.ExecContext(ctx, `
 		DROP TABLE temp.main.emigre_merge_plan;
 		DROP TABLE temp.main.emigre_merge_stage`); err != nil {
-		return fail("drop staging tables", err)
+		return fmt.Errorf("drop staging tables: %w", err)
 	}
-	return stats, invalid, nil
+	return nil
 }
 
 // stageRows validates obs and turns them into staging rows, one per key.

@@ -20,6 +20,7 @@ import (
 	"github.com/emigre/emigre/extractors/archive"
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/extractors/formats"
 	"github.com/emigre/emigre/extractors/mapping"
 	"github.com/emigre/emigre/extractors/sample"
 	"github.com/emigre/emigre/load"
@@ -172,7 +173,7 @@ func parse(ctx context.Context, o *Outcome, origin string) error {
 // answer bot challenges and errors with status 200, and a reader must never
 // turn that into "no data".
 func notAnErrorPage(s *extractors.Source, r fetch.Response) error {
-	if s.Format == "statement" || s.Format == "html" {
+	if s.Format == formats.Statement || s.Format == formats.HTMLTable {
 		return nil
 	}
 	head := bytes.ToLower(bytes.TrimSpace(r.Body[:min(len(r.Body), 512)]))

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/emigre/emigre/load"
 )
 
 // Rules: each names one measured quantity with its own warn and fail
@@ -24,20 +26,17 @@ const (
 	RuleFreshness    = "freshness"    // months the next period is overdue
 )
 
-// Check names as stored in quality_checks.check_name.
+// Check names as stored in quality_checks.check_name (defined in package
+// load, which the report reads them from).
 const (
-	CheckShape        = "shape"
-	CheckCompleteness = "completeness"
-	CheckValidity     = "validity"
-	CheckConsistency  = "consistency"
-	CheckAnomaly      = "anomaly"
-	CheckRevision     = "revision"
-	CheckFreshness    = "freshness"
+	CheckShape        = load.CheckShape
+	CheckCompleteness = load.CheckCompleteness
+	CheckValidity     = load.CheckValidity
+	CheckConsistency  = load.CheckConsistency
+	CheckAnomaly      = load.CheckAnomaly
+	CheckRevision     = load.CheckRevision
+	CheckFreshness    = load.CheckFreshness
 )
-
-// CheckNames lists the check names in the order reports show them.
-var CheckNames = []string{CheckShape, CheckCompleteness, CheckValidity, CheckConsistency,
-	CheckAnomaly, CheckRevision, CheckFreshness}
 
 // Limits are the warn and fail thresholds of one rule. Every rule measures a
 // quantity where more is worse: the outcome is fail when the observed value

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/load"
 )
 
 // Input is what the checks look at. The caller gives the run's identity,
@@ -44,22 +45,14 @@ type SourceRun struct {
 	Rows   int
 }
 
+// Revision is a published number that changed: the vintage a run
+// superseded and the one it loaded (load.ReadRevisions reads them).
+type Revision = load.Revision
+
 // Point is a current observation and the run that loaded it.
 type Point struct {
 	extractors.Observation
 	RunID string
-}
-
-// Revision is a published number that changed: the vintage this run
-// superseded and the one it loaded.
-type Revision struct {
-	Old, New extractors.Observation
-}
-
-// Querier is what Gather reads through: a *load.Tx inside the run's
-// transaction, or a *sql.DB.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // usualRuns is how many earlier successful attempts make a source's usual
@@ -68,12 +61,12 @@ const usualRuns = 10
 
 // Gather fills in.Runs, in.UsualRows, in.Current and in.Revisions from the
 // warehouse, for run in.RunID.
-func Gather(ctx context.Context, q Querier, in *Input) error {
+func Gather(ctx context.Context, q load.Querier, in *Input) error {
 	if in.RunID == "" {
 		return fmt.Errorf("quality: gather: no run id")
 	}
 	in.Runs = map[string]SourceRun{}
-	err := ScanRows(ctx, q, `
+	err := load.ScanRows(ctx, q, `
 		SELECT source_id, status, coalesce(stage, ''), coalesce(error, ''), coalesce(rows, 0)
 		FROM run_sources WHERE run_id = ?`, []any{in.RunID}, func(rows *sql.Rows) error {
 		var id string
@@ -88,7 +81,7 @@ func Gather(ctx context.Context, q Querier, in *Input) error {
 		return fmt.Errorf("quality: read this run's source outcomes: %w", err)
 	}
 	in.UsualRows = map[string][]int{}
-	err = ScanRows(ctx, q, `
+	err = load.ScanRows(ctx, q, `
 		SELECT rs.source_id, rs.rows
 		FROM run_sources AS rs JOIN runs AS r ON r.run_id = rs.run_id
 		WHERE rs.run_id <> ? AND rs.status IN ('ok', 'unchanged') AND rs.rows > 0
@@ -106,7 +99,7 @@ func Gather(ctx context.Context, q Querier, in *Input) error {
 		return fmt.Errorf("quality: read earlier row counts: %w", err)
 	}
 	in.Current = nil
-	err = ScanRows(ctx, q, `
+	err = load.ScanRows(ctx, q, `
 		SELECT source_id, destination, citizenship, metric, coalesce(measure, ''), period_start,
 			period_end, value, missing, coalesce(flags, ''), run_id
 		FROM observations_current
@@ -126,72 +119,10 @@ func Gather(ctx context.Context, q Querier, in *Input) error {
 	if err != nil {
 		return fmt.Errorf("quality: read current observations: %w", err)
 	}
-	revs, err := ReadRevisions(ctx, q, in.RunID)
+	revs, err := load.ReadRevisions(ctx, q, in.RunID)
 	if err != nil {
 		return err
 	}
 	in.Revisions = revs
 	return nil
-}
-
-// ReadRevisions returns the numbers run runID revised: for each, the
-// vintage it superseded and the one it loaded.
-func ReadRevisions(ctx context.Context, q Querier, runID string) ([]Revision, error) {
-	var out []Revision
-	err := ScanRows(ctx, q, `
-		SELECT n.source_id, n.destination, n.citizenship, n.metric, coalesce(n.measure, ''),
-			n.period_start, n.period_end,
-			o.value, o.missing, coalesce(o.flags, ''), n.value, n.missing, coalesce(n.flags, '')
-		FROM observations AS n
-		JOIN observations AS o
-			ON o.superseded_by_run = n.run_id
-		   AND o.source_id = n.source_id
-		   AND o.destination = n.destination
-		   AND o.citizenship = n.citizenship
-		   AND o.metric = n.metric
-		   AND o.measure IS NOT DISTINCT FROM n.measure
-		   AND o.period_start = n.period_start
-		   AND o.period_end = n.period_end
-		WHERE n.run_id = ?
-		ORDER BY n.source_id, n.destination, n.citizenship, n.metric, n.measure, n.period_start, n.period_end`,
-		[]any{runID}, func(rows *sql.Rows) error {
-			var o extractors.Observation
-			var metric, measure string
-			var oldV, newV sql.NullFloat64
-			var oldMissing, newMissing bool
-			var oldFlags, newFlags string
-			if err := rows.Scan(&o.SourceID, &o.Destination, &o.Citizenship, &metric, &measure,
-				&o.PeriodStart, &o.PeriodEnd, &oldV, &oldMissing, &oldFlags, &newV, &newMissing, &newFlags); err != nil {
-				return err
-			}
-			o.Metric, o.Measure = extractors.Metric(metric), extractors.Metric(measure)
-			r := Revision{Old: o, New: o}
-			r.Old.Value, r.Old.Missing, r.Old.Flags = oldV.Float64, oldMissing, oldFlags
-			r.New.Value, r.New.Missing, r.New.Flags = newV.Float64, newMissing, newFlags
-			out = append(out, r)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read revisions of run %s: %w", runID, err)
-	}
-	return out, nil
-}
-
-// ScanRows runs query through q and calls scan for each row; it is the
-// reading loop every warehouse query here shares.
-func ScanRows(ctx context.Context, q Querier, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return rows.Close()
 }

@@ -22,7 +22,7 @@
 //     robust z-score (median and MAD);
 //   - revision: numbers that changed since the last vintage, old and new;
 //   - freshness: months the next period is overdue by the source's
-//     publication calendar (package schedules/calendar), as of the day the
+//     publication calendar (package extractors/calendar), as of the day the
 //     source's bytes were fetched.
 //
 // Every rule has warn and fail limits, overridable per source (Config).

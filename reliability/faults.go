@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/formats"
 )
 
 // Fault is one way a publisher's answer goes wrong.
@@ -57,14 +58,14 @@ const (
 )
 
 // JSON-stat answers: Eurostat's JSON-stat and PxWeb's json-stat2.
-var jsonStatFormats = []string{"jsonstat", "pxweb"}
+var jsonStatFormats = []string{formats.JSONStat, formats.PxWeb}
 
 // Formats whose answer is an HTML page anyway.
-var htmlFormats = []string{"statement", "html-table"}
+var htmlFormats = []string{formats.Statement, formats.HTMLTable}
 
 // Formats that name their columns or fields in the source's dim.ID
 // parameters.
-var columnFormats = []string{"csv", "json-records"}
+var columnFormats = []string{formats.CSV, formats.JSONRecords}
 
 // Faults is the matrix's fault axis, in the order of issue 8.
 func Faults() []Fault {
@@ -82,15 +83,15 @@ func Faults() []Fault {
 		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
 		{Name: "schema drift: renamed column", Stage: "parse", Formats: columnFormats, Reason: re(`no column "[^"]+" in the header`), Serve: renamedColumn},
 		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
-		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
+		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
 		{Name: "empty body", Stage: "parse", Reason: re(`empty body|not valid JSON: ""`), Serve: emptyBody},
 		{Name: "gzip bomb", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
 		{Name: "body over the size limit (Content-Length)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit: Content-Length`), Serve: oversized(true)},
 		{Name: "body over the size limit (chunked)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
 		{Name: "unexpected encoding: UTF-16", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
-		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Stage: "parse", Formats: []string{"statement"}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
+		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Stage: "parse", Formats: []string{formats.Statement}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
 		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
-		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{"statement"}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
+		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
 		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
 		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
 		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
@@ -216,7 +217,7 @@ func renamedColumn(w http.ResponseWriter, _ *http.Request, a Answer) {
 	}
 	body := a.Body
 	switch a.Source.Format {
-	case "json-records":
+	case formats.JSONRecords:
 		body = bytes.ReplaceAll(body, []byte(strconv.Quote(col)+":"), []byte(`"TIME_PERIOD":`))
 	default: // the header line only
 		header, rest, _ := bytes.Cut(body, []byte("\n"))

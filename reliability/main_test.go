@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	_ "github.com/emigre/emigre/extractors/formats" // the readers
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )

@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report/svg"
 )
 
@@ -156,7 +156,7 @@ func statusClass(s string) string {
 
 func (d *Dashboard) sources(ctx context.Context, db *sql.DB, _ *http.Request) (Page, error) {
 	var rows []sourceRow
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT source_id, destination, title, coalesce(last_status, 'never run'),
 			coalesce(strftime(last_run_at, '%Y-%m-%d %H:%M'), ''), coalesce(strftime(last_success_at, '%Y-%m-%d %H:%M'), ''),
 			consecutive_failures, observations, coalesce(strftime(newest_period, '%Y-%m-%d'), '')
@@ -191,22 +191,31 @@ func latestSample(ctx context.Context, db *sql.DB) (bool, error) {
 	return sample, err
 }
 
+// sourcePage is what the page of one source shows.
+type sourcePage struct {
+	ID, Title, Publisher, Homepage, Format, Cadence, SparkLabel string
+	Lag                                                         int
+	Spark                                                       template.HTML
+	History                                                     []historyRow
+	Snapshots                                                   []snapshotRow
+	Checks                                                      []checkRow
+}
+
+// historyRow is one of the source's recent attempts.
+type historyRow struct {
+	Run, Started, Status, StatusClass, Stage, Error string
+	HTTP, Rows, Inserted, Revised, Millis           string
+}
+
+// snapshotRow is one archived answer of the source.
+type snapshotRow struct{ SHA, Fetched, Size, Method, URL, Sample, Provenance string }
+
+// checkRow is one quality check of the source in the latest run.
+type checkRow struct{ Check, Outcome, Detail string }
+
 func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (Page, error) {
 	id := req.PathValue("id")
-	type historyRow struct {
-		Run, Started, Status, StatusClass, Stage, Error string
-		HTTP, Rows, Inserted, Revised, Millis           string
-	}
-	type snapshotRow struct{ SHA, Fetched, Size, Method, URL, Sample, Provenance string }
-	type checkRow struct{ Check, Outcome, Detail string }
-	data := struct {
-		ID, Title, Publisher, Homepage, Format, Cadence, SparkLabel string
-		Lag                                                         int
-		Spark                                                       template.HTML
-		History                                                     []historyRow
-		Snapshots                                                   []snapshotRow
-		Checks                                                      []checkRow
-	}{ID: id}
+	data := sourcePage{ID: id}
 	err := db.QueryRowContext(ctx, `SELECT title, publisher, coalesce(homepage, ''), format, coalesce(cadence, ''),
 		coalesce(lag_months, 0) FROM sources WHERE id = ?`, id).Scan(&data.Title, &data.Publisher, &data.Homepage,
 		&data.Format, &data.Cadence, &data.Lag)
@@ -216,13 +225,30 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	if err != nil {
 		return Page{}, err
 	}
-	err = quality.ScanRows(ctx, db, `
+	for _, read := range []func(context.Context, *sql.DB, *sourcePage) error{
+		readSourceHistory, readSourceSnapshots, readSourceChecks, readSourceSpark,
+	} {
+		if err := read(ctx, db, &data); err != nil {
+			return Page{}, err
+		}
+	}
+	sample, err := latestSample(ctx, db)
+	if err != nil && !errors.Is(err, ErrNoRun) {
+		return Page{}, err
+	}
+	body, err := render("source", data)
+	return Page{Title: "emigre: " + id, Sample: sample, SampleNotice: SampleNotice, Body: body}, err
+}
+
+// readSourceHistory reads the source's 50 most recent attempts.
+func readSourceHistory(ctx context.Context, db *sql.DB, data *sourcePage) error {
+	return load.ScanRows(ctx, db, `
 		SELECT rs.run_id, strftime(r.started_at, '%Y-%m-%d %H:%M'), rs.status, coalesce(rs.stage, ''),
 			coalesce(rs.error, ''), coalesce(CAST(rs.http_status AS VARCHAR), ''), coalesce(CAST(rs.rows AS VARCHAR), ''),
 			coalesce(CAST(rs.obs_inserted AS VARCHAR), ''), coalesce(CAST(rs.obs_revised AS VARCHAR), ''),
 			coalesce(CAST(rs.duration_ms AS VARCHAR), '')
 		FROM run_sources AS rs JOIN runs AS r ON r.run_id = rs.run_id
-		WHERE rs.source_id = ? ORDER BY r.started_at DESC LIMIT 50`, []any{id}, func(r *sql.Rows) error {
+		WHERE rs.source_id = ? ORDER BY r.started_at DESC LIMIT 50`, []any{data.ID}, func(r *sql.Rows) error {
 		var h historyRow
 		if err := r.Scan(&h.Run, &h.Started, &h.Status, &h.Stage, &h.Error, &h.HTTP, &h.Rows, &h.Inserted,
 			&h.Revised, &h.Millis); err != nil {
@@ -232,13 +258,14 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 		data.History = append(data.History, h)
 		return nil
 	})
-	if err != nil {
-		return Page{}, err
-	}
-	err = quality.ScanRows(ctx, db, `
+}
+
+// readSourceSnapshots reads the source's 50 newest archived answers.
+func readSourceSnapshots(ctx context.Context, db *sql.DB, data *sourcePage) error {
+	return load.ScanRows(ctx, db, `
 		SELECT sha256, strftime(fetched_at, '%Y-%m-%d %H:%M'), CAST(size AS VARCHAR), method, url,
 			CASE WHEN sample THEN 'yes' ELSE 'no' END, coalesce(provenance, '')
-		FROM snapshots WHERE source_id = ? ORDER BY fetched_at DESC LIMIT 50`, []any{id}, func(r *sql.Rows) error {
+		FROM snapshots WHERE source_id = ? ORDER BY fetched_at DESC LIMIT 50`, []any{data.ID}, func(r *sql.Rows) error {
 		var s snapshotRow
 		if err := r.Scan(&s.SHA, &s.Fetched, &s.Size, &s.Method, &s.URL, &s.Sample, &s.Provenance); err != nil {
 			return err
@@ -246,13 +273,14 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 		data.Snapshots = append(data.Snapshots, s)
 		return nil
 	})
-	if err != nil {
-		return Page{}, err
-	}
-	err = quality.ScanRows(ctx, db, `
+}
+
+// readSourceChecks reads the source's quality checks in the latest run.
+func readSourceChecks(ctx context.Context, db *sql.DB, data *sourcePage) error {
+	return load.ScanRows(ctx, db, `
 		SELECT check_name, outcome, coalesce(detail, '') FROM quality_checks
 		WHERE source_id = ? AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1)
-		ORDER BY check_name`, []any{id}, func(r *sql.Rows) error {
+		ORDER BY check_name`, []any{data.ID}, func(r *sql.Rows) error {
 		var c checkRow
 		if err := r.Scan(&c.Check, &c.Outcome, &c.Detail); err != nil {
 			return err
@@ -260,18 +288,20 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 		data.Checks = append(data.Checks, c)
 		return nil
 	})
-	if err != nil {
-		return Page{}, err
-	}
+}
+
+// readSourceSpark draws the sparkline of the source's series with the
+// newest figure: its current values, oldest first.
+func readSourceSpark(ctx context.Context, db *sql.DB, data *sourcePage) error {
 	var values []float64
 	var first, last string
-	err = quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT value, strftime(period_end, '%Y-%m-%d') FROM observations_current
 		WHERE source_id = ? AND NOT missing
 		  AND (destination, citizenship, metric) = (SELECT (destination, citizenship, metric) FROM observations_current
 		                                           WHERE source_id = ? AND NOT missing
 		                                           ORDER BY period_end DESC, metric LIMIT 1)
-		ORDER BY period_end`, []any{id, id}, func(r *sql.Rows) error {
+		ORDER BY period_end`, []any{data.ID, data.ID}, func(r *sql.Rows) error {
 		var v float64
 		if err := r.Scan(&v, &last); err != nil {
 			return err
@@ -283,18 +313,13 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return err
 	}
 	if len(values) > 0 {
-		data.SparkLabel = fmt.Sprintf("%d values, %s to %s, latest %s", len(values), first, last, svg.Count(values[len(values)-1], false))
-		data.Spark = template.HTML(svg.Sparkline(id+": "+data.SparkLabel, values))
+		data.SparkLabel = fmt.Sprintf("%d values, %s to %s, latest %s", len(values), first, last, numfmt.Count(values[len(values)-1], false))
+		data.Spark = template.HTML(svg.Sparkline(data.ID+": "+data.SparkLabel, values))
 	}
-	sample, err := latestSample(ctx, db)
-	if err != nil && !errors.Is(err, ErrNoRun) {
-		return Page{}, err
-	}
-	body, err := render("source", data)
-	return Page{Title: "emigre: " + id, Sample: sample, SampleNotice: SampleNotice, Body: body}, err
+	return nil
 }
 
 func (d *Dashboard) report(format string) http.HandlerFunc {

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/emigre/emigre/report/svg"
+	"github.com/emigre/emigre/internal/numfmt"
 )
 
 // mdProblems bounds the failed and warned checks Markdown lists: chat
@@ -25,7 +25,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		r.Run.ID, r.Run.Mode, r.Run.Status, r.Run.StartedAt.Format("2006-01-02 15:04 UTC"),
 		r.Run.SourcesAttempted, r.Run.SourcesLoaded, r.Run.SourcesUnchanged, r.Run.SourcesFailed)
 	p("**Total: %s** net arrivals (range %s – %s) in %d countries, data as of %s to %s.\n\n",
-		svg.Count(r.Total.Net, false), svg.Count(r.Total.Low, false), svg.Count(r.Total.High, false),
+		numfmt.Count(r.Total.Net, false), numfmt.Count(r.Total.Low, false), numfmt.Count(r.Total.High, false),
 		r.Total.Countries, r.Total.OldestAsOf, r.Total.AsOf)
 
 	p("## Net arrivals by country\n\n| country | net | low | high | method | as of | source |\n|---|--:|--:|--:|---|---|---|\n")
@@ -34,14 +34,14 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if len(e.Flags) > 0 {
 			method += " (" + strings.Join(e.Flags, ", ") + ")"
 		}
-		p("| %s (%s) | %s | %s | %s | %s | %s | `%s` |\n", e.Country, e.Destination, svg.Count(e.Net, false),
-			svg.Count(e.Low, false), svg.Count(e.High, false), method, e.AsOf, e.SourceID)
+		p("| %s (%s) | %s | %s | %s | %s | %s | `%s` |\n", e.Country, e.Destination, numfmt.Count(e.Net, false),
+			numfmt.Count(e.Low, false), numfmt.Count(e.High, false), method, e.AsOf, e.SourceID)
 	}
 	if len(r.TotalOverTime) > 0 {
 		p("\n## Total over time\n\n| year end | net | low | high | countries |\n|---|--:|--:|--:|--:|\n")
 		for _, t := range r.TotalOverTime {
-			p("| %s | %s | %s | %s | %d |\n", t.AsOf, svg.Count(t.Net, false), svg.Count(t.Low, false),
-				svg.Count(t.High, false), t.Countries)
+			p("| %s | %s | %s | %s | %d |\n", t.AsOf, numfmt.Count(t.Net, false), numfmt.Count(t.Low, false),
+				numfmt.Count(t.High, false), t.Countries)
 		}
 	}
 
@@ -115,5 +115,5 @@ func optCount(v *float64) string {
 	if v == nil {
 		return "missing"
 	}
-	return svg.Count(*v, false)
+	return numfmt.Count(*v, false)
 }

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emigre/emigre/internal/iso3166"
+	"github.com/emigre/emigre/internal/numfmt"
 	"github.com/emigre/emigre/report/svg"
-	"github.com/emigre/emigre/transform"
 )
 
 // Formats are the renderings Write knows.
@@ -46,13 +47,13 @@ var htmlTemplate string
 var dashboardTemplate string
 
 var funcs = template.FuncMap{
-	"count": func(v float64) string { return svg.Count(v, false) },
+	"count": func(v float64) string { return numfmt.Count(v, false) },
 	"num": func(v *float64) string {
 		if v == nil {
 			return "-"
 		}
 		if *v == float64(int64(*v)) {
-			return svg.Count(*v, false)
+			return numfmt.Count(*v, false)
 		}
 		return fmt.Sprintf("%.2f", *v)
 	},
@@ -101,7 +102,7 @@ func WriteHTML(w io.Writer, r *Report, nav []Link) error {
 }
 
 func heading(r *Report) string {
-	return fmt.Sprintf("Citizens of %s who moved abroad since %s, net of returns", transform.CountryName(r.Run.Origin), r.Run.WindowStart)
+	return fmt.Sprintf("Citizens of %s who moved abroad since %s, net of returns", iso3166.Name(r.Run.Origin), r.Run.WindowStart)
 }
 
 // reportBody renders the report's sections.

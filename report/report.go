@@ -22,7 +22,8 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/quality"
+	"github.com/emigre/emigre/internal/iso3166"
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -195,7 +196,7 @@ type Options struct {
 var ErrNoRun = errors.New("no run in the warehouse")
 
 // Build reads the report of one run from the warehouse.
-func Build(ctx context.Context, db quality.Querier, opt Options) (*Report, error) {
+func Build(ctx context.Context, db load.Querier, opt Options) (*Report, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -232,9 +233,9 @@ func Build(ctx context.Context, db quality.Querier, opt Options) (*Report, error
 	return r, nil
 }
 
-func readRun(ctx context.Context, db quality.Querier, id string, run *Run, windowStart *time.Time, sample *bool) error {
+func readRun(ctx context.Context, db load.Querier, id string, run *Run, windowStart *time.Time, sample *bool) error {
 	found := false
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT run_id, started_at, coalesce(finished_at, started_at), mode, coalesce(archive, ''), status,
 			origin, window_start, sources_attempted, sources_loaded, sources_unchanged, sources_failed,
 			coalesce(emigre_version, ''), sample
@@ -261,9 +262,9 @@ func readRun(ctx context.Context, db quality.Querier, id string, run *Run, windo
 	return nil
 }
 
-func readEstimates(ctx context.Context, db quality.Querier, r *Report) error {
+func readEstimates(ctx context.Context, db load.Querier, r *Report) error {
 	r.Estimates = []Estimate{}
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT destination, net, low, high, arrivals, returns, method, coalesce(source_id, ''),
 			coalesce(metric, ''), as_of, flags
 		FROM estimates
@@ -284,7 +285,7 @@ func readEstimates(ctx context.Context, db quality.Querier, r *Report) error {
 			e.Returns = &returns.Float64
 		}
 		e.AsOf = asOf.Format(time.DateOnly)
-		e.Country = transform.CountryName(e.Destination)
+		e.Country = iso3166.Name(e.Destination)
 		e.Flags = []string{}
 		for _, f := range flags {
 			e.Flags = append(e.Flags, fmt.Sprint(f))
@@ -321,9 +322,9 @@ const asOfRun = `
 
 // observationsAsOf returns the observations of the origin as they stood
 // when the reported run published.
-func observationsAsOf(ctx context.Context, db quality.Querier, r *Report) ([]extractors.Observation, error) {
+func observationsAsOf(ctx context.Context, db load.Querier, r *Report) ([]extractors.Observation, error) {
 	var out []extractors.Observation
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT o.source_id, o.destination, o.citizenship, o.metric, coalesce(o.measure, ''),
 			o.period_start, o.period_end, o.value, o.missing, coalesce(o.flags, '')
 		FROM observations AS o
@@ -406,9 +407,9 @@ func totalOverTime(r *Report, obs []extractors.Observation, windowStart time.Tim
 	return nil
 }
 
-func readHealth(ctx context.Context, db quality.Querier, r *Report, n int) error {
+func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 	r.Health = Health{Runs: []HealthRun{}, Sources: []HealthSource{}}
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT run_id, started_at FROM (
 			SELECT run_id, started_at FROM runs WHERE started_at <= ?
 			ORDER BY started_at DESC, run_id DESC LIMIT ?)
@@ -429,7 +430,7 @@ func readHealth(ctx context.Context, db quality.Querier, r *Report, n int) error
 		col[h.ID] = i
 	}
 	idx := map[string]int{}
-	err = quality.ScanRows(ctx, db, `SELECT id, destination, title FROM sources ORDER BY destination, id`, nil,
+	err = load.ScanRows(ctx, db, `SELECT id, destination, title FROM sources ORDER BY destination, id`, nil,
 		func(rows *sql.Rows) error {
 			var s HealthSource
 			if err := rows.Scan(&s.ID, &s.Destination, &s.Title); err != nil {
@@ -447,7 +448,7 @@ func readHealth(ctx context.Context, db quality.Querier, r *Report, n int) error
 	for _, h := range r.Health.Runs {
 		ids = append(ids, h.ID)
 	}
-	err = quality.ScanRows(ctx, db, `
+	err = load.ScanRows(ctx, db, `
 		SELECT run_id, source_id, status, coalesce(error, '') FROM run_sources
 		WHERE list_contains(?::VARCHAR[], run_id)`, []any{ids}, func(rows *sql.Rows) error {
 		var run, source, status, msg string
@@ -468,7 +469,7 @@ func readHealth(ctx context.Context, db quality.Querier, r *Report, n int) error
 	if err != nil {
 		return err
 	}
-	return quality.ScanRows(ctx, db, `
+	return load.ScanRows(ctx, db, `
 		SELECT source_id, max(CASE outcome WHEN 'fail' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END)
 		FROM quality_checks WHERE run_id = ? AND source_id IS NOT NULL GROUP BY source_id`,
 		[]any{r.Run.ID}, func(rows *sql.Rows) error {
@@ -478,19 +479,19 @@ func readHealth(ctx context.Context, db quality.Querier, r *Report, n int) error
 				return err
 			}
 			if i, ok := idx[source]; ok {
-				r.Health.Sources[i].Quality = []string{"", quality.OutcomePass, quality.OutcomeWarn, quality.OutcomeFail}[worst]
+				r.Health.Sources[i].Quality = []string{"", load.OutcomePass, load.OutcomeWarn, load.OutcomeFail}[worst]
 			}
 			return nil
 		})
 }
 
-func readChecks(ctx context.Context, db quality.Querier, r *Report) error {
+func readChecks(ctx context.Context, db load.Querier, r *Report) error {
 	counts := map[string]*CheckCount{}
 	r.Checks = Checks{ByCheck: []CheckCount{}, Problems: []Problem{}}
-	for _, name := range quality.CheckNames {
+	for _, name := range load.CheckNames() {
 		counts[name] = &CheckCount{Check: name}
 	}
-	err := quality.ScanRows(ctx, db, `
+	err := load.ScanRows(ctx, db, `
 		SELECT check_name, outcome, coalesce(source_id, ''), coalesce(destination, ''), observed, threshold,
 			coalesce(detail, '')
 		FROM quality_checks WHERE run_id = ?
@@ -508,12 +509,12 @@ func readChecks(ctx context.Context, db quality.Querier, r *Report) error {
 			counts[p.Check] = c
 		}
 		switch p.Outcome {
-		case quality.OutcomePass:
+		case load.OutcomePass:
 			c.Pass++
 			return nil
-		case quality.OutcomeWarn:
+		case load.OutcomeWarn:
 			c.Warn++
-		case quality.OutcomeFail:
+		case load.OutcomeFail:
 			c.Fail++
 		}
 		if observed.Valid {
@@ -530,7 +531,7 @@ func readChecks(ctx context.Context, db quality.Querier, r *Report) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range quality.CheckNames {
+	for _, name := range load.CheckNames() {
 		r.Checks.ByCheck = append(r.Checks.ByCheck, *counts[name])
 		delete(counts, name)
 	}
@@ -540,8 +541,8 @@ func readChecks(ctx context.Context, db quality.Querier, r *Report) error {
 	return nil
 }
 
-func readRevisions(ctx context.Context, db quality.Querier, r *Report) error {
-	revs, err := quality.ReadRevisions(ctx, db, r.Run.ID)
+func readRevisions(ctx context.Context, db load.Querier, r *Report) error {
+	revs, err := load.ReadRevisions(ctx, db, r.Run.ID)
 	if err != nil {
 		return err
 	}
@@ -570,16 +571,16 @@ func period(o extractors.Observation) string {
 // readGaps names the countries the estimate leaves out: those the
 // catalogue marks as having no source, and those whose catalogued sources
 // gave no estimate in this run.
-func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
+func readGaps(ctx context.Context, db load.Querier, r *Report) error {
 	r.Gaps = []Gap{}
 	registered := map[string]int{} // gap country -> index in r.Gaps
-	if err := quality.ScanRows(ctx, db, `SELECT country, reason FROM gaps ORDER BY country`, nil,
+	if err := load.ScanRows(ctx, db, `SELECT country, reason FROM gaps ORDER BY country`, nil,
 		func(rows *sql.Rows) error {
 			var g Gap
 			if err := rows.Scan(&g.Country, &g.Reason); err != nil {
 				return err
 			}
-			g.Name, g.Kind = transform.CountryName(g.Country), "no_source"
+			g.Name, g.Kind = iso3166.Name(g.Country), "no_source"
 			registered[g.Country] = len(r.Gaps)
 			r.Gaps = append(r.Gaps, g)
 			return nil
@@ -590,7 +591,7 @@ func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 	for _, e := range r.Estimates {
 		estimated[e.Destination] = true
 	}
-	return quality.ScanRows(ctx, db, `
+	return load.ScanRows(ctx, db, `
 		SELECT destination, list(id ORDER BY id) FROM sources
 		WHERE destination <> ? GROUP BY destination ORDER BY destination`, []any{r.Run.Origin},
 		func(rows *sql.Rows) error {
@@ -599,10 +600,10 @@ func readGaps(ctx context.Context, db quality.Querier, r *Report) error {
 			if err := rows.Scan(&dest, &ids); err != nil {
 				return err
 			}
-			if _, err := transform.CountryCode(dest); err != nil || estimated[dest] {
+			if _, err := iso3166.Code(dest); err != nil || estimated[dest] {
 				return nil // a multi-country source has no single destination
 			}
-			g := Gap{Country: dest, Name: transform.CountryName(dest), Kind: "no_data",
+			g := Gap{Country: dest, Name: iso3166.Name(dest), Kind: "no_data",
 				Reason: "its sources gave no figure the estimate could use"}
 			for _, id := range ids {
 				g.Sources = append(g.Sources, fmt.Sprint(id))

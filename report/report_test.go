@@ -19,6 +19,7 @@ import (
 	"github.com/emigre/emigre/extractors/fetch"
 
 	_ "github.com/emigre/emigre/extractors/formats"
+	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/report"
@@ -170,7 +171,7 @@ func TestReportOfOfflineRun(t *testing.T) {
 		estimated[e.Destination] = true
 	}
 	for _, s := range catalogue.MustDefault().Sources() {
-		if _, err := transform.CountryCode(s.Destination); err != nil {
+		if _, err := iso3166.Code(s.Destination); err != nil {
 			continue // a multi-country source
 		}
 		if _, gap := names[s.Destination]; !estimated[s.Destination] && !gap {

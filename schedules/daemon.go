@@ -15,7 +15,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/pipeline"
 )
 
 // DefaultRefresh is the global refresh spec when the config names none:
@@ -123,7 +122,7 @@ func Upcoming(jobs []Job, from time.Time, n int) []Firing {
 type Report struct {
 	Job        string
 	Skipped    bool // a refresh was already running
-	Summary    *pipeline.Summary
+	Run        Run  // the run as the refresh described it; zero when it did not publish
 	Evaluation *Evaluation
 	Err        error
 }
@@ -131,7 +130,9 @@ type Report struct {
 // Daemon refreshes on cron specs, one refresh at a time.
 type Daemon struct {
 	Monitor *Monitor
-	Options pipeline.Options // for every refresh; Sources comes from the job
+	// Refresh runs one refresh of a job's sources (cmd/emigre wires the
+	// pipeline in).
+	Refresh Refresher
 	Jobs    []Job
 	Metrics *DaemonMetrics // nil: no metrics
 	// OnRefresh, when set, is called after every firing, skipped ones too.
@@ -195,10 +196,8 @@ func (d *Daemon) Fire(ctx context.Context, j Job) (rep Report) {
 		}
 		d.report(rep)
 	}()
-	opt := d.Options
-	opt.Sources = j.Sources
 	slog.InfoContext(ctx, "refresh starting", "spec", j.Spec, "job", rep.Job)
-	rep.Summary, rep.Evaluation, rep.Err = d.Monitor.Refresh(ctx, opt)
+	rep.Run, rep.Evaluation, rep.Err = d.Monitor.Refresh(ctx, j.Sources, d.Refresh)
 	switch {
 	case rep.Err != nil && ctx.Err() != nil:
 		result = "abandoned"
@@ -207,8 +206,8 @@ func (d *Daemon) Fire(ctx context.Context, j Job) (rep Report) {
 		result = "failed"
 		slog.ErrorContext(ctx, "refresh failed: nothing published", "job", rep.Job, "error", rep.Err)
 	default:
-		s := rep.Summary
-		slog.InfoContext(ctx, "refresh published", "run", s.RunID, "attempted", s.Attempted, "loaded", s.Loaded,
+		s := rep.Run
+		slog.InfoContext(ctx, "refresh published", "run", s.ID, "attempted", s.Attempted, "loaded", s.Loaded,
 			"unchanged", s.Unchanged, "failed", s.Failed)
 	}
 	return rep

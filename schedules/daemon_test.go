@@ -81,7 +81,7 @@ func TestAPanickingSourceDoesNotStopTheSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := make(chan Report, 16)
-	d := &Daemon{Monitor: &Monitor{Policy: testPolicy(t), Now: c.Now}, Options: opt, Jobs: jobs,
+	d := &Daemon{Monitor: &Monitor{Policy: testPolicy(t), Now: c.Now}, Refresh: refresher(opt), Jobs: jobs,
 		OnRefresh: func(r Report) { reports <- r }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -106,7 +106,7 @@ func TestAPanickingSourceDoesNotStopTheSchedule(t *testing.T) {
 		if r.Err != nil {
 			t.Fatalf("refresh %d: %v", i, r.Err)
 		}
-		for _, o := range r.Summary.Outcomes {
+		for _, o := range r.Run.Sources {
 			switch o.Source {
 			case srcPanics:
 				if o.Err == nil || o.Stage != load.StageParse || !strings.Contains(o.Err.Error(), "panic") {
@@ -157,7 +157,7 @@ func TestFiringWhileARefreshRunsIsSkippedAndAPanicIsRecovered(t *testing.T) {
 		return nil
 	}
 	jobs, _ := Jobs("@daily", nil, []*extractors.Source{srcFresh})
-	d := &Daemon{Monitor: &Monitor{Policy: testPolicy(t), Now: c.Now}, Options: opt, Jobs: jobs}
+	d := &Daemon{Monitor: &Monitor{Policy: testPolicy(t), Now: c.Now}, Refresh: refresher(opt), Jobs: jobs}
 	first := make(chan Report)
 	go func() { first <- d.Fire(context.Background(), jobs[0]) }()
 	<-entered
@@ -202,13 +202,13 @@ func daemonHelper() int {
 	defer lock.Release()
 	d := &Daemon{
 		Monitor: &Monitor{Policy: DefaultPolicy()},
-		Options: pipeline.Options{
+		Refresh: refresher(pipeline.Options{
 			Warehouse: filepath.Join(dir, "emigre.duckdb"), ArchiveDir: filepath.Join(dir, "archive"),
 			Fetch: fetch.FetchConfig{UserAgent: "emigre-test", Timeout: time.Minute, Record: true,
 				Mirrors: map[string]string{testHost: os.Getenv("EMIGRE_TEST_PUBLISHER")}},
 			Estimate: transform.Options{Origin: "RU", WindowStart: day("2022-01-01")},
 			Version:  "test",
-		},
+		}),
 		Jobs: jobs,
 	}
 	if err := d.Run(ctx); err != nil {

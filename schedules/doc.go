@@ -1,9 +1,15 @@
 // Package schedules keeps emigre running unattended: the cron daemon that
 // refreshes on a schedule, the lock that keeps one writer per warehouse,
-// the publication calendars that say when a source is overdue, the states
-// judged for every source on every run, the alerts opened, repeated and
+// the states judged for every source on every run (by the publication
+// calendars of extractors/calendar), the alerts opened, repeated and
 // resolved on changes of state, the sinks that carry them (log, webhook,
 // Slack, e-mail), and the Prometheus metrics.
+//
+// It does not run a refresh itself: the daemon and Monitor.Refresh take a
+// Refresher, which runs the refresh and hands the run (Run, one Attempt per
+// source) to the monitor's judging inside the publishing transaction.
+// cmd/emigre wires the pipeline in, so this package depends neither on the
+// pipeline nor on the fetcher.
 //
 // # States
 //

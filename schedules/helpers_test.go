@@ -175,6 +175,37 @@ func htmlAnswer(status int, body string) answer {
 	return answer{status: status, contentType: "text/html; charset=utf-8", body: []byte(body)}
 }
 
+// refresher runs the pipeline with opt as the monitor's refresh, the way
+// cmd/emigre wires it (pipelineRefresher there): package schedules itself
+// never imports the pipeline, its tests drive the real one.
+func refresher(opt pipeline.Options) Refresher {
+	return func(ctx context.Context, sources []*extractors.Source, judge JudgeRun) error {
+		o := opt
+		o.Sources = sources
+		chained := opt.AfterLoad
+		o.AfterLoad = func(ctx context.Context, tx *load.Tx, s *pipeline.Summary) error {
+			if chained != nil {
+				if err := chained(ctx, tx, s); err != nil {
+					return err
+				}
+			}
+			run := Run{ID: s.RunID, Started: s.Started, Mode: s.Mode, Sample: s.Sample,
+				Attempted: s.Attempted, Loaded: s.Loaded, Unchanged: s.Unchanged, Failed: s.Failed}
+			for _, oc := range s.Outcomes {
+				a := Attempt{Source: oc.Source, Status: oc.Status, Stage: oc.Stage, HTTPStatus: oc.HTTPStatus,
+					Bytes: oc.Bytes, Rows: oc.Rows, Duration: oc.Duration, Err: oc.Err}
+				for _, r := range oc.Responses {
+					a.FetchedAt = later(a.FetchedAt, r.Entry.FetchedAt)
+				}
+				run.Sources = append(run.Sources, a)
+			}
+			return judge(ctx, tx, run)
+		}
+		_, err := pipeline.Run(ctx, o)
+		return err
+	}
+}
+
 // liveOptions fetch from the test publisher, with every clock injected, so
 // fetched_at (and with it the judgement) is the test's chosen instant.
 func liveOptions(t *testing.T, p *publisher, c *clock, srcs ...*extractors.Source) pipeline.Options {

@@ -64,7 +64,7 @@ func TestMetricsFromTheWarehouse(t *testing.T) {
 	srcs := []*extractors.Source{srcFresh, srcLate, srcDrift}
 	opt := offlineOptions(t, dir, c, srcs...)
 	m := &Monitor{Policy: testPolicy(t), Now: c.Now}
-	sum, _, err := m.Refresh(context.Background(), opt)
+	run, _, err := m.Refresh(context.Background(), opt.Sources, refresher(opt))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +94,8 @@ func TestMetricsFromTheWarehouse(t *testing.T) {
 	if strings.Contains(out, `emigre_source_last_success_timestamp_seconds{destination="IS",source="is-test-drift"}`) {
 		t.Error("a source that never succeeded has a last success")
 	}
-	if v := sample(t, out, `emigre_source_last_attempt_timestamp_seconds{destination="IS",source="is-test-drift"}`); v != float64(sum.Started.Unix()) {
-		t.Errorf("last attempt = %v, run started %v", v, sum.Started)
+	if v := sample(t, out, `emigre_source_last_attempt_timestamp_seconds{destination="IS",source="is-test-drift"}`); v != float64(run.Started.Unix()) {
+		t.Errorf("last attempt = %v, run started %v", v, run.Started)
 	}
 	if v := sample(t, out, `emigre_source_last_run_observations{destination="IS",source="is-test-fresh"}`); v != 6 {
 		t.Errorf("rows of the fresh source = %v, want its 6 years", v)

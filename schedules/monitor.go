@@ -11,9 +11,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/calendar"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/pipeline"
-	"github.com/emigre/emigre/schedules/calendar"
 )
 
 // Monitor judges the sources of every run it wraps, keeps their alerts in
@@ -41,45 +41,40 @@ type Evaluation struct {
 	Batch      Batch
 }
 
-// Refresh runs one refresh with states and alerts judged inside its
-// publishing transaction, then sends the alert events. opt.AfterLoad, when
-// set, runs first. Sinks are told only about a run that was published; a
-// failing sink is logged and retried, and never fails the refresh.
-func (m *Monitor) Refresh(ctx context.Context, opt pipeline.Options) (*pipeline.Summary, *Evaluation, error) {
+// Refresh runs one refresh of sources through refresh, with states and
+// alerts judged inside its publishing transaction, then sends the alert
+// events. It returns the run as the refresh described it. Sinks are told
+// only about a run that was published; a failing sink is logged and
+// retried, and never fails the refresh.
+func (m *Monitor) Refresh(ctx context.Context, sources []*extractors.Source, refresh Refresher) (Run, *Evaluation, error) {
 	var ev *Evaluation
-	chained := opt.AfterLoad
-	opt.AfterLoad = func(ctx context.Context, tx *load.Tx, sum *pipeline.Summary) error {
-		if chained != nil {
-			if err := chained(ctx, tx, sum); err != nil {
-				return err
-			}
-		}
-		e, err := m.Evaluate(ctx, tx, sum)
+	var judged Run
+	err := refresh(ctx, sources, func(ctx context.Context, tx *load.Tx, run Run) error {
+		e, err := m.Evaluate(ctx, tx, run)
 		if err != nil {
 			return fmt.Errorf("judge source states: %w", err)
 		}
-		ev = e
+		ev, judged = e, run
 		return nil
-	}
-	sum, err := pipeline.Run(ctx, opt)
+	})
 	if err != nil {
-		return nil, nil, err
+		return Run{}, nil, err
 	}
 	if ev == nil {
-		return sum, nil, errors.New("the run was published without judging its sources (pipeline did not call AfterLoad)")
+		return judged, nil, errors.New("the run was published without judging its sources (the refresh did not call judge)")
 	}
 	// Published: deliver even when the refresh is being stopped, but never
 	// hang a shutdown on a dead sink.
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	m.Deliver(dctx, ev.Batch)
-	return sum, ev, nil
+	return judged, ev, nil
 }
 
 // Evaluate judges every source the run attempted, writes the judgements to
 // source_states and the alerts' new state to alerts, all in tx, and returns
 // the alert events to send once tx is published.
-func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, sum *pipeline.Summary) (*Evaluation, error) {
+func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluation, error) {
 	now := m.now()
 	facts, err := ReadFacts(ctx, tx)
 	if err != nil {
@@ -89,33 +84,33 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, sum *pipeline.Summa
 	if err != nil {
 		return nil, err
 	}
-	fallback := runInstant(sum)
-	ev := &Evaluation{Batch: Batch{Version: PayloadVersion, Generator: "emigre " + m.Version, RunID: sum.RunID, Sample: sum.Sample}}
+	fallback := runInstant(run)
+	ev := &Evaluation{Batch: Batch{Version: PayloadVersion, Generator: "emigre " + m.Version, RunID: run.ID, Sample: run.Sample}}
 	var rows []load.AlertRow
 	kinds := map[string]State{} // alerts opened by this run
 	counts := map[State]int{}
-	for i := range sum.Outcomes {
-		o := &sum.Outcomes[i]
-		f := withOutcome(facts[o.Source.ID], o, sum, now)
-		j := Judge(o.Source, f, fetchedAt(o, fallback), m.Policy)
+	for i := range run.Sources {
+		a := &run.Sources[i]
+		f := withOutcome(facts[a.Source.ID], a, run, now)
+		j := Judge(a.Source, f, fetchedAt(a, fallback), m.Policy)
 		ev.Judgements = append(ev.Judgements, j)
 		counts[j.State]++
 		var prev *openAlert
-		if a, ok := open[o.Source.ID]; ok {
-			prev = &a
+		if o, ok := open[a.Source.ID]; ok {
+			prev = &o
 		}
-		ch := transition(prev, j, sum.RunID, now, m.Policy.Digest)
+		ch := transition(prev, j, run.ID, now, m.Policy.Digest)
 		for _, c := range ch {
 			rows = append(rows, c.row)
 			if c.opened {
 				kinds[c.row.AlertID] = j.State
 			}
 			if c.event != "" {
-				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, o, j, f))
+				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, a, j, f))
 			}
 		}
 	}
-	if err := insertStates(ctx, tx, sum.RunID, ev.Judgements); err != nil {
+	if err := insertStates(ctx, tx, run.ID, ev.Judgements); err != nil {
 		return nil, err
 	}
 	if err := load.UpsertAlerts(ctx, tx, rows); err != nil {
@@ -132,7 +127,7 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, sum *pipeline.Summa
 			parts = append(parts, string(s), counts[s])
 		}
 	}
-	slog.InfoContext(ctx, "judged sources", append(parts, "run", sum.RunID, "alert_events", len(ev.Batch.Alerts))...)
+	slog.InfoContext(ctx, "judged sources", append(parts, "run", run.ID, "alert_events", len(ev.Batch.Alerts))...)
 	return ev, nil
 }
 
@@ -144,21 +139,21 @@ func (m *Monitor) now() time.Time {
 }
 
 // withOutcome adds this run's outcome for the source to what the warehouse
-// knew before the run. The run's own row is inserted after AfterLoad, so
+// knew before the run. The run's own row is inserted after the judging, so
 // source_health does not see the run yet; if it ever does, nothing is
 // counted twice.
-func withOutcome(f Facts, o *pipeline.Outcome, sum *pipeline.Summary, now time.Time) Facts {
-	if f.LastRunID == sum.RunID {
+func withOutcome(f Facts, a *Attempt, run Run, now time.Time) Facts {
+	if f.LastRunID == run.ID {
 		return f
 	}
-	failed := o.Err != nil || o.Status == load.SourceFailed
-	f.Attempted, f.LastRunID, f.LastAttempt, f.LastMode = true, sum.RunID, sum.Started, sum.Mode
-	f.LastStatus, f.LastStage, f.LastHTTPStatus, f.LastError = o.Status, o.Stage, o.HTTPStatus, ""
-	f.LastRows, f.LastBytes, f.LastDuration = o.Rows, o.Bytes, o.Duration
+	failed := a.Err != nil || a.Status == load.SourceFailed
+	f.Attempted, f.LastRunID, f.LastAttempt, f.LastMode = true, run.ID, run.Started, run.Mode
+	f.LastStatus, f.LastStage, f.LastHTTPStatus, f.LastError = a.Status, a.Stage, a.HTTPStatus, ""
+	f.LastRows, f.LastBytes, f.LastDuration = a.Rows, a.Bytes, a.Duration
 	if failed {
 		f.LastStatus = load.SourceFailed
-		if o.Err != nil {
-			f.LastError = o.Err.Error()
+		if a.Err != nil {
+			f.LastError = a.Err.Error()
 		}
 		f.ConsecutiveFailures++
 	} else {
@@ -169,31 +164,25 @@ func withOutcome(f Facts, o *pipeline.Outcome, sum *pipeline.Summary, now time.T
 
 // fetchedAt is the instant a source is judged at: when its newest bytes
 // were fetched (a replayed archive's own fetched_at), else the run's.
-func fetchedAt(o *pipeline.Outcome, fallback time.Time) time.Time {
-	var t time.Time
-	for _, r := range o.Responses {
-		if r.Entry.FetchedAt.After(t) {
-			t = r.Entry.FetchedAt
-		}
-	}
-	if t.IsZero() {
+func fetchedAt(a *Attempt, fallback time.Time) time.Time {
+	if a.FetchedAt.IsZero() {
 		return fallback
 	}
-	return t.UTC()
+	return a.FetchedAt.UTC()
 }
 
 // runInstant is when a run's data is from: its newest fetch, or its start
 // when nothing was fetched. A source that failed before fetching is judged
 // at this instant.
-func runInstant(sum *pipeline.Summary) time.Time {
+func runInstant(run Run) time.Time {
 	var t time.Time
-	for i := range sum.Outcomes {
-		if f := fetchedAt(&sum.Outcomes[i], time.Time{}); f.After(t) {
+	for i := range run.Sources {
+		if f := fetchedAt(&run.Sources[i], time.Time{}); f.After(t) {
 			t = f
 		}
 	}
 	if t.IsZero() {
-		return sum.Started.UTC()
+		return run.Started.UTC()
 	}
 	return t
 }

@@ -15,7 +15,7 @@ import (
 func refreshAt(t *testing.T, m *Monitor, opt pipeline.Options, c *clock, at string) *Evaluation {
 	t.Helper()
 	c.Set(instant(at))
-	_, ev, err := m.Refresh(context.Background(), opt)
+	_, ev, err := m.Refresh(context.Background(), opt.Sources, refresher(opt))
 	if err != nil {
 		t.Fatalf("refresh at %s: %v", at, err)
 	}
@@ -159,7 +159,7 @@ func TestAnOldArchiveIsJudgedAsOfTheDayItWasFetched(t *testing.T) {
 	c := &clock{t: instant("2031-01-01T00:00:00Z")} // replayed years later: everything would be overdue now
 	opt := offlineOptions(t, dir, c, srcFresh, srcLate, srcSlow, srcEarly, srcStatement)
 	m := &Monitor{Policy: testPolicy(t), Now: c.Now, Sinks: []Sink{&WebhookSink{URL: rc.srv.URL, Secret: secret}}}
-	_, ev, err := m.Refresh(context.Background(), opt)
+	_, ev, err := m.Refresh(context.Background(), opt.Sources, refresher(opt))
 	if err != nil {
 		t.Fatal(err)
 	}

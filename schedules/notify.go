@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/emigre/emigre/pipeline"
 )
 
 // Event is what happened to an alert.
@@ -62,10 +60,10 @@ type Batch struct {
 	Alerts    []Notification `json:"alerts"`
 }
 
-func notification(c change, o *pipeline.Outcome, j Judgement, f Facts) Notification {
+func notification(c change, a *Attempt, j Judgement, f Facts) Notification {
 	n := Notification{
-		Event: c.event, AlertID: c.row.AlertID, SourceID: o.Source.ID, Destination: o.Source.Destination,
-		Title: o.Source.Title, Homepage: o.Source.Homepage, Kind: c.kind, Reason: c.row.Reason,
+		Event: c.event, AlertID: c.row.AlertID, SourceID: a.Source.ID, Destination: a.Source.Destination,
+		Title: a.Source.Title, Homepage: a.Source.Homepage, Kind: c.kind, Reason: c.row.Reason,
 		SourceState: j.State, StateReason: j.Reason, FirstSeen: c.row.FirstSeen.UTC(), LastSeen: c.row.LastSeen.UTC(),
 		NewestPeriod: dateString(j.NewestPeriod), ExpectedPeriod: dateString(j.ExpectedPeriod), DueBy: dateString(j.DueBy),
 		ConsecutiveFailures: j.ConsecutiveFailures, HTTPStatus: f.LastHTTPStatus,

@@ -11,8 +11,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/calendar"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/schedules/calendar"
 )
 
 // State is what a source's latest runs and data say about it.

@@ -14,7 +14,7 @@ type CountryRow struct {
 
 // CountriesSQL renders countries.sql: the statements that replace the rows
 // of the countries table with rows. The committed file is generated from
-// transform's code table by
+// internal/iso3166's code table by
 //
 //	go test ./warehouse -run TestCountriesSQLIsGenerated -update
 //
@@ -23,7 +23,7 @@ type CountryRow struct {
 func CountriesSQL(rows []CountryRow) (string, error) {
 	var b strings.Builder
 	b.WriteString("-- countries.sql: the rows of the countries reference table.\n")
-	b.WriteString("-- Code generated from transform's country code table; DO NOT EDIT.\n")
+	b.WriteString("-- Code generated from internal/iso3166's country code table; DO NOT EDIT.\n")
 	b.WriteString("-- Regenerate: go test ./warehouse -run TestCountriesSQLIsGenerated -update\n")
 	b.WriteString("--\n")
 	b.WriteString("-- The loader runs this before views.sql on every read-write open, in the\n")

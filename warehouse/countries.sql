@@ -1,5 +1,5 @@
 -- countries.sql: the rows of the countries reference table.
--- Code generated from transform's country code table; DO NOT EDIT.
+-- Code generated from internal/iso3166's country code table; DO NOT EDIT.
 -- Regenerate: go test ./warehouse -run TestCountriesSQLIsGenerated -update
 --
 -- The loader runs this before views.sql on every read-write open, in the

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors/catalogue"
-
+	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/transform"
 	"github.com/emigre/emigre/warehouse"
@@ -50,7 +50,7 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 		}
 		if num(t, r["net"]) != de.Net || r["method"] != string(de.Method) || r["source_id"] != de.SourceID ||
 			day(r["as_of"]) != de.AsOf.Format(time.DateOnly) || day(r["since"]) != w.windowStart.Format(time.DateOnly) ||
-			r["country"] != transform.CountryName("DE") || !strings.Contains(fmt.Sprint(r["published_by"]), src.Publisher) ||
+			r["country"] != iso3166.Name("DE") || !strings.Contains(fmt.Sprint(r["published_by"]), src.Publisher) ||
 			r["run_id"] != w.second.RunID {
 			t.Errorf("answer %v, want the second run's DE estimate %s", r, de.Result)
 		}
@@ -335,7 +335,7 @@ func testEstimateHistory(t *testing.T, w *sampleWarehouse) {
 		default:
 			t.Errorf("%s: unknown run %v", dest, r["run_id"])
 		}
-		if r["destination_name"] != transform.CountryName(dest) {
+		if r["destination_name"] != iso3166.Name(dest) {
 			t.Errorf("%s is called %v", dest, r["destination_name"])
 		}
 	}
@@ -355,7 +355,7 @@ func testCoverageGaps(t *testing.T, w *sampleWarehouse) {
 	for _, r := range queryMaps(t, db, `SELECT * FROM coverage_gaps`) {
 		gaps[r["destination"].(string)] = r
 	}
-	for _, c := range transform.Countries() {
+	for _, c := range iso3166.All() {
 		g, listed := gaps[c.Alpha2]
 		switch {
 		case c.Alpha2 == "RU":

@@ -109,7 +109,7 @@ func Migrations() []Migration {
 
 // Views returns the repeatable SQL the loader runs after the migrations
 // each time it opens the warehouse read-write: the countries reference rows
-// (countries.sql, generated from transform's code table), then every analyst
+// (countries.sql, generated from internal/iso3166's code table), then every analyst
 // view with its comments (views.sql).
 func Views() string { return countryRows + "\n" + views }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/emigre/emigre/transform"
+	"github.com/emigre/emigre/internal/iso3166"
 )
 
 var update = flag.Bool("update", false, "rewrite generated files (countries.sql, testdata/analyst_views.txt)")
@@ -66,11 +66,11 @@ func TestParseMigrationsAllowsAGap(t *testing.T) {
 	}
 }
 
-// countries.sql is generated from transform's code table; this test fails
+// countries.sql is generated from internal/iso3166's code table; this test fails
 // when they differ and, with -update, rewrites the file.
 func TestCountriesSQLIsGenerated(t *testing.T) {
 	var rows []CountryRow
-	for _, c := range transform.Countries() {
+	for _, c := range iso3166.All() {
 		rows = append(rows, CountryRow{Code: c.Alpha2, Alpha3: c.Alpha3, Name: c.Name})
 	}
 	want, err := CountriesSQL(rows)
@@ -84,7 +84,7 @@ func TestCountriesSQLIsGenerated(t *testing.T) {
 		return
 	}
 	if countryRows != want {
-		t.Error("countries.sql differs from transform's country table: run go test ./warehouse -run TestCountriesSQLIsGenerated -update")
+		t.Error("countries.sql differs from internal/iso3166's country table: run go test ./warehouse -run TestCountriesSQLIsGenerated -update")
 	}
 	if !strings.Contains(countryRows, "('DE', 'DEU', 'Germany')") {
 		t.Error("countries.sql has no Germany row")

@@ -70,7 +70,8 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&schedules.Collector{Warehouse: opt.Warehouse, Policy: mon.Policy})
-	d := &schedules.Daemon{Monitor: mon, Options: opt, Jobs: jobs, Metrics: schedules.NewDaemonMetrics(reg)}
+	d := &schedules.Daemon{Monitor: mon, Refresh: pipelineRefresher(opt, nil), Jobs: jobs,
+		Metrics: schedules.NewDaemonMetrics(reg)}
 	addr := cfg.Schedule.MetricsListen
 	if *metrics != "" {
 		addr = *metrics
@@ -146,7 +147,8 @@ func refresh(ctx context.Context, cfg Config, opt pipeline.Options, command stri
 			slog.Error("release the warehouse lock", "error", err)
 		}
 	}()
-	sum, _, err := mon.Refresh(ctx, opt)
+	var sum *pipeline.Summary
+	_, _, err = mon.Refresh(ctx, opt.Sources, pipelineRefresher(opt, &sum))
 	return sum, err
 }
 

@@ -18,10 +18,10 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/calendar"
 	"github.com/emigre/emigre/extractors/sample"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/schedules"
-	"github.com/emigre/emigre/schedules/calendar"
 )
 
 func writeConfig(t *testing.T, text string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/formats"
 )
 
 var (
@@ -239,7 +240,7 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 }
 
 func (d doc) statementSource(sd *sourceDoc, s *extractors.Source) {
-	if s.Format != "statement" || s.Cadence != extractors.AdHoc {
+	if s.Format != formats.Statement || s.Cadence != extractors.AdHoc {
 		d.problem("format", "a statement has format statement and cadence %q (have %q, %q)", extractors.AdHoc, s.Format, s.Cadence)
 	}
 	if sd.Map.Time != "" || sd.Map.Metric != "" {

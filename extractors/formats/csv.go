@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -10,11 +8,6 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/encoding/unicode"
 
 	"github.com/emigre/emigre/extractors"
 )
@@ -39,7 +32,7 @@ func init() { extractors.RegisterReader(csvReader{}) }
 
 type csvReader struct{}
 
-func (csvReader) Format() string { return "csv" }
+func (csvReader) Format() string { return CSV }
 
 func (csvReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	layout, err := parseGridLayout(in)
@@ -120,94 +113,4 @@ func csvDelimiter(in extractors.Input) (rune, error) {
 		return 0, fmt.Errorf("%s: parameter delimiter=%q: want one character, or tab", in.Name, d)
 	}
 	return r, nil
-}
-
-// decodedBody returns the input's body, bounded by max_bytes, decoded from
-// its declared charset to UTF-8 (a UTF-8 BOM dropped). A body that is an
-// HTML page where want (text, a table) was expected fails.
-func decodedBody(in extractors.Input, want string) (io.Reader, error) {
-	if in.Body == nil {
-		return nil, in.Errorf("", "no body")
-	}
-	limit, err := int64Param(in, "max_bytes", DefaultMaxBytes)
-	if err != nil {
-		return nil, err
-	}
-	br := bufio.NewReaderSize(&tooLargeReader{in: in, r: LimitReader(in.Body, limit), limit: limit}, 64<<10)
-	head, _ := br.Peek(512)
-	if len(bytes.TrimSpace(head)) == 0 {
-		if _, err := br.Peek(1); err != nil && err != io.EOF {
-			return nil, err
-		}
-		return nil, in.Errorf("", "empty body")
-	}
-	if want == "text" && looksLikeHTML(head) {
-		return nil, notWantedHTML(in, br, "a delimited text file")
-	}
-	enc, err := declaredCharset(in)
-	if err != nil {
-		return nil, err
-	}
-	if enc == nil {
-		if bytes.HasPrefix(head, utf8BOM) {
-			_, _ = br.Discard(len(utf8BOM))
-		}
-		return br, nil
-	}
-	return enc.NewDecoder().Reader(br), nil
-}
-
-// tooLargeReader turns LimitReader's ErrTooLarge into the input's error.
-type tooLargeReader struct {
-	in    extractors.Input
-	r     io.Reader
-	limit int64
-}
-
-func (t *tooLargeReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if errors.Is(err, ErrTooLarge) {
-		err = t.in.Errorf("", "body is larger than max_bytes=%d", t.limit)
-	}
-	return n, err
-}
-
-// declaredCharset returns the decoder of the charset parameter; nil for
-// UTF-8, which is read as it is (and validated).
-func declaredCharset(in extractors.Input) (encoding.Encoding, error) {
-	name := strings.TrimSpace(in.Param("charset", "utf-8"))
-	switch strings.ToLower(name) {
-	case "utf-8", "utf8":
-		return nil, nil
-	}
-	enc, err := ianaindex.IANA.Encoding(name)
-	if err != nil || enc == nil {
-		// WHATWG labels ("cp1251", "latin1") as a fallback; note WHATWG
-		// reads "iso-8859-1" as windows-1252, so IANA is asked first.
-		enc, err = htmlindex.Get(name)
-	}
-	if err != nil || enc == nil {
-		return nil, fmt.Errorf("%s: parameter charset=%q: unknown encoding", in.Name, name)
-	}
-	if enc == unicode.UTF8 {
-		return nil, nil
-	}
-	return enc, nil
-}
-
-func looksLikeHTML(head []byte) bool {
-	h := bytes.ToLower(bytes.TrimSpace(bytes.TrimPrefix(head, utf8BOM)))
-	return bytes.HasPrefix(h, []byte("<!doctype html")) || bytes.HasPrefix(h, []byte("<html")) ||
-		bytes.HasPrefix(h, []byte("<?xml")) && bytes.Contains(h, []byte("<html"))
-}
-
-// notWantedHTML says that an HTML page (an error page, a bot challenge)
-// came where want was expected, with its title.
-func notWantedHTML(in extractors.Input, r io.Reader, want string) error {
-	head, _ := io.ReadAll(io.LimitReader(r, 1<<16))
-	msg := fmt.Sprintf("got an HTML page, not %s (an error page or a bot challenge?)", want)
-	if t := htmlTitle(head); t != "" {
-		msg += fmt.Sprintf(": title %q", t)
-	}
-	return in.Errorf("byte 0", "%s", msg)
 }

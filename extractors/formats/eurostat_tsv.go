@@ -50,7 +50,7 @@ const (
 
 type eurostatTSVReader struct{}
 
-func (eurostatTSVReader) Format() string { return "eurostat-tsv" }
+func (eurostatTSVReader) Format() string { return EurostatTSV }
 
 func (eurostatTSVReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	maxLine, err := int64Param(in, "max_line_bytes", DefaultMaxLineBytes)
@@ -257,7 +257,7 @@ func (t *tsvTable) value(cell []byte, c *extractors.Cell) error {
 	}
 	v, ok := decimalFast(num)
 	if !ok {
-		v, ok = jsNumericString(string(num))
+		v, ok = numericString(string(num))
 	}
 	if !ok {
 		return fmt.Errorf("value %q is neither a number nor \":\"", cell)

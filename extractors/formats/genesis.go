@@ -49,7 +49,7 @@ func init() { extractors.RegisterReader(genesisReader{}) }
 
 type genesisReader struct{}
 
-func (genesisReader) Format() string { return "genesis" }
+func (genesisReader) Format() string { return Genesis }
 
 // genesisSymbols are the GENESIS "Zeichenerklärung" signs for a value that
 // is not a number.

@@ -42,7 +42,7 @@ func init() { extractors.RegisterReader(htmlTableReader{}) }
 
 type htmlTableReader struct{}
 
-func (htmlTableReader) Format() string { return "html-table" }
+func (htmlTableReader) Format() string { return HTMLTable }
 
 const (
 	maxHTMLSpan    = 1000

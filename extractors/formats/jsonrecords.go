@@ -41,7 +41,7 @@ const jsonNull = "null"
 
 type jsonRecordsReader struct{}
 
-func (jsonRecordsReader) Format() string { return "json-records" }
+func (jsonRecordsReader) Format() string { return JSONRecords }
 
 func (jsonRecordsReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	layout, err := parseGridLayout(in)

@@ -64,27 +64,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readLimited reads the whole body of in, bounded by its max_bytes
-// parameter. Exceeding the limit is a FormatError: the source fails loudly
-// instead of loading a truncated answer.
-func readLimited(in extractors.Input) ([]byte, error) {
-	if in.Body == nil {
-		return nil, in.Errorf("", "no body")
-	}
-	limit, err := int64Param(in, "max_bytes", DefaultMaxBytes)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(LimitReader(in.Body, limit))
-	if errors.Is(err, ErrTooLarge) {
-		return nil, in.Errorf("", "body is larger than max_bytes=%d", limit)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading body: %w", in.Name, err)
-	}
-	return data, nil
-}
-
 // int64Param reads a positive integer parameter. A malformed value is the
 // catalogue's mistake, not the input's, so it is a plain error.
 func int64Param(in extractors.Input, name string, def int64) (int64, error) {
@@ -97,4 +76,22 @@ func int64Param(in extractors.Input, name string, def int64) (int64, error) {
 		return 0, fmt.Errorf("%s: parameter %s=%q: want a positive integer", in.Name, name, s)
 	}
 	return v, nil
+}
+
+// cellCount is the product of sizes, refused above max.
+func cellCount(sizes []int, max int64) (int, error) {
+	n := int64(1)
+	for _, s := range sizes {
+		if s == 0 {
+			return 0, nil
+		}
+		if n > max/int64(s) {
+			return 0, fmt.Errorf("sizes %v describe more than max_cells=%d cells", sizes, max)
+		}
+		n *= int64(s)
+	}
+	if n > max {
+		return 0, fmt.Errorf("sizes %v describe %d cells, more than max_cells=%d", sizes, n, max)
+	}
+	return int(n), nil
 }

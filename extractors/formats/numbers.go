@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -92,4 +93,39 @@ func guessDecimal(t string) string {
 		return "," // "23.804": dots group thousands, so the decimal mark is a comma
 	}
 	return "."
+}
+
+// missingSymbol reads a statistical office's missing-value symbol: dots,
+// dashes and colons ("..", "...", "-", ":"), trimmed, or nothing at all.
+func missingSymbol(s string) (string, bool) {
+	sym := strings.TrimSpace(s)
+	return sym, strings.Trim(sym, ".-:") == ""
+}
+
+// numericString reads a quoted number such as "12.5" or "-3"; it refuses
+// what strconv would also take but no publisher means as a number ("NaN",
+// "Inf", "0x1p3", "1_000").
+func numericString(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E':
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
 }

@@ -45,7 +45,7 @@ func init() { extractors.RegisterReader(odataReader{}) }
 
 type odataReader struct{}
 
-func (odataReader) Format() string { return "odata" }
+func (odataReader) Format() string { return OData }
 
 var cbsPeriod = regexp.MustCompile(`^(\d{4})(JJ|KW|MM|HJ)(\d{2})$`)
 
@@ -68,34 +68,14 @@ func (odataReader) Read(ctx context.Context, in extractors.Input, emit extractor
 	if next != "" && in.Param("next_link", "") != "ignore" {
 		return in.Errorf(path, "one page of several: the answer continues at %s; list every page's request ($skip) in the source and set next_link=ignore", next)
 	}
-	p := maps.Clone(in.Params)
-	if p == nil {
-		p = map[string]string{}
-	}
-	p["header_row"], p["header_rows"] = "1", "1"
-	delete(p, "range")
-	in.Params = p
-	layout, err := parseGridLayout(in)
-	if err != nil {
-		return err
-	}
-	layout.keepEmpty = true
 	it, err := newArrayIter(rows)
 	if err != nil {
 		return in.Errorf(path, "not an array")
 	}
-	var names []string
-	col := map[string]int{}
-	pos := func(row, c int) string {
-		p := jsonIndex(path, row-2)
-		if c >= 1 && c <= len(names) {
-			return jsonPath(p, names[c-1])
-		}
-		return p
+	pg, err := newODataPage(in, path, emit)
+	if err != nil {
+		return err
 	}
-	g := newGrid(in, layout, pos, emit)
-	periodDim := in.Param("cbs_period", "")
-	var periodCol int
 	for n := 2; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -107,71 +87,139 @@ func (odataReader) Read(ctx context.Context, in extractors.Input, emit extractor
 		if !ok {
 			break
 		}
-		if v.kind() != '{' {
-			return in.Errorf(jsonIndex(path, n-2), "a row is %s, want an object", v.kindName())
-		}
-		var cells []gridCell
-		err = v.eachMember(func(key string, m rawJSON) error {
-			c, ok := odataCell(m)
-			if !ok {
-				return nil // __metadata, nested objects: not a column
-			}
-			i, known := col[key]
-			if !known {
-				if g.table != nil {
-					return in.Errorf(jsonPath(jsonIndex(path, n-2), key), "property %q is not in the first row (%d properties)", key, len(names))
-				}
-				i = len(names)
-				col[key] = i
-				names = append(names, key)
-			}
-			for len(cells) <= i {
-				cells = append(cells, gridCell{})
-			}
-			cells[i] = c
-			return nil
-		})
-		if err != nil {
-			var fe *extractors.FormatError
-			if errors.As(err, &fe) {
-				return err
-			}
-			return in.Errorf(jsonIndex(path, n-2), "malformed object")
-		}
-		if g.table == nil {
-			header := make([]gridCell, len(names))
-			for i, name := range names {
-				header[i] = textCell(name)
-			}
-			if err := g.row(1, header); err != nil {
-				return err
-			}
-			if periodDim != "" {
-				c, ok := col[periodDim]
-				if !ok {
-					return in.Errorf(pos(n, 1), "cbs_period=%q: no such property", periodDim)
-				}
-				periodCol = c + 1
-			}
-		}
-		if periodCol > 0 && periodCol <= len(cells) {
-			if m := cbsPeriod.FindStringSubmatch(cells[periodCol-1].text); m != nil {
-				cells[periodCol-1].text = cbsPeriodCode(m)
-			}
-		}
-		for i := range cells {
-			if cells[i].text == "None" && !cells[i].isNum {
-				cells[i].text = "" // ValueAttribute "None": no flag
-			}
-		}
-		if err := g.row(n, cells); err != nil {
+		if err := pg.row(n, v); err != nil {
 			return err
 		}
 	}
-	if len(names) == 0 {
+	if len(pg.names) == 0 {
 		return in.Errorf(path, "an empty page: no rows (a filter that matches nothing?)")
 	}
-	return g.finish()
+	return pg.g.finish()
+}
+
+// odataPage turns the rows of one page into a grid: the first row's
+// properties make the header (in their order), every row after must have
+// no others.
+type odataPage struct {
+	in        extractors.Input
+	path      string // of the rows array
+	g         *grid
+	names     []string       // properties, in the first row's order
+	col       map[string]int // property -> index in names
+	periodDim string         // cbs_period: the property holding CBS period codes
+	periodCol int            // its column (1-based), 0 when none
+}
+
+// newODataPage reads the layout parameters for a grid whose first row is
+// the properties' names.
+func newODataPage(in extractors.Input, path string, emit extractors.Emit) (*odataPage, error) {
+	p := maps.Clone(in.Params)
+	if p == nil {
+		p = map[string]string{}
+	}
+	p["header_row"], p["header_rows"] = "1", "1"
+	delete(p, "range")
+	in.Params = p
+	layout, err := parseGridLayout(in)
+	if err != nil {
+		return nil, err
+	}
+	layout.keepEmpty = true
+	pg := &odataPage{in: in, path: path, col: map[string]int{}, periodDim: in.Param("cbs_period", "")}
+	pg.g = newGrid(in, layout, pg.pos, emit)
+	return pg, nil
+}
+
+// pos names grid row row, column c as a JSON path.
+func (pg *odataPage) pos(row, c int) string {
+	p := jsonIndex(pg.path, row-2)
+	if c >= 1 && c <= len(pg.names) {
+		return jsonPath(p, pg.names[c-1])
+	}
+	return p
+}
+
+// row reads the JSON row v as grid row n (the header is row 1).
+func (pg *odataPage) row(n int, v rawJSON) error {
+	in := pg.in
+	if v.kind() != '{' {
+		return in.Errorf(jsonIndex(pg.path, n-2), "a row is %s, want an object", v.kindName())
+	}
+	cells, err := pg.cells(n, v)
+	if err != nil {
+		return err
+	}
+	if pg.g.table == nil {
+		if err := pg.header(n); err != nil {
+			return err
+		}
+	}
+	if pg.periodCol > 0 && pg.periodCol <= len(cells) {
+		if m := cbsPeriod.FindStringSubmatch(cells[pg.periodCol-1].text); m != nil {
+			cells[pg.periodCol-1].text = cbsPeriodCode(m)
+		}
+	}
+	for i := range cells {
+		if cells[i].text == "None" && !cells[i].isNum {
+			cells[i].text = "" // ValueAttribute "None": no flag
+		}
+	}
+	return pg.g.row(n, cells)
+}
+
+// cells are the row's properties in header order; the first row adds the
+// properties it names.
+func (pg *odataPage) cells(n int, v rawJSON) ([]gridCell, error) {
+	in := pg.in
+	var cells []gridCell
+	err := v.eachMember(func(key string, m rawJSON) error {
+		c, ok := odataCell(m)
+		if !ok {
+			return nil // __metadata, nested objects: not a column
+		}
+		i, known := pg.col[key]
+		if !known {
+			if pg.g.table != nil {
+				return in.Errorf(jsonPath(jsonIndex(pg.path, n-2), key), "property %q is not in the first row (%d properties)", key, len(pg.names))
+			}
+			i = len(pg.names)
+			pg.col[key] = i
+			pg.names = append(pg.names, key)
+		}
+		for len(cells) <= i {
+			cells = append(cells, gridCell{})
+		}
+		cells[i] = c
+		return nil
+	})
+	if err != nil {
+		var fe *extractors.FormatError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, in.Errorf(jsonIndex(pg.path, n-2), "malformed object")
+	}
+	return cells, nil
+}
+
+// header sends the properties' names as the grid's header row, and finds
+// the cbs_period column.
+func (pg *odataPage) header(n int) error {
+	header := make([]gridCell, len(pg.names))
+	for i, name := range pg.names {
+		header[i] = textCell(name)
+	}
+	if err := pg.g.row(1, header); err != nil {
+		return err
+	}
+	if pg.periodDim != "" {
+		c, ok := pg.col[pg.periodDim]
+		if !ok {
+			return pg.in.Errorf(pg.pos(n, 1), "cbs_period=%q: no such property", pg.periodDim)
+		}
+		pg.periodCol = c + 1
+	}
+	return nil
 }
 
 // odataRows finds the rows array and the next page's link.

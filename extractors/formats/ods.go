@@ -27,7 +27,7 @@ func init() { extractors.RegisterReader(odsReader{}) }
 
 type odsReader struct{}
 
-func (odsReader) Format() string { return "ods" }
+func (odsReader) Format() string { return ODS }
 
 const odsMaxColumns = 1 << 14 // 16384, as LibreOffice and Excel
 

@@ -57,7 +57,7 @@ const pcaxisMaxHeader = 64 << 20
 
 type pcaxisReader struct{}
 
-func (pcaxisReader) Format() string { return "px" }
+func (pcaxisReader) Format() string { return PCAxis }
 
 func (pcaxisReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	maxCells, err := int64Param(in, "max_cells", DefaultMaxCells)
@@ -111,7 +111,7 @@ func (pcaxisReader) Read(ctx context.Context, in extractors.Input, emit extracto
 		for i, v := range vars {
 			c.Codes[i] = v.codes[idx[i]]
 		}
-		switch v, ok := jsNumericString(tok); {
+		switch v, ok := numericString(tok); {
 		case ok:
 			c.Value = v
 		case symbols[tok] || tok != "" && pcaxisSymbol(tok):
@@ -478,89 +478,28 @@ func (h *pcaxisHeader) variables(lang string) ([]pcaxisVar, error) {
 	if slices.ContainsFunc(h.entries, func(e pcaxisEntry) bool { return e.key == "KEYS" }) {
 		return nil, in.Errorf("KEYS", "a sparse PC-Axis file (KEYS): not supported; ask the publisher for the full table")
 	}
-	def := h.value("LANGUAGE")
-	var langs []string
-	if e, ok := h.find("LANGUAGES", ""); ok {
-		langs = e.items
-	}
-	if lang == def {
-		lang = ""
-	}
-	if lang != "" && !slices.Contains(langs, lang) {
-		return nil, fmt.Errorf("%s: parameter lang=%q: the file has languages %q (default %q)", in.Name, lang, langs, def)
-	}
-	names := func(key string) ([]string, []string, error) {
-		base, ok := h.find(key, "")
-		if lang == "" {
-			return base.items, base.items, nil
-		}
-		tr, trok := h.find(key, lang)
-		if !trok {
-			return base.items, base.items, nil // not translated: the default names
-		}
-		if !ok {
-			return tr.items, tr.items, nil // only translated
-		}
-		if len(base.items) != len(tr.items) {
-			return nil, nil, in.Errorf(fmt.Sprintf("line %d", tr.line), "%s[%s] names %d variables, %s names %d", key, lang, len(tr.items), key, len(base.items))
-		}
-		return tr.items, base.items, nil
-	}
-	stub, stubBase, err := names("STUB")
+	lang, err := h.language(lang)
 	if err != nil {
 		return nil, err
 	}
-	heading, headingBase, err := names("HEADING")
+	stub, stubBase, err := h.variableNames("STUB", lang)
+	if err != nil {
+		return nil, err
+	}
+	heading, headingBase, err := h.variableNames("HEADING", lang)
 	if err != nil {
 		return nil, err
 	}
 	if len(stub)+len(heading) == 0 {
 		return nil, in.Errorf("STUB", "neither STUB nor HEADING: no variables")
 	}
-	contents := h.value("CONTVARIABLE")
+	names, baseNames := slices.Concat(stub, heading), slices.Concat(stubBase, headingBase)
 	var vars []pcaxisVar
 	seen := map[string]bool{}
-	for i, name := range append(stub, heading...) {
-		baseName := append(stubBase, headingBase...)[i]
-		// A keyword for the variable in lang, else the default language's.
-		get := func(key string) (pcaxisEntry, bool) {
-			if lang != "" {
-				if e, ok := h.find(key, lang, name); ok {
-					return e, true
-				}
-			}
-			return h.find(key, "", baseName)
-		}
-		v := pcaxisVar{name: name, id: strings.TrimSpace(name)}
-		values, ok := get("VALUES")
-		if !ok || len(values.items) == 0 {
-			return nil, in.Errorf(fmt.Sprintf("VALUES(%q)", name), "variable %q has no VALUES", name)
-		}
-		v.labels, v.codes = values.items, values.items
-		if codes, ok := get("CODES"); ok {
-			if len(codes.items) != len(values.items) {
-				return nil, in.Errorf(fmt.Sprintf("line %d", codes.line), "CODES(%q) has %d codes for %d VALUES", name, len(codes.items), len(values.items))
-			}
-			v.codes = codes.items
-		}
-		for _, k := range []string{"VARIABLECODE", "VARIABLE-CODE"} {
-			if e, ok := get(k); ok && len(e.items) == 1 && strings.TrimSpace(e.items[0]) != "" {
-				v.id = strings.TrimSpace(e.items[0])
-			}
-		}
-		if t, ok := get("VARIABLE-TYPE"); ok && len(t.items) == 1 {
-			switch t.items[0] {
-			case "T":
-				v.role = "time"
-			case "G":
-				v.role = "geo"
-			}
-		}
-		if _, ok := get("TIMEVAL"); ok {
-			v.role = "time"
-		}
-		if baseName == contents && contents != "" {
-			v.role = "metric"
+	for i, name := range names {
+		v, err := h.variable(name, baseNames[i], lang)
+		if err != nil {
+			return nil, err
 		}
 		if seen[v.id] {
 			return nil, in.Errorf(fmt.Sprintf("VALUES(%q)", name), "two variables named %q", v.id)
@@ -576,6 +515,90 @@ func (h *pcaxisHeader) variables(lang string) ([]pcaxisVar, error) {
 		vars = append(vars, v)
 	}
 	return vars, nil
+}
+
+// language checks the lang parameter against the file's LANGUAGES and
+// returns "" for the file's own language.
+func (h *pcaxisHeader) language(lang string) (string, error) {
+	def := h.value("LANGUAGE")
+	var langs []string
+	if e, ok := h.find("LANGUAGES", ""); ok {
+		langs = e.items
+	}
+	if lang == def {
+		lang = ""
+	}
+	if lang != "" && !slices.Contains(langs, lang) {
+		return "", fmt.Errorf("%s: parameter lang=%q: the file has languages %q (default %q)", h.in.Name, lang, langs, def)
+	}
+	return lang, nil
+}
+
+// variableNames returns the variables that key (STUB or HEADING) names in
+// lang, and the same variables' names in the file's own language (which
+// the other keywords of a variable are keyed by).
+func (h *pcaxisHeader) variableNames(key, lang string) (names, base []string, err error) {
+	b, ok := h.find(key, "")
+	if lang == "" {
+		return b.items, b.items, nil
+	}
+	tr, trok := h.find(key, lang)
+	if !trok {
+		return b.items, b.items, nil // not translated: the default names
+	}
+	if !ok {
+		return tr.items, tr.items, nil // only translated
+	}
+	if len(b.items) != len(tr.items) {
+		return nil, nil, h.in.Errorf(fmt.Sprintf("line %d", tr.line), "%s[%s] names %d variables, %s names %d", key, lang, len(tr.items), key, len(b.items))
+	}
+	return tr.items, b.items, nil
+}
+
+// variable reads one variable: its values and codes, its id and its role.
+func (h *pcaxisHeader) variable(name, baseName, lang string) (pcaxisVar, error) {
+	in := h.in
+	// A keyword for the variable in lang, else the default language's.
+	get := func(key string) (pcaxisEntry, bool) {
+		if lang != "" {
+			if e, ok := h.find(key, lang, name); ok {
+				return e, true
+			}
+		}
+		return h.find(key, "", baseName)
+	}
+	v := pcaxisVar{name: name, id: strings.TrimSpace(name)}
+	values, ok := get("VALUES")
+	if !ok || len(values.items) == 0 {
+		return v, in.Errorf(fmt.Sprintf("VALUES(%q)", name), "variable %q has no VALUES", name)
+	}
+	v.labels, v.codes = values.items, values.items
+	if codes, ok := get("CODES"); ok {
+		if len(codes.items) != len(values.items) {
+			return v, in.Errorf(fmt.Sprintf("line %d", codes.line), "CODES(%q) has %d codes for %d VALUES", name, len(codes.items), len(values.items))
+		}
+		v.codes = codes.items
+	}
+	for _, k := range []string{"VARIABLECODE", "VARIABLE-CODE"} {
+		if e, ok := get(k); ok && len(e.items) == 1 && strings.TrimSpace(e.items[0]) != "" {
+			v.id = strings.TrimSpace(e.items[0])
+		}
+	}
+	if t, ok := get("VARIABLE-TYPE"); ok && len(t.items) == 1 {
+		switch t.items[0] {
+		case "T":
+			v.role = "time"
+		case "G":
+			v.role = "geo"
+		}
+	}
+	if _, ok := get("TIMEVAL"); ok {
+		v.role = "time"
+	}
+	if contents := h.value("CONTVARIABLE"); baseName == contents && contents != "" {
+		v.role = "metric"
+	}
+	return v, nil
 }
 
 func pcaxisTable(in extractors.Input, vars []pcaxisVar, maxCells int64) (*extractors.Table, int, error) {

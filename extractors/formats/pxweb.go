@@ -31,7 +31,7 @@ func init() { extractors.RegisterReader(pxWebReader{}) }
 
 type pxWebReader struct{}
 
-func (pxWebReader) Format() string { return "pxweb" }
+func (pxWebReader) Format() string { return PxWeb }
 
 func (pxWebReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	root, err := loadJSON(in)
@@ -304,7 +304,7 @@ func pxValue(in extractors.Input, p string, v rawJSON) (float64, bool, string, e
 		return f, false, "", nil
 	case '"':
 		s, _ := v.str()
-		if f, ok := jsNumericString(s); ok {
+		if f, ok := numericString(s); ok {
 			return f, false, "", nil
 		}
 		if sym, ok := missingSymbol(s); ok {

@@ -370,11 +370,11 @@ func sdmxNumber(s string) (v float64, missing bool, symbol string, err error) {
 	if s == "" || s == "NaN" || s == "nan" {
 		return 0, true, "", nil
 	}
-	if v, ok := jsNumericString(s); ok {
+	if v, ok := numericString(s); ok {
 		return v, false, "", nil
 	}
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		if v, ok := jsNumericString(strings.Replace(s, ",", ".", 1)); ok {
+		if v, ok := numericString(strings.Replace(s, ",", ".", 1)); ok {
 			return v, false, "", nil
 		}
 	}

@@ -34,7 +34,7 @@ import (
 // every column whose id starts with OBS_VALUE).
 type sdmxCSVReader struct{}
 
-func (sdmxCSVReader) Format() string { return "sdmx-csv" }
+func (sdmxCSVReader) Format() string { return SDMXCSV }
 
 func (sdmxCSVReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	data, err := sdmxBody(in)

@@ -22,7 +22,7 @@ import (
 // Parameters: those of every SDMX reader (sdmx.go).
 type sdmxJSONReader struct{}
 
-func (sdmxJSONReader) Format() string { return "sdmx-json" }
+func (sdmxJSONReader) Format() string { return SDMXJSON }
 
 func (sdmxJSONReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	root, err := loadJSON(in)
@@ -325,6 +325,9 @@ func sdmxJSONEach(in extractors.Input, p string, raw rawJSON, fn func(p string, 
 	}
 }
 
+// walk calls fn with every observation of every data set, in document
+// order, and returns the data sets (Delete ones included, without walking
+// them).
 func (w *sdmxJSONWalker) walk(fn func(*sdmxObs) error) ([]sdmxSet, error) {
 	var sets []sdmxSet
 	for i := range w.sets {
@@ -334,144 +337,197 @@ func (w *sdmxJSONWalker) walk(fn func(*sdmxObs) error) ([]sdmxSet, error) {
 		if sdmxDeletes(d.action) {
 			continue // Delete data sets hold no values (empty observation arrays)
 		}
-		st := d.st
-		fields := make([]sdmxField, len(st.order), len(st.order)+len(st.attrs[0])+len(st.attrs[1])+len(st.attrs[2]))
-		var attrIdx [3][]int // attribute positions per level, -1 when unset
-		for level := range attrIdx {
-			attrIdx[level] = make([]int, len(st.attrs[level]))
-		}
-		// Data-set level: dimensions have one value; attributes a position.
-		if err := w.attributes(d.raw.m["attributes"], d.path+".attributes", attrIdx[sdmxLevelSet]); err != nil {
+		if err := w.walkSet(i, fn); err != nil {
 			return nil, err
-		}
-		o := &sdmxObs{set: i}
-		emitObs := func(obs rawJSON, seriesKey, obsKey []int) error {
-			p := w.position()
-			arr, err := newArrayIter(obs)
-			if err != nil {
-				return w.in.Errorf(p, "an observation is %s, want an array", obs.kindName())
-			}
-			first, more, err := arr.next()
-			if err != nil || !more {
-				return w.in.Errorf(p, "an observation without a value")
-			}
-			switch first.kind() {
-			case 'n':
-				o.value = ""
-			case '0':
-				o.value = string(first)
-			case '"':
-				o.value, _ = first.str()
-				if o.value == "" {
-					return w.in.Errorf(jsonIndex(p, 0), "an empty string for a value")
-				}
-			default:
-				return w.in.Errorf(jsonIndex(p, 0), "the value is %s, want a number or null", first.kindName())
-			}
-			for j := range attrIdx[sdmxLevelObs] {
-				attrIdx[sdmxLevelObs][j] = -1
-			}
-			for j := 0; ; j++ {
-				a, more, err := arr.next()
-				if err != nil {
-					return w.in.Errorf(p, "malformed array: %v", err)
-				}
-				if !more {
-					break
-				}
-				if j >= len(attrIdx[sdmxLevelObs]) {
-					continue // positions past the declared attributes refer to nothing
-				}
-				if a.kind() == 'n' {
-					continue
-				}
-				if attrIdx[sdmxLevelObs][j], err = a.nonNegInt(); err != nil {
-					return w.in.Errorf(jsonIndex(p, j+1), "attribute %s: %v", st.attrs[sdmxLevelObs][j].id, err)
-				}
-			}
-			levelKeys := [3][]int{nil, seriesKey, obsKey}
-			for k, lv := range st.order {
-				level, di := lv[0], lv[1]
-				c := st.dims[level][di]
-				pos := 0
-				if level != sdmxLevelSet {
-					pos = levelKeys[level][di]
-				}
-				fields[k] = sdmxField{id: c.id, value: c.codes[pos], kind: sdmxDim}
-			}
-			o.fields = fields[:len(st.order)]
-			for level := range attrIdx {
-				for j, c := range st.attrs[level] {
-					ix := attrIdx[level][j]
-					if !c.status || ix < 0 {
-						continue
-					}
-					if ix >= len(c.codes) {
-						return w.in.Errorf(p, "attribute %s: position %d, but it has %d values", c.id, ix, len(c.codes))
-					}
-					o.fields = append(o.fields, sdmxField{id: c.id, value: c.codes[ix], kind: sdmxAttr})
-				}
-			}
-			return fn(o)
-		}
-		if series, ok := d.raw.get("series"); ok && series.kind() != 'n' {
-			w.inSeries = true
-			err := series.eachMember(func(sk string, s rawJSON) error {
-				w.seriesKey, w.obsKey = sk, ""
-				sp := jsonPath(d.path+".series", sk)
-				seriesKey, err := sdmxJSONKey(sk, st.dims[sdmxLevelSeries])
-				if err != nil {
-					return w.in.Errorf(sp, "%v", err)
-				}
-				so, err := s.object()
-				if err != nil {
-					return w.in.Errorf(sp, "a series is %s, want an object", s.kindName())
-				}
-				if err := w.attributes(so.m["attributes"], sp+".attributes", attrIdx[sdmxLevelSeries]); err != nil {
-					return err
-				}
-				obs, ok := so.get("observations")
-				if !ok || obs.kind() == 'n' {
-					return nil
-				}
-				if obs.kind() != '{' {
-					return w.in.Errorf(sp+".observations", "observations is %s, want an object", obs.kindName())
-				}
-				return obs.eachMember(func(ok string, v rawJSON) error {
-					w.obsKey = ok
-					obsKey, err := sdmxJSONKey(ok, st.dims[sdmxLevelObs])
-					if err != nil {
-						return w.in.Errorf(w.position(), "%v", err)
-					}
-					return emitObs(v, seriesKey, obsKey)
-				})
-			})
-			if err != nil {
-				return nil, sdmxJSONShape(w.in, d.path+".series", err)
-			}
-			w.inSeries = false
-		}
-		if obs, ok := d.raw.get("observations"); ok && obs.kind() != 'n' {
-			if obs.kind() != '{' {
-				return nil, w.in.Errorf(d.path+".observations", "observations is %s, want an object", obs.kindName())
-			}
-			for j := range attrIdx[sdmxLevelSeries] {
-				attrIdx[sdmxLevelSeries][j] = -1
-			}
-			err := obs.eachMember(func(ok string, v rawJSON) error {
-				w.obsKey = ok
-				obsKey, err := sdmxJSONKey(ok, st.dims[sdmxLevelObs])
-				if err != nil {
-					return w.in.Errorf(w.position(), "%v", err)
-				}
-				return emitObs(v, nil, obsKey)
-			})
-			if err != nil {
-				return nil, sdmxJSONShape(w.in, d.path+".observations", err)
-			}
 		}
 	}
 	return sets, nil
+}
+
+// sdmxJSONSetWalk is the walk through one data set: the attribute
+// positions set at each level so far, and the observation handed to fn
+// (reused: its slices are only valid during the callback).
+type sdmxJSONSetWalk struct {
+	w       *sdmxJSONWalker
+	d       *sdmxJSONDataSet
+	st      *sdmxJSONStructure
+	fn      func(*sdmxObs) error
+	attrIdx [3][]int // attribute positions per level, -1 when unset
+	fields  []sdmxField
+	o       sdmxObs
+}
+
+// walkSet walks data set i: its series and their observations, then the
+// observations attached to the data set itself.
+func (w *sdmxJSONWalker) walkSet(i int, fn func(*sdmxObs) error) error {
+	d := &w.sets[i]
+	st := d.st
+	sw := &sdmxJSONSetWalk{w: w, d: d, st: st, fn: fn, o: sdmxObs{set: i},
+		fields: make([]sdmxField, len(st.order), len(st.order)+len(st.attrs[0])+len(st.attrs[1])+len(st.attrs[2]))}
+	for level := range sw.attrIdx {
+		sw.attrIdx[level] = make([]int, len(st.attrs[level]))
+	}
+	// Data-set level: dimensions have one value; attributes a position.
+	if err := w.attributes(d.raw.m["attributes"], d.path+".attributes", sw.attrIdx[sdmxLevelSet]); err != nil {
+		return err
+	}
+	if series, ok := d.raw.get("series"); ok && series.kind() != 'n' {
+		if err := sw.series(series); err != nil {
+			return err
+		}
+	}
+	if obs, ok := d.raw.get("observations"); ok && obs.kind() != 'n' {
+		if obs.kind() != '{' {
+			return w.in.Errorf(d.path+".observations", "observations is %s, want an object", obs.kindName())
+		}
+		for j := range sw.attrIdx[sdmxLevelSeries] {
+			sw.attrIdx[sdmxLevelSeries][j] = -1
+		}
+		if err := sw.observations(obs, nil); err != nil {
+			return sdmxJSONShape(w.in, d.path+".observations", err)
+		}
+	}
+	return nil
+}
+
+// series walks the data set's series object: each series' key, attributes
+// and observations.
+func (sw *sdmxJSONSetWalk) series(series rawJSON) error {
+	w, d, st := sw.w, sw.d, sw.st
+	w.inSeries = true
+	err := series.eachMember(func(sk string, s rawJSON) error {
+		w.seriesKey, w.obsKey = sk, ""
+		sp := jsonPath(d.path+".series", sk)
+		seriesKey, err := sdmxJSONKey(sk, st.dims[sdmxLevelSeries])
+		if err != nil {
+			return w.in.Errorf(sp, "%v", err)
+		}
+		so, err := s.object()
+		if err != nil {
+			return w.in.Errorf(sp, "a series is %s, want an object", s.kindName())
+		}
+		if err := w.attributes(so.m["attributes"], sp+".attributes", sw.attrIdx[sdmxLevelSeries]); err != nil {
+			return err
+		}
+		obs, ok := so.get("observations")
+		if !ok || obs.kind() == 'n' {
+			return nil
+		}
+		if obs.kind() != '{' {
+			return w.in.Errorf(sp+".observations", "observations is %s, want an object", obs.kindName())
+		}
+		return sw.observations(obs, seriesKey)
+	})
+	if err != nil {
+		return sdmxJSONShape(w.in, d.path+".series", err)
+	}
+	w.inSeries = false
+	return nil
+}
+
+// observations walks an observations object, keyed by observation-level
+// positions, under the series whose key positions are seriesKey (nil for
+// the data set's own observations).
+func (sw *sdmxJSONSetWalk) observations(obs rawJSON, seriesKey []int) error {
+	w := sw.w
+	return obs.eachMember(func(ok string, v rawJSON) error {
+		w.obsKey = ok
+		obsKey, err := sdmxJSONKey(ok, sw.st.dims[sdmxLevelObs])
+		if err != nil {
+			return w.in.Errorf(w.position(), "%v", err)
+		}
+		return sw.observation(v, seriesKey, obsKey)
+	})
+}
+
+// observation decodes one observation array (the value, then attribute
+// positions) and hands it to fn with its dimensions and status attributes.
+func (sw *sdmxJSONSetWalk) observation(obs rawJSON, seriesKey, obsKey []int) error {
+	w, st, o := sw.w, sw.st, &sw.o
+	p := w.position()
+	arr, err := newArrayIter(obs)
+	if err != nil {
+		return w.in.Errorf(p, "an observation is %s, want an array", obs.kindName())
+	}
+	first, more, err := arr.next()
+	if err != nil || !more {
+		return w.in.Errorf(p, "an observation without a value")
+	}
+	if o.value, err = sdmxJSONValue(w.in, p, first); err != nil {
+		return err
+	}
+	if err := sw.observationAttributes(p, arr); err != nil {
+		return err
+	}
+	levelKeys := [3][]int{nil, seriesKey, obsKey}
+	for k, lv := range st.order {
+		level, di := lv[0], lv[1]
+		c := st.dims[level][di]
+		pos := 0
+		if level != sdmxLevelSet {
+			pos = levelKeys[level][di]
+		}
+		sw.fields[k] = sdmxField{id: c.id, value: c.codes[pos], kind: sdmxDim}
+	}
+	o.fields = sw.fields[:len(st.order)]
+	for level := range sw.attrIdx {
+		for j, c := range st.attrs[level] {
+			ix := sw.attrIdx[level][j]
+			if !c.status || ix < 0 {
+				continue
+			}
+			if ix >= len(c.codes) {
+				return w.in.Errorf(p, "attribute %s: position %d, but it has %d values", c.id, ix, len(c.codes))
+			}
+			o.fields = append(o.fields, sdmxField{id: c.id, value: c.codes[ix], kind: sdmxAttr})
+		}
+	}
+	return sw.fn(o)
+}
+
+// sdmxJSONValue is an observation's value as text: a number as written, ""
+// for null.
+func sdmxJSONValue(in extractors.Input, p string, first rawJSON) (string, error) {
+	switch first.kind() {
+	case 'n':
+		return "", nil
+	case '0':
+		return string(first), nil
+	case '"':
+		v, _ := first.str()
+		if v == "" {
+			return "", in.Errorf(jsonIndex(p, 0), "an empty string for a value")
+		}
+		return v, nil
+	}
+	return "", in.Errorf(jsonIndex(p, 0), "the value is %s, want a number or null", first.kindName())
+}
+
+// observationAttributes reads the attribute positions that follow an
+// observation's value (null: not set).
+func (sw *sdmxJSONSetWalk) observationAttributes(p string, arr *arrayIter) error {
+	idx := sw.attrIdx[sdmxLevelObs]
+	for j := range idx {
+		idx[j] = -1
+	}
+	for j := 0; ; j++ {
+		a, more, err := arr.next()
+		if err != nil {
+			return sw.w.in.Errorf(p, "malformed array: %v", err)
+		}
+		if !more {
+			return nil
+		}
+		if j >= len(idx) {
+			continue // positions past the declared attributes refer to nothing
+		}
+		if a.kind() == 'n' {
+			continue
+		}
+		if idx[j], err = a.nonNegInt(); err != nil {
+			return sw.w.in.Errorf(jsonIndex(p, j+1), "attribute %s: %v", sw.st.attrs[sdmxLevelObs][j].id, err)
+		}
+	}
 }
 
 // sdmxJSONShape turns a malformed-JSON error of eachMember into a

@@ -24,7 +24,7 @@ import (
 // structure-specific messages (default OBS_VALUE).
 type sdmxMLReader struct{}
 
-func (sdmxMLReader) Format() string { return "sdmx-ml" }
+func (sdmxMLReader) Format() string { return SDMXML }
 
 func (sdmxMLReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	data, err := sdmxBody(in)

@@ -39,7 +39,7 @@ type StatementReader struct{}
 func init() { extractors.RegisterReader(StatementReader{}) }
 
 // Format implements extractors.Reader.
-func (StatementReader) Format() string { return "statement" }
+func (StatementReader) Format() string { return Statement }
 
 // Read implements extractors.Reader.
 func (StatementReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {

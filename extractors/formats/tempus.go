@@ -41,7 +41,7 @@ func init() { extractors.RegisterReader(tempusReader{}) }
 
 type tempusReader struct{}
 
-func (tempusReader) Format() string { return "tempus" }
+func (tempusReader) Format() string { return Tempus }
 
 type tempusSeries struct {
 	COD      string

@@ -31,7 +31,7 @@ func init() { extractors.RegisterReader(xlsxReader{}) }
 
 type xlsxReader struct{}
 
-func (xlsxReader) Format() string { return "xlsx" }
+func (xlsxReader) Format() string { return XLSX }
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 

@@ -3,6 +3,8 @@ package svg
 import (
 	"fmt"
 	"math"
+
+	"github.com/emigre/emigre/internal/numfmt"
 )
 
 // Palette: colour-blind safe (Okabe and Ito), with grey for "nothing".
@@ -63,7 +65,7 @@ func BarChart(id, title, desc, axisLabel string, bars []Bar) string {
 			color = ColorNegative
 		}
 		d.Text(labelW-6, y+rowH/2+4, "end", b.Label, A("class", "bar-label"))
-		tip := fmt.Sprintf("%s: %s (range %s to %s)", b.Label, Count(b.Value, false), Count(b.Low, false), Count(b.High, false))
+		tip := fmt.Sprintf("%s: %s (range %s to %s)", b.Label, numfmt.Count(b.Value, false), numfmt.Count(b.Low, false), numfmt.Count(b.High, false))
 		if b.Note != "" {
 			tip += "; " + b.Note
 		}
@@ -76,7 +78,7 @@ func BarChart(id, title, desc, axisLabel string, bars []Bar) string {
 			d.Line(x.At(b.High), wy-5, x.At(b.High), wy+5, nil)
 			d.End()
 		}
-		d.Text(x.At(math.Max(b.High, math.Max(b.Value, 0)))+4, y+rowH/2+4, "start", Count(b.Value, false),
+		d.Text(x.At(math.Max(b.High, math.Max(b.Value, 0)))+4, y+rowH/2+4, "start", numfmt.Count(b.Value, false),
 			A("class", "bar-value", "font-size", "11"))
 	}
 	d.End()
@@ -91,7 +93,7 @@ func axis(d *Doc, x Linear, ticks []float64, y float64, label string) {
 	d.Line(x.R0, y, x.R1, y, A("stroke", ColorAxis))
 	for _, t := range ticks {
 		d.Line(x.At(t), y, x.At(t), y+4, A("stroke", ColorAxis))
-		d.Text(x.At(t), y+16, "middle", Count(t, true), A("class", "tick"))
+		d.Text(x.At(t), y+16, "middle", numfmt.Count(t, true), A("class", "tick"))
 	}
 	d.Text((x.R0+x.R1)/2, y+34, "middle", label, A("class", "axis-label"))
 	d.End()
@@ -128,7 +130,7 @@ func LineChart(id, title, desc, xLabel, yLabel string, pts []Point) string {
 	d.Group(A("class", "y-axis", "fill", ColorAxis))
 	for _, t := range ticks {
 		d.Line(left, y.At(t), left+plotW, y.At(t), A("stroke", ColorGrid))
-		d.Text(left-6, y.At(t)+4, "end", Count(t, true), A("class", "tick"))
+		d.Text(left-6, y.At(t)+4, "end", numfmt.Count(t, true), A("class", "tick"))
 	}
 	d.Text(14, top+plotH/2, "middle", yLabel, A("class", "axis-label", "transform",
 		fmt.Sprintf("rotate(-90 14 %s)", num(top+plotH/2))))
@@ -149,8 +151,8 @@ func LineChart(id, title, desc, xLabel, yLabel string, pts []Point) string {
 		d.Polyline(line, A("class", "line", "stroke", ColorBar, "stroke-width", "2"))
 		for i, p := range pts {
 			d.Circle(xAt(i), y.At(p.Value), 4, A("class", "point", "fill", ColorBar),
-				fmt.Sprintf("%s: %s (range %s to %s)", p.Label, Count(p.Value, false), Count(p.Low, false), Count(p.High, false)))
-			d.Text(xAt(i), y.At(p.Value)-9, "middle", Count(p.Value, true), A("class", "point-value", "font-size", "11"))
+				fmt.Sprintf("%s: %s (range %s to %s)", p.Label, numfmt.Count(p.Value, false), numfmt.Count(p.Low, false), numfmt.Count(p.High, false)))
+			d.Text(xAt(i), y.At(p.Value)-9, "middle", numfmt.Count(p.Value, true), A("class", "point-value", "font-size", "11"))
 		}
 	}
 	d.Group(A("class", "x-axis", "fill", ColorAxis))
@@ -185,7 +187,7 @@ func Sparkline(title string, values []float64) string {
 		d.Polyline(pts, A("class", "spark", "stroke", ColorBar, "stroke-width", "1.5"))
 	}
 	last := pts[len(pts)-1]
-	d.Circle(last[0], last[1], 2.5, A("class", "spark-last", "fill", ColorBar), Count(values[len(values)-1], false))
+	d.Circle(last[0], last[1], 2.5, A("class", "spark-last", "fill", ColorBar), numfmt.Count(values[len(values)-1], false))
 	return d.String()
 }
 

@@ -2,8 +2,6 @@ package svg
 
 import (
 	"math"
-	"strconv"
-	"strings"
 )
 
 // Linear maps a domain [D0, D1] onto a range [R0, R1] of pixels.
@@ -51,36 +49,4 @@ func niceStep(raw float64) float64 {
 		}
 	}
 	return 10 * p
-}
-
-// Count formats a number of persons for an axis or label: 12,300; 1.2M
-// when short is set and the value is a million or more; k for thousands.
-func Count(v float64, short bool) string {
-	a := math.Abs(v)
-	sign := ""
-	if v < 0 {
-		sign = "-"
-	}
-	switch {
-	case short && a >= 1e6:
-		return sign + trimZeros(strconv.FormatFloat(a/1e6, 'f', 1, 64)) + "M"
-	case short && a >= 1e4:
-		return sign + trimZeros(strconv.FormatFloat(a/1e3, 'f', 1, 64)) + "k"
-	}
-	s := strconv.FormatFloat(math.Round(a), 'f', 0, 64)
-	var b strings.Builder
-	for i, ch := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(ch)
-	}
-	return sign + b.String()
-}
-
-func trimZeros(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
 }

@@ -1,9 +1,10 @@
-// Command reconstruct writes the reconstructed test files of the grid,
+// Command makefixtures writes the reconstructed test files of the grid,
 // Tempus and OData readers (see ../reconstructed.md): small files in each
 // publisher's documented format, holding figures read from the realdata
-// Eurostat exports. Run from the module root:
+// Eurostat exports. (The sample archive has its own generator,
+// extractors/sample/reconstruct.) Run from the module root:
 //
-//	go run ./extractors/formats/testdata/reconstruct -shared ../shared -out extractors/formats/testdata
+//	go run ./extractors/formats/testdata/makefixtures -shared ../shared -out extractors/formats/testdata
 package main
 
 import (
@@ -65,7 +66,17 @@ func group(v string, sep string) string { // 272362 -> 272<sep>362
 
 func main() {
 	flag.Parse()
-	// ---- ODS: United Kingdom valid permits (Home Office figures via Eurostat migr_resvalid).
+	odsUK()
+	htmlDE()
+	tempusES()
+	odataNL()
+	genesisDE()
+	csvDE()
+}
+
+// odsUK writes the ODS file: United Kingdom valid and first permits (Home
+// Office figures via Eurostat migr_resvalid, migr_resfirst).
+func odsUK() {
 	_, uk := figures("migr_resvalid", "United Kingdom")
 	_, ukFirst := figures("migr_resfirst", "United Kingdom")
 	years := []string{"2012", "2013", "2014", "2015", "2016", "2017", "2018"}
@@ -109,8 +120,12 @@ func main() {
 	w.Write([]byte(c.String()))
 	zw.Close()
 	write("ods_uk_permits_reconstructed.ods", z.Bytes())
+}
 
-	// ---- HTML: Germany, valid permits and population, rowspan/colspan, NBSP and thin-space groups, <sup> footnotes.
+// htmlDE writes the HTML table: Germany's valid permits and population,
+// Spain's permits; rowspan/colspan, NBSP and thin-space groups, <sup>
+// footnotes, windows-1252.
+func htmlDE() {
 	_, deValid := figures("migr_resvalid", "Germany")
 	_, dePop := figures("migr_pop1ctz", "Germany")
 	_, esValid := figures("migr_resvalid", "Spain")
@@ -152,8 +167,11 @@ func main() {
 		panic(err)
 	}
 	write("htmltable_de_permits_reconstructed.html", []byte(enc))
+}
 
-	// ---- Tempus3: Spain population of Russian nationality on 1 January (INE ECP), tip=AM and plain shapes.
+// tempusES writes the Tempus3 answers: Spain's population of Russian
+// nationality on 1 January (INE ECP), in the tip=AM and plain shapes.
+func tempusES() {
 	_, esPop := figures("migr_pop1ctz", "Spain")
 	esYears := []string{"2024", "2023", "2022", "2021"} // newest first, as INE serves
 	var am, plain strings.Builder
@@ -180,8 +198,11 @@ func main() {
 	plain.WriteString(`]},{"COD":"ECP321","Nombre":"Total Nacional. Rusia. Hombres. Población. ","FK_Unidad":3,"FK_Escala":1,"Data":[{"Fecha":1704063600000,"FK_TipoDato":2,"FK_Periodo":26,"Anyo":2024,"Valor":null,"Secreto":true}]}]`)
 	write("tempus_es_population_tipAM_reconstructed.json", []byte(am.String()))
 	write("tempus_es_population_plain_reconstructed.json", []byte(plain.String()))
+}
 
-	// ---- OData: CBS Netherlands population of Russian nationality on 1 January, v4 Observations and v3 TypedDataSet.
+// odataNL writes the OData answers: CBS Netherlands population of Russian
+// nationality on 1 January, v4 Observations and v3 TypedDataSet.
+func odataNL() {
 	_, nl := figures("migr_pop1ctz", "Netherlands")
 	nlYears := []string{"2021", "2022", "2023", "2024"}
 	var v4, v3 strings.Builder
@@ -199,8 +220,11 @@ func main() {
 	v3.WriteString(`]}`)
 	write("odata_v4_cbs_population_reconstructed.json", []byte(v4.String()))
 	write("odata_v3_cbs_population_reconstructed.json", []byte(v3.String()))
+}
 
-	// ---- GENESIS older flat file (German headers, wide measures with __q quality columns), ISO-8859-1.
+// genesisDE writes the older GENESIS flat file (German headers, wide
+// measures with __q quality columns), ISO-8859-1.
+func genesisDE() {
 	_, dePop2 := figures("migr_pop1ctz", "Germany")
 	var g strings.Builder
 	g.WriteString("Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;1_Auspraegung_Code;1_Auspraegung_Label;2_Merkmal_Code;2_Merkmal_Label;2_Auspraegung_Code;2_Auspraegung_Label;BEVSTD__Bevölkerungsstand__Anzahl;BEVSTD__Bevölkerungsstand__q\r\n")
@@ -217,8 +241,11 @@ func main() {
 		panic(err)
 	}
 	write("genesis_12411_wide_latin1_reconstructed.csv", []byte(latin))
+}
 
-	// ---- CSV in windows-1251, ';', decimal comma, NBSP/thin-space groups, footnote markers, a title line.
+// csvDE writes the CSV file: windows-1251, ';', decimal comma, NBSP and
+// thin-space groups, footnote markers, a title line.
+func csvDE() {
 	_, deFirst := figures("migr_resfirst", "Germany")
 	var k strings.Builder
 	k.WriteString("Таблица 1. Первые разрешения на жительство, граждане России\r\n")

@@ -1,69 +1,12 @@
 package transform
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
 )
-
-func TestCountryTable(t *testing.T) {
-	if got := len(countries); got != 250 { // ISO 3166-1's 249 plus Kosovo
-		t.Fatalf("len(countries) = %d, want 250", got)
-	}
-	re2, re3 := regexp.MustCompile(`^[A-Z]{2}$`), regexp.MustCompile(`^[A-Z]{3}$`)
-	seen3 := map[string]bool{}
-	for _, c := range countries {
-		if !re2.MatchString(c.a2) || !re3.MatchString(c.a3) || c.name == "" {
-			t.Errorf("malformed row %+v", c)
-		}
-		if seen3[c.a3] {
-			t.Errorf("alpha-3 %s listed twice", c.a3)
-		}
-		seen3[c.a3] = true
-		// Every code and name leads back to the row.
-		for _, s := range append([]string{c.a2, c.a3, c.name, strings.ToLower(c.name)}, c.alt...) {
-			if got, err := CountryCode(s); err != nil || got != c.a2 {
-				t.Errorf("CountryCode(%q) = %q, %v; want %s", s, got, err, c.a2)
-			}
-		}
-	}
-}
-
-func TestCountryCode(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"DE", "DE"}, {"de", "DE"}, {"DEU", "DE"}, {"deu", "DE"}, {"Germany", "DE"}, {"  GERMANY ", "DE"},
-		{"EL", "GR"}, {"el", "GR"}, {"GRC", "GR"}, {"Greece", "GR"},
-		{"UK", "GB"}, {"GBR", "GB"}, {"United Kingdom", "GB"},
-		{"XK", "XK"}, {"XKX", "XK"}, {"Kosovo", "XK"},
-		{"RUS", "RU"}, {"Russian Federation", "RU"}, {"russia", "RU"},
-		{"Türkiye", "TR"}, {"Turkiye", "TR"}, {"Turkey", "TR"},
-		{"Netherlands (the)", "NL"}, {"the Netherlands", "NL"},
-		{"Korea, Republic of", "KR"}, {"Côte d'Ivoire", "CI"}, {"Cote d'Ivoire", "CI"},
-		{"Bosnia & Herzegovina", "BA"}, {"Czech Republic", "CZ"}, {"United States of America", "US"},
-	} {
-		got, err := CountryCode(tc.in)
-		if err != nil || got != tc.want {
-			t.Errorf("CountryCode(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-		}
-	}
-	for _, in := range []string{"", "ZZ", "EU", "XXX", "Atlantis", "Soviet Union"} {
-		if got, err := CountryCode(in); err == nil {
-			t.Errorf("CountryCode(%q) = %q, want an error", in, got)
-		}
-	}
-}
-
-func TestCountryName(t *testing.T) {
-	for in, want := range map[string]string{"GR": "Greece", "gb": "United Kingdom", "RU": "Russia",
-		"XK": "Kosovo", "GE": "Georgia", "ZZ": "ZZ"} {
-		if got := CountryName(in); got != want {
-			t.Errorf("CountryName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestCanonicalize(t *testing.T) {
 	base := extractors.Observation{SourceID: "eu-eurostat-migr_pop1ctz", Destination: "DE", Citizenship: "RU",
