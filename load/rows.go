@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,6 +24,10 @@ const (
 	SourceOK        = "ok"        // run_sources.status
 	SourceUnchanged = "unchanged" // run_sources.status
 	SourceFailed    = "failed"    // run_sources.status
+	// SourceNotConfigured: a live run lacked a credential the source needs.
+	SourceNotConfigured = "not_configured" // run_sources.status
+	// SourceNotArchived: an offline replay's archive has no answer for it.
+	SourceNotArchived = "not_archived" // run_sources.status
 
 	StageFetch = "fetch" // run_sources.stage
 	StageParse = "parse" // run_sources.stage
@@ -208,7 +213,7 @@ func ReplaceGaps(ctx context.Context, tx *Tx, rows []GapRow) error {
 // RunSourceRow is what happened to one source in a run.
 type RunSourceRow struct {
 	SourceID   string
-	Status     string // SourceOK, SourceUnchanged or SourceFailed
+	Status     string // SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured or SourceNotArchived
 	Stage      string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
 	HTTPStatus int    // 0 when no response
 	Bytes      int64
@@ -231,7 +236,7 @@ func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourc
 			return invalid("run %s: run_sources row without source id", runID)
 		case seen[r.SourceID]:
 			return invalid("run %s: source %s given twice", runID, r.SourceID)
-		case r.Status != SourceOK && r.Status != SourceUnchanged && r.Status != SourceFailed:
+		case !slices.Contains([]string{SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived}, r.Status):
 			return invalid("run %s: source %s: status %q", runID, r.SourceID, r.Status)
 		case r.Stage != "" && r.Stage != StageFetch && r.Stage != StageParse && r.Stage != StageMap && r.Stage != StageLoad:
 			return invalid("run %s: source %s: stage %q", runID, r.SourceID, r.Stage)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -39,11 +40,16 @@ type Options struct {
 	// Sources the ones this run fetches (nil: all of them).
 	Catalogue *catalogue.Catalogue
 	Sources   []*extractors.Source
-	Fetch     fetch.FetchConfig
-	Estimate  transform.Options
-	Version   string
-	Now       func() time.Time
-	Quality   quality.Config // thresholds of the data-quality checks
+	// Credentials names, per source id and credential, the environment
+	// variable that holds it when not the catalogue's default (config).
+	Credentials map[string]map[string]string
+	// Getenv reads credentials in a live run; os.Getenv when nil.
+	Getenv   func(string) string
+	Fetch    fetch.FetchConfig
+	Estimate transform.Options
+	Version  string
+	Now      func() time.Time
+	Quality  quality.Config // thresholds of the data-quality checks
 	// AfterLoad, when set, runs inside the publishing transaction once the
 	// run's sources, observations and estimates are written, so what it
 	// writes (source states, alerts) lands with the run or not at all. An
@@ -74,12 +80,19 @@ type Summary struct {
 	Sample                               bool   // the data came from the embedded sample
 	Warehouse, Archive                   string
 	Attempted, Loaded, Unchanged, Failed int
-	Rows                                 int
-	Outcomes                             []Outcome
-	Estimates                            []transform.Estimate
-	Total                                transform.Total
-	Checks                               []load.QualityCheckRow // the data-quality checks stored with the run
-	Reports                              []string               // report files written after publishing (reports/ beside the warehouse)
+	// NotConfigured and NotArchived count sources not fetched: a live run
+	// without a credential they need, an offline replay without their
+	// answer. Neither is a failure; neither is in Attempted.
+	NotConfigured, NotArchived int
+	// OtherOrigin counts catalogue sources that count another citizenship
+	// than the run's origin (statements, fixed tables): not attempted.
+	OtherOrigin int
+	Rows        int
+	Outcomes    []Outcome
+	Estimates   []transform.Estimate
+	Total       transform.Total
+	Checks      []load.QualityCheckRow // the data-quality checks stored with the run
+	Reports     []string               // report files written after publishing (reports/ beside the warehouse)
 }
 
 // openArchive returns the archive a run reads (and, live, writes).
@@ -105,9 +118,9 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		cfg.Retries = 0
 		cfg.Mirrors = nil
 	}
-	fetched := fetch.NewFetcher(cfg, arch).FetchAll(ctx, opt.Sources)
-	out := make([]Outcome, len(fetched))
-	for i, f := range fetched {
+	runnable, out := instantiate(opt, arch)
+	fetched := fetch.NewFetcher(cfg, arch).FetchAll(ctx, runnable)
+	for _, f := range fetched {
 		o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
 		if f.Err != nil {
 			o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
@@ -120,9 +133,60 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		if o.Err != nil {
 			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
 		}
-		out[i] = o
+		out = append(out, o)
 	}
 	return out
+}
+
+// instantiate readies the run's sources for its origin and credentials
+// (catalogue.ForRun). It returns those to fetch, and the outcomes of those
+// that will not be: not configured, or (offline) not in the archive.
+// Sources that count another citizenship are left out.
+func instantiate(opt Options, arch *archive.Archive) ([]*extractors.Source, []Outcome) {
+	p := catalogue.RunParams{Origin: opt.Estimate.Origin, EnvNames: opt.Credentials}
+	if !opt.Offline {
+		p.Env = opt.Getenv
+		if p.Env == nil {
+			p.Env = os.Getenv
+		}
+	}
+	var runnable []*extractors.Source
+	var skipped []Outcome
+	for _, s := range opt.Sources {
+		r, err := catalogue.ForRun(s, p)
+		var nc *catalogue.NotConfiguredError
+		switch {
+		case errors.Is(err, catalogue.ErrOtherOrigin):
+			continue
+		case errors.As(err, &nc):
+			slog.Info("source not configured", "source", s.ID, "env", nc.Env)
+			skipped = append(skipped, Outcome{Source: s, Status: load.SourceNotConfigured, Err: err})
+		case err != nil:
+			skipped = append(skipped, Outcome{Source: s, Status: load.SourceFailed, Stage: load.StageFetch, Err: err})
+		case opt.Offline && !archived(arch, r):
+			skipped = append(skipped, Outcome{Source: s, Status: load.SourceNotArchived, Err: notArchivedError(opt, r)})
+		default:
+			runnable = append(runnable, r)
+		}
+	}
+	return runnable, skipped
+}
+
+// archived reports whether the archive answers the source's first request.
+func archived(arch *archive.Archive, s *extractors.Source) bool {
+	if len(s.Requests) == 0 {
+		return false
+	}
+	r := s.Requests[0]
+	_, ok := arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
+	return ok
+}
+
+func notArchivedError(opt Options, s *extractors.Source) error {
+	if opt.ArchiveDir == "" {
+		return fmt.Errorf("source %s: not in the sample archive (a live run fetches it)", s.ID)
+	}
+	return fmt.Errorf("source %s: not in the archive %s (no live run recorded it)", s.ID, opt.ArchiveDir)
 }
 
 // parseRecovered is parse with a panic in the source's reader or mapping

@@ -21,6 +21,9 @@ func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, r
 		Now: sum.Started, Parsed: map[string][]extractors.Observation{}, Fetched: map[string]time.Time{},
 	}
 	for _, o := range sum.Outcomes {
+		if o.Status == load.SourceNotConfigured || o.Status == load.SourceNotArchived {
+			continue // not fetched: nothing to check
+		}
 		in.Sources = append(in.Sources, o.Source)
 		if o.obs != nil {
 			in.Parsed[o.Source.ID] = o.obs

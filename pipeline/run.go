@@ -124,13 +124,21 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 			snaps = append(snaps, snapshotRow(o.Source.ID, r))
 		}
 		row.Status = o.Status
-		if o.Err != nil {
+		switch {
+		case o.Status == load.SourceNotConfigured || o.Status == load.SourceNotArchived:
+			row.Error = o.Err.Error()
+		case o.Err != nil:
 			row.Status, row.Stage, row.Error = load.SourceFailed, o.Stage, o.Err.Error()
 		}
 		outcomes = append(outcomes, row)
-		sum.Attempted++
 		sum.Rows += o.Rows
-		switch o.Status {
+		switch row.Status {
+		case load.SourceNotConfigured:
+			sum.NotConfigured++
+			continue
+		case load.SourceNotArchived:
+			sum.NotArchived++
+			continue
 		case load.SourceOK:
 			sum.Loaded++
 		case load.SourceUnchanged:
@@ -138,6 +146,7 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 		default:
 			sum.Failed++
 		}
+		sum.Attempted++
 	}
 	if err := load.InsertSnapshots(ctx, tx, run.ID, snaps); err != nil {
 		return err
@@ -169,7 +178,7 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	run.SourcesAttempted, run.SourcesLoaded = sum.Attempted, sum.Loaded
 	run.SourcesFailed, run.SourcesUnchanged = sum.Failed, sum.Unchanged
 	switch {
-	case sum.Failed == sum.Attempted:
+	case sum.Attempted > 0 && sum.Failed == sum.Attempted:
 		run.Status = load.RunFailed
 	case sum.Failed > 0:
 		run.Status = load.RunPartial

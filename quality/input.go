@@ -68,7 +68,7 @@ func Gather(ctx context.Context, q load.Querier, in *Input) error {
 	in.Runs = map[string]SourceRun{}
 	err := load.ScanRows(ctx, q, `
 		SELECT source_id, status, coalesce(stage, ''), coalesce(error, ''), coalesce(rows, 0)
-		FROM run_sources WHERE run_id = ?`, []any{in.RunID}, func(rows *sql.Rows) error {
+		FROM run_sources WHERE run_id = ? AND status NOT IN ('not_configured', 'not_archived')`, []any{in.RunID}, func(rows *sql.Rows) error {
 		var id string
 		var r SourceRun
 		if err := rows.Scan(&id, &r.Status, &r.Stage, &r.Error, &r.Rows); err != nil {

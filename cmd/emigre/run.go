@@ -53,7 +53,8 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 
 // runOptions turns config and flags into the pipeline's options.
 func runOptions(cfg Config, cat *catalogue.Catalogue, offline bool, archiveDir, db, origin string, only []string) (pipeline.Options, error) {
-	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version, Catalogue: cat}
+	opt := pipeline.Options{Offline: offline, Warehouse: cfg.Warehouse, Version: version, Catalogue: cat,
+		Credentials: cfg.Credentials}
 	opt.Quality = cfg.Quality
 	if db != "" {
 		opt.Warehouse = db
@@ -121,6 +122,16 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	}
 	fmt.Fprintf(w, "run %s (%s): %d sources attempted, %d loaded, %d unchanged, %d failed; %d observations parsed\n",
 		s.RunID, s.Mode, s.Attempted, s.Loaded, s.Unchanged, s.Failed, s.Rows)
+	if s.NotConfigured > 0 {
+		fmt.Fprintf(w, "  %d sources not configured (a credential is not set; emigre sources --json says which variable)\n", s.NotConfigured)
+	}
+	if s.NotArchived > 0 {
+		where := "in the archive"
+		if s.Sample {
+			where = "in the sample archive (a live run fetches them)"
+		}
+		fmt.Fprintf(w, "  %d sources not %s\n", s.NotArchived, where)
+	}
 	for _, o := range s.Outcomes {
 		if o.Err != nil {
 			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)

@@ -61,3 +61,17 @@ func TestName(t *testing.T) {
 		}
 	}
 }
+
+func TestAlpha3AndEurostat(t *testing.T) {
+	if a3, ok := Alpha3("ru"); !ok || a3 != "RUS" {
+		t.Errorf("Alpha3(ru) = %q, %v", a3, ok)
+	}
+	if _, ok := Alpha3("ZZ"); ok {
+		t.Error("Alpha3(ZZ) is not a country")
+	}
+	for a2, want := range map[string]string{"GR": "EL", "GB": "UK", "UA": "UA"} {
+		if got := Eurostat(a2); got != want {
+			t.Errorf("Eurostat(%s) = %s, want %s", a2, got, want)
+		}
+	}
+}

@@ -27,6 +27,26 @@ func Name(iso2 string) string {
 	return iso2
 }
 
+// Alpha3 returns the alpha-3 code of an alpha-2 code.
+func Alpha3(iso2 string) (string, bool) {
+	c, ok := byAlpha2[strings.ToUpper(iso2)]
+	if !ok {
+		return "", false
+	}
+	return c.a3, true
+}
+
+// Eurostat returns the code Eurostat writes for an alpha-2 code: EL for
+// Greece, UK for the United Kingdom, the code itself otherwise.
+func Eurostat(iso2 string) string {
+	for alias, a2 := range aliases {
+		if a2 == iso2 {
+			return alias
+		}
+	}
+	return iso2
+}
+
 // Country is one row of the country code table, as the warehouse's
 // countries reference table carries it.
 type Country struct {
