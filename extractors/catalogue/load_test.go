@@ -85,16 +85,16 @@ func TestUserFolderAddsASource(t *testing.T) {
 }
 
 func TestUserFolderOverridesASourceByID(t *testing.T) {
-	base, err := MustDefault().Source("rs-mup-statement-2023-05")
+	base, err := MustDefault().Source("kr-kis-statement-2023")
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig, err := embedded.ReadFile("sources/rs/rs-mup-statement-2023-05.yaml")
+	orig, err := embedded.ReadFile("sources/kr/kr-kis-statement-2023.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	changed := strings.Replace(string(orig), "priority: 10", "priority: 5", 1)
-	dir := writeFolder(t, map[string]string{"mine/rs-mup-statement-2023-05.yaml": changed})
+	dir := writeFolder(t, map[string]string{"mine/kr-kis-statement-2023.yaml": changed})
 	c, err := Load(embedded, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +119,7 @@ func TestProblemsNameFileLineAndField(t *testing.T) {
 		{"unknown publisher", "publisher: xk-interior", "publisher: xk-nobody"},
 		{"http url", "https://mpb.rks-gov.net/news/2024/residence", "http://mpb.rks-gov.net/news/2024/residence"},
 		{"pattern without group", `pattern: '(\d[\d,]*) Russian citizens hold'`, `pattern: 'Russian citizens hold'`},
+		{"stock with since", "ref_date: 2024-06-30\n", "ref_date: 2024-06-30\n  since: 2022-01-01\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := strings.Replace(aStatement, c.edit, c.want, 1)
@@ -173,6 +174,8 @@ func TestStatementPagesAndSeries(t *testing.T) {
 			"of the same series"},
 		{"a request giving no figure", strings.Replace(aStatement, "cadence:", "  - url: https://mpb.rks-gov.net/news/2023\ncadence:", 1),
 			"gives none of the statement's figures"},
+		{"a flow without its period", strings.Replace(aStatement, "kind: stock", "kind: flow\n  flow: arrivals", 1),
+			"a flow statement says its period"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeFolder(t, map[string]string{"publishers.yaml": aPublisher, "xk-interior-statement-2024.yaml": c.doc})

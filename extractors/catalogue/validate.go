@@ -334,6 +334,10 @@ func (d doc) statement(sd *statementDoc, f string, top bool) *extractors.Stateme
 	switch {
 	case st.Kind == extractors.KindChange && st.Since.IsZero():
 		d.problem(f+".since", "a change statement says since when")
+	case st.Kind == extractors.KindFlow && st.Since.IsZero():
+		d.problem(f+".since", "a flow statement says its period: since (the first day) to ref_date (the last)")
+	case st.Kind == extractors.KindStock && !st.Since.IsZero():
+		d.problem(f+".since", "a stock counts people present at ref_date: it has no since (a figure of people added since a date is a change)")
 	case !st.Since.IsZero() && !st.RefDate.IsZero() && st.Since.After(st.RefDate):
 		d.problem(f+".since", "%s is after ref_date %s", sd.Since, sd.RefDate)
 	}
