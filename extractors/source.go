@@ -262,23 +262,35 @@ type StatementEntry struct {
 	// The count is computed from the two, never typed in.
 	TotalPattern string
 	// Earlier are earlier figures of the same series (the same body,
-	// measure and definition), each read from its own page, URL. The
-	// source requests every URL; the entry itself is the latest figure.
+	// measure and definition), each read from its page, URL: a page of
+	// its own, or the entry's own page when that page gives several
+	// periods ("+23,000 in 2023 and +4,600 in 2024 so far"). The source
+	// requests every page once; the entry itself is the latest figure.
 	Earlier []StatementEntry
 	// URL is the page of an Earlier figure; empty for the entry itself,
 	// whose page is the source's first request.
 	URL string
 }
 
-// Figure returns the figure read from the page at url: the Earlier entry
-// whose URL it is, else the entry itself.
-func (e *StatementEntry) Figure(url string) *StatementEntry {
-	for i := range e.Earlier {
-		if e.Earlier[i].URL == url {
-			return &e.Earlier[i]
+// StatementFigures returns the statement's figures read from the page at
+// url: the entry itself when url is the source's first request, and every
+// earlier figure whose page it is, latest first. Nil for a source that is
+// no statement or a page that gives none of its figures.
+func (s *Source) StatementFigures(url string) []*StatementEntry {
+	st := s.Statement
+	if st == nil {
+		return nil
+	}
+	var out []*StatementEntry
+	if len(s.Requests) > 0 && s.Requests[0].URL == url {
+		out = append(out, st)
+	}
+	for i := range st.Earlier {
+		if st.Earlier[i].URL == url {
+			out = append(out, &st.Earlier[i])
 		}
 	}
-	return e
+	return out
 }
 
 // Mapping says how a reader's cells become observations of a source.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +77,51 @@ func TestBrokenCatalogueFolderIsAUsageError(t *testing.T) {
 	code, _, errs := run(t, "run", "--offline", "--catalogue", dir)
 	if code != exitUsage || !strings.Contains(errs, "xk-interior-statement-2024.yaml:8: cadence:") {
 		t.Errorf("exit %d, stderr %q: want exit 2 naming the file, line and field", code, errs)
+	}
+}
+
+// TestSourcesJSONSaysWhatEachStatementCounts checks `emigre sources --json`
+// on the embedded catalogue: every statement says its kind, its speaker,
+// when it was said and whose page it is read from, and a relayed one what
+// the page relays.
+func TestSourcesJSONSaysWhatEachStatementCounts(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, errs := run(t, "sources", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	statements := 0
+	for _, r := range rows {
+		if r["format"] != "statement" {
+			continue
+		}
+		statements++
+		id := r["id"]
+		switch r["statement_kind"] {
+		case "stock", "change", "flow":
+		default:
+			t.Errorf("%s: statement_kind %v", id, r["statement_kind"])
+		}
+		for _, k := range []string{"speaker", "said_on"} {
+			if s, _ := r[k].(string); s == "" {
+				t.Errorf("%s: no %s", id, k)
+			}
+		}
+		pages, _ := r["statement_pages"].([]any)
+		if len(pages) == 0 {
+			t.Errorf("%s: no statement_pages", id)
+		}
+		for _, p := range pages {
+			if s, _ := p.(string); strings.HasPrefix(s, "relay:") && r["relay_of"] == nil {
+				t.Errorf("%s: read from a relay (%s) without relay_of", id, s)
+			}
+		}
+	}
+	if statements == 0 {
+		t.Error("no statement in the embedded catalogue")
 	}
 }

@@ -44,6 +44,9 @@ type sourceInfo struct {
 	SaidOn        string `json:"said_on,omitempty"`
 	ReadOn        string `json:"read_on,omitempty"`
 	RelayOf       string `json:"relay_of,omitempty"`
+	// StatementPages says whose page each request is: the body's own, or
+	// a listed relay (outlets.yaml).
+	StatementPages []string `json:"statement_pages,omitempty"`
 	// From the published warehouse's source_health, when there is one.
 	LastStatus   string `json:"last_status,omitempty"`
 	LastRunAt    string `json:"last_run_at,omitempty"`
@@ -153,9 +156,14 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	pages := map[string][]string{}
+	for _, p := range cat.StatementPages() {
+		pages[p.Source.ID] = append(pages[p.Source.ID], p.Where())
+	}
 	var rows []sourceInfo
 	for _, s := range cat.Sources() {
 		r := catalogueInfo(s)
+		r.StatementPages = pages[s.ID]
 		r.LastStatus, r.LastRunAt, r.NewestPeriod = health[s.ID].LastStatus, health[s.ID].LastRunAt, health[s.ID].NewestPeriod
 		rows = append(rows, r)
 	}

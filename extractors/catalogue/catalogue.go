@@ -80,6 +80,20 @@ type SamplePage struct {
 	Note       string
 }
 
+// SamplePage returns the text of the statement page at url as the sample
+// keeps it: the page without a url answers the source's first request.
+func (e *Entry) SamplePage(url string) (SamplePage, bool) {
+	if e == nil || e.Sample == nil || len(e.Source.Requests) == 0 {
+		return SamplePage{}, false
+	}
+	for _, p := range e.Sample.Pages {
+		if p.URL == url || (p.URL == "" && url == e.Source.Requests[0].URL) {
+			return p, true
+		}
+	}
+	return SamplePage{}, false
+}
+
 // SampleFigure is one published figure with the page that relays it.
 type SampleFigure struct {
 	Period, Code string

@@ -85,16 +85,16 @@ func TestUserFolderAddsASource(t *testing.T) {
 }
 
 func TestUserFolderOverridesASourceByID(t *testing.T) {
-	base, err := MustDefault().Source("rs-mup-statement-2023-05")
+	base, err := MustDefault().Source("kr-kis-statement-2023")
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig, err := embedded.ReadFile("sources/rs/rs-mup-statement-2023-05.yaml")
+	orig, err := embedded.ReadFile("sources/kr/kr-kis-statement-2023.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	changed := strings.Replace(string(orig), "priority: 10", "priority: 5", 1)
-	dir := writeFolder(t, map[string]string{"mine/rs-mup-statement-2023-05.yaml": changed})
+	dir := writeFolder(t, map[string]string{"mine/kr-kis-statement-2023.yaml": changed})
 	c, err := Load(embedded, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +119,7 @@ func TestProblemsNameFileLineAndField(t *testing.T) {
 		{"unknown publisher", "publisher: xk-interior", "publisher: xk-nobody"},
 		{"http url", "https://mpb.rks-gov.net/news/2024/residence", "http://mpb.rks-gov.net/news/2024/residence"},
 		{"pattern without group", `pattern: '(\d[\d,]*) Russian citizens hold'`, `pattern: 'Russian citizens hold'`},
+		{"stock with since", "ref_date: 2024-06-30\n", "ref_date: 2024-06-30\n  since: 2022-01-01\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := strings.Replace(aStatement, c.edit, c.want, 1)
@@ -142,6 +143,56 @@ func TestProblemsNameFileLineAndField(t *testing.T) {
 				t.Errorf("problem %q names no field", p)
 			}
 			t.Log(p)
+		})
+	}
+}
+
+// TestStatementPagesAndSeries checks what a statement's figures may be: a
+// page may give several figures of one series, each period once; every
+// request gives a figure; an earlier figure is of the same series; a flow
+// says its period.
+func TestStatementPagesAndSeries(t *testing.T) {
+	const page = "https://mpb.rks-gov.net/news/2024/residence"
+	earlier := func(extra string) string {
+		return strings.Replace(aStatement, "notes:", `  earlier:
+    - url: `+page+`
+      kind: stock
+      measure: permits_valid
+      ref_date: 2023-06-30
+      said_on: 2024-07-02
+      speaker: {body: Ministry of Internal Affairs of Kosovo}
+      quote: 700 Russian citizens held permits a year before.
+      translation: Published in English.
+      pattern: '(\d+) Russian citizens held'
+`+extra+"notes:", 1)
+	}
+	for _, c := range []struct{ name, doc, want string }{
+		{"same page, another period", earlier(""), ""},
+		{"same page, same period", strings.Replace(earlier(""), "ref_date: 2023-06-30", "ref_date: 2024-06-30", 1),
+			"refers to a date before the latest's"},
+		{"another series", strings.Replace(earlier(""), "      measure: permits_valid", "      measure: resident_stock", 1),
+			"of the same series"},
+		{"a request giving no figure", strings.Replace(aStatement, "cadence:", "  - url: https://mpb.rks-gov.net/news/2023\ncadence:", 1),
+			"gives none of the statement's figures"},
+		{"a flow without its period", strings.Replace(aStatement, "kind: stock", "kind: flow\n  flow: arrivals", 1),
+			"a flow statement says its period"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeFolder(t, map[string]string{"publishers.yaml": aPublisher, "xk-interior-statement-2024.yaml": c.doc})
+			cat, err := Load(embedded, dir)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, _ := cat.Source("xk-interior-statement-2024")
+				if figs := s.StatementFigures(page); len(figs) != 2 {
+					t.Errorf("%d figures read from the page, want 2", len(figs))
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
 		})
 	}
 }

@@ -28,6 +28,7 @@ func (c *Catalogue) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.ID, dest, s.Publisher, metric, s.Format, s.Cadence, s.Verified.How)
 	}
+	c.writeStatements(&b)
 	b.WriteString("\n## Countries with no source\n\n")
 	b.WriteString("Destinations known to receive emigrants for which no usable figure was found (status \"" + extractors.GapStatus + "\"):\n")
 	b.WriteString("reports name them so that a missing country is not read as zero.\n\n")
@@ -48,4 +49,55 @@ func metricsLabel(s *extractors.Source) string {
 		ms = append(ms, string(m))
 	}
 	return strings.Join(ms, ", ")
+}
+
+// writeStatements lists the statements: what each counts, who said it,
+// and whose page it is read from (the body's own, or a listed relay).
+func (c *Catalogue) writeStatements(b *strings.Builder) {
+	b.WriteString("\n## Statements\n\n")
+	b.WriteString("What each statement counts (`stock`: people present at a date; `change`: people added since a\n")
+	b.WriteString("date; `flow`: events over a period), who said it, and whose page it is read from: the official\n")
+	b.WriteString("body's own, or a relay listed in `outlets.yaml` when the body publishes nothing that can be read.\n\n")
+	b.WriteString("| id | country | kind | figures (period: measure) | speaker | said on | page | read on |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	pages := map[string][]string{}
+	for _, p := range c.StatementPages() {
+		pages[p.Source.ID] = append(pages[p.Source.ID], p.Where())
+	}
+	for _, s := range c.sources {
+		st := s.Statement
+		if st == nil {
+			continue
+		}
+		kind := string(st.Kind)
+		if st.Flow != "" {
+			kind += " (" + st.Flow + ")"
+		}
+		var figs []string
+		for _, f := range append([]*extractors.StatementEntry{st}, earlier(st)...) {
+			figs = append(figs, statementPeriod(f)+": "+string(f.Measure))
+		}
+		read := ""
+		if !st.ReadOn.IsZero() {
+			read = st.ReadOn.Format("2006-01-02")
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.ID, s.Destination, kind, strings.Join(figs, "; "),
+			st.Speaker.String(), st.SaidOn.Format("2006-01-02"), strings.Join(pages[s.ID], "; "), read)
+	}
+}
+
+func earlier(st *extractors.StatementEntry) []*extractors.StatementEntry {
+	var out []*extractors.StatementEntry
+	for i := range st.Earlier {
+		out = append(out, &st.Earlier[i])
+	}
+	return out
+}
+
+// statementPeriod is a figure's date, or its period since..ref_date.
+func statementPeriod(f *extractors.StatementEntry) string {
+	if f.Since.IsZero() {
+		return f.RefDate.Format("2006-01-02")
+	}
+	return f.Since.Format("2006-01-02") + " to " + f.RefDate.Format("2006-01-02")
 }

@@ -100,8 +100,8 @@ func TestSampleSnapshots(t *testing.T) {
 
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-// TestStatementQuotesOnPage checks each statement's quote is on its page,
-// and each earlier figure's on its own.
+// TestStatementQuotesOnPage checks each statement figure's quote is on the
+// page it is read from.
 func TestStatementQuotesOnPage(t *testing.T) {
 	a := sampleArchive(t)
 	for _, s := range cat.Sources() {
@@ -111,8 +111,10 @@ func TestStatementQuotesOnPage(t *testing.T) {
 		for _, r := range s.Requests {
 			_, b := requestSnapshot(t, a, r)
 			text := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(b), " "))), " ")
-			if !strings.Contains(text, s.Statement.Figure(r.URL).Quote) {
-				t.Errorf("%s: the quote is not on the archived page %s", s.ID, r.URL)
+			for _, f := range s.StatementFigures(r.URL) {
+				if !strings.Contains(text, f.Quote) {
+					t.Errorf("%s: the quote of the figure of %s is not on the archived page %s", s.ID, f.RefDate.Format(time.DateOnly), r.URL)
+				}
 			}
 		}
 	}

@@ -253,23 +253,59 @@ func (d doc) statementSource(sd *sourceDoc, s *extractors.Source) {
 	if st == nil {
 		return
 	}
-	if len(s.Requests) != 1+len(st.Earlier) {
-		d.problem("requests", "%d requests for %d figures: one page per figure, the latest first", len(s.Requests), 1+len(st.Earlier))
-	}
+	d.statementPages(s)
 	for i, f := range st.Earlier {
 		field := fmt.Sprintf("statement.earlier[%d]", i)
-		switch {
-		case f.URL == "" || (len(s.Requests) > 0 && f.URL == s.Requests[0].URL):
-			d.problem(field+".url", "an earlier figure needs a page of its own")
-		case !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == f.URL }):
-			d.problem(field+".url", "%s is not one of the source's requests", f.URL)
-		}
-		if f.Measure != st.Measure {
-			d.problem(field+".measure", "counts %s, the series %s", f.Measure, st.Measure)
+		if f.Measure != st.Measure || f.Kind != st.Kind || f.Flow != st.Flow {
+			d.problem(field, "counts %s %s %s, the series %s %s %s: an earlier figure is of the same series",
+				f.Kind, f.Flow, f.Measure, st.Kind, st.Flow, st.Measure)
 		}
 		if !f.RefDate.IsZero() && !f.RefDate.Before(st.RefDate) {
 			d.problem(field+".ref_date", "%s: an earlier figure refers to a date before the latest's %s",
 				f.RefDate.Format(time.DateOnly), st.RefDate.Format(time.DateOnly))
+		}
+	}
+}
+
+// statementPages checks that the source requests each page of its figures
+// once, the latest figure's first, and nothing else. A page may give
+// several figures (a release stating 2023 and 2022): each earlier figure
+// names its page, which may be the first request's.
+func (d doc) statementPages(s *extractors.Source) {
+	st := s.Statement
+	used := map[string]bool{}
+	if len(s.Requests) > 0 {
+		used[s.Requests[0].URL] = true
+	}
+	type period struct{ url, since, ref string }
+	seen := map[period]bool{{"", st.Since.String(), st.RefDate.String()}: true}
+	for i, f := range st.Earlier {
+		field := fmt.Sprintf("statement.earlier[%d].url", i)
+		if f.URL == "" {
+			d.problem(field, "missing: the page the earlier figure is read from (the first request's when it is the same page)")
+			continue
+		}
+		if !slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.URL == f.URL }) {
+			d.problem(field, "%s is not one of the source's requests", f.URL)
+		}
+		used[f.URL] = true
+		if len(s.Requests) > 0 && f.URL == s.Requests[0].URL {
+			f.URL = ""
+		}
+		p := period{f.URL, f.Since.String(), f.RefDate.String()}
+		if seen[p] {
+			d.problem(fmt.Sprintf("statement.earlier[%d]", i), "a second figure of the same period on the same page")
+		}
+		seen[p] = true
+	}
+	pages := map[string]bool{}
+	for i, r := range s.Requests {
+		if pages[r.URL] {
+			d.problem(fmt.Sprintf("requests[%d].url", i), "%s is requested twice: one request per page", r.URL)
+		}
+		pages[r.URL] = true
+		if !used[r.URL] {
+			d.problem(fmt.Sprintf("requests[%d].url", i), "%s gives none of the statement's figures: one request per page, the latest figure's first", r.URL)
 		}
 	}
 }
@@ -295,8 +331,15 @@ func (d doc) statement(sd *statementDoc, f string, top bool) *extractors.Stateme
 	default:
 		d.problem(f+".kind", "%q: want stock (people present at a date), change (people added since a date) or flow (events over a period)", sd.Kind)
 	}
-	if st.Kind == extractors.KindChange && st.Since.IsZero() {
+	switch {
+	case st.Kind == extractors.KindChange && st.Since.IsZero():
 		d.problem(f+".since", "a change statement says since when")
+	case st.Kind == extractors.KindFlow && st.Since.IsZero():
+		d.problem(f+".since", "a flow statement says its period: since (the first day) to ref_date (the last)")
+	case st.Kind == extractors.KindStock && !st.Since.IsZero():
+		d.problem(f+".since", "a stock counts people present at ref_date: it has no since (a figure of people added since a date is a change)")
+	case !st.Since.IsZero() && !st.RefDate.IsZero() && st.Since.After(st.RefDate):
+		d.problem(f+".since", "%s is after ref_date %s", sd.Since, sd.RefDate)
 	}
 	if !st.Measure.Valid() || st.Measure == extractors.Statement {
 		d.problem(f+".measure", "%q: want the metric the figure counts, one of %s", sd.Measure, quoteList(extractors.Metrics[:len(extractors.Metrics)-1]))

@@ -28,6 +28,10 @@ import (
 // in thousands), decimal ("." or ","), charset (the page's declared
 // encoding when it has no meta tag), max_bytes, total_pattern.
 //
+// A figure written with a word for thousands ("72 тысячи 631") is read by
+// a pattern with a second group named rest: group 1 is scaled, rest is
+// added (`(\d+) тысяч[аи]? (?P<rest>\d{3})` with scale 1000 reads 72,631).
+//
 // With total_pattern the page states a share, not a count ("74,714
 // immigrants arrived ... mainly from Russia (60.9% of the total)"): pattern
 // captures the percentage, total_pattern the total, and the figure is
@@ -72,6 +76,15 @@ func (StatementReader) Read(ctx context.Context, in extractors.Input, emit extra
 		return err
 	}
 	quote := m[0]
+	rest := 0.0
+	if i := re.SubexpIndex("rest"); i > 1 && m[i] != "" {
+		if totalRe != nil {
+			return in.Errorf("", "pattern's rest group and total_pattern exclude each other")
+		}
+		if rest, err = ParseCount(m[i], in.Param("decimal", "")); err != nil {
+			return in.Errorf("quote "+strconv.Quote(m[0]), "rest: %v", err)
+		}
+	}
 	if totalRe != nil {
 		total, mt, err := findFigure(in, text, totalRe, "the total the share is of (total_pattern")
 		if err != nil {
@@ -84,7 +97,7 @@ func (StatementReader) Read(ctx context.Context, in extractors.Input, emit extra
 		quote = mt[0] + " … " + m[0]
 	}
 	t := &extractors.Table{Dims: []string{"quote"}}
-	return emit(extractors.Cell{Table: t, Codes: []string{quote}, Value: v * scale})
+	return emit(extractors.Cell{Table: t, Codes: []string{quote}, Value: v*scale + rest})
 }
 
 // findFigure finds re in the page's text and parses the number of group 1;

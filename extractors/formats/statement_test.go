@@ -39,6 +39,28 @@ func TestStatementReaderFindsFigureAcrossMarkup(t *testing.T) {
 	}
 }
 
+// A figure written with a word for thousands: group 1 is scaled, the group
+// named rest is added; without rest the pattern reads thousands alone.
+func TestStatementReaderThousandsWordAndRest(t *testing.T) {
+	page := `<p>Теперь, как следует из статистики управления на 13 ноября, в Турции 72 тысячи 631 россиянин с ВНЖ.</p>`
+	cells, err := readStatement(t, page, map[string]string{"pattern": `в Турции (\d+) тысяч[аи]? (?P<rest>\d{3}) россиян`, "scale": "1000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cells) != 1 || cells[0].Value != 72631 {
+		t.Fatalf("cells %+v: want one of 72631", cells)
+	}
+	cells, err = readStatement(t, page, map[string]string{"pattern": `в Турции (\d+) тысяч`, "scale": "1000"})
+	if err != nil || cells[0].Value != 72000 {
+		t.Errorf("without rest: %+v, %v: want 72000", cells, err)
+	}
+	_, err = readStatement(t, page, map[string]string{"pattern": `в Турции (\d+) тысяч[аи]? (?P<rest>\d{3})`,
+		"total_pattern": `(\d+) россиян`})
+	if err == nil || !strings.Contains(err.Error(), "exclude each other") {
+		t.Errorf("rest with total_pattern: %v", err)
+	}
+}
+
 func TestStatementReaderDecodesDeclaredCharset(t *testing.T) {
 	// "граждан" in windows-1251, declared by a meta tag as Russian sites do.
 	page := "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body>12 345 \xe3\xf0\xe0\xe6\xe4\xe0\xed</body></html>"

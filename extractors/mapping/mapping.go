@@ -53,12 +53,33 @@ func ExtractWithMetadata(ctx context.Context, s *extractors.Source, name string,
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
-	m := newMapper(s, snapshot)
-	if s.Statement != nil {
-		// A statement source may read several figures, one per page.
-		m.figure = s.Statement.Figure(name)
+	if s.Statement == nil {
+		return extractFigure(ctx, r, s, nil, name, body, snapshot, metadata)
 	}
-	in := extractors.Input{Name: name, Body: bytes.NewReader(body), Params: readerParams(s, m.figure), Metadata: metadata}
+	// A statement reads each of its figures this page gives, one pass of
+	// the reader per figure, each with its own pattern.
+	figures := s.StatementFigures(name)
+	if len(figures) == 0 {
+		return nil, fmt.Errorf("source %s: %s: none of the statement's figures is read from this page", s.ID, name)
+	}
+	var out []extractors.Observation
+	for _, f := range figures {
+		obs, err := extractFigure(ctx, r, s, f, name, body, snapshot, metadata)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obs...)
+	}
+	return out, nil
+}
+
+// extractFigure runs the reader once over body and maps its cells; figure
+// is the statement figure the pass reads (nil for other sources).
+func extractFigure(ctx context.Context, r extractors.Reader, s *extractors.Source, figure *extractors.StatementEntry,
+	name string, body []byte, snapshot string, metadata []byte) ([]extractors.Observation, error) {
+	m := newMapper(s, snapshot)
+	m.figure = figure
+	in := extractors.Input{Name: name, Body: bytes.NewReader(body), Params: readerParams(s, figure), Metadata: metadata}
 	if err := r.Read(ctx, in, m.cell); err != nil {
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}

@@ -22,7 +22,7 @@ func init() {
 }
 
 func statementBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error) {
-	p, err := samplePage(s, in.entry, e.URL)
+	p, err := samplePage(in.entry, e.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -50,15 +50,10 @@ func statementBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, e
 	return b.Bytes(), nil
 }
 
-// samplePage is the page of the catalogue entry that answers url: the one
-// without a url answers the source's first request.
-func samplePage(s *extractors.Source, entry *catalogue.Entry, url string) (catalogue.SamplePage, error) {
-	if entry != nil && entry.Sample != nil {
-		for _, p := range entry.Sample.Pages {
-			if p.URL == url || (p.URL == "" && url == s.Requests[0].URL) {
-				return p, nil
-			}
-		}
+// samplePage is the page of the catalogue entry that answers url.
+func samplePage(entry *catalogue.Entry, url string) (catalogue.SamplePage, error) {
+	if p, ok := entry.SamplePage(url); ok {
+		return p, nil
 	}
 	return catalogue.SamplePage{}, errors.New("no page text in the source's catalogue file (sample.pages)")
 }
