@@ -12,9 +12,10 @@ import (
 	"github.com/emigre/emigre/extractors/catalogue"
 )
 
-// National offices' PxWeb v1 answers (json-stat2), written from the figures
-// their releases published, as relayed on the pages in the source's
-// catalogue file (sample.figures).
+// National offices' PxWeb v1 answers in json-stat2, written from the
+// figures in the source's catalogue file (sample.figures), each with the page
+// that published it. Answers in PxWeb's "json" format with the table's
+// metadata are pxweb_json.go's.
 
 func init() {
 	families = append(families, family{
@@ -43,23 +44,6 @@ type pxDim struct {
 }
 
 var pxwebTables = map[string]pxwebTable{
-	"ge-geostat-migration-citizenship": {
-		Label:     "Immigrants and Emigrants by Citizenship",
-		Source:    "National Statistics Office of Georgia",
-		Updated:   "2025-05-05T08:00:00Z",
-		FetchedAt: time.Date(2025, 5, 5, 8, 0, 0, 0, time.UTC),
-		Dims: []pxDim{
-			{"Citizenship", "Citizenship", [][2]string{{"RU", "Russian Federation"}}},
-			{"Indicator", "Indicator", [][2]string{{"Immigrants", "Immigrants"}, {"Emigrants", "Emigrants"}}},
-			{"Year", "Year", nil},
-		},
-		Metric: "Indicator", Time: "Year",
-		From: "shared/sources/catalogue.tsv, row GE / National Statistics Office of Georgia (2022-2023); 2024 from nlevshits.com " +
-			"(its 2025 article); each figure with its page in the source's catalogue file (sample.figures)",
-		Note: "Geostat's published figures for Russian citizens written as a PxWeb v1 json-stat2 answer to the source's query. The " +
-			"table file name, variable and value codes, labels and the 'updated' stamp are reconstructed (see the source's notes), " +
-			"not recorded from Geostat.",
-	},
 	"fi-statfin-muutl": {
 		Label:     "Immigration by country of departure, information and year",
 		Source:    "Statistics Finland, migration",
@@ -135,13 +119,7 @@ func figurePeriods(figs []catalogue.SampleFigure) []string {
 func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims object, axes [][]string) {
 	dims = object{}
 	for _, d := range t.Dims {
-		vals := d.Values
-		if d.Code == t.Time {
-			vals = nil
-			for _, p := range periods {
-				vals = append(vals, [2]string{p, p})
-			}
-		}
+		vals := d.values(t, periods)
 		index, labels, codes := object{}, object{}, []string{}
 		for i, v := range vals {
 			index = append(index, member{v[0], i})
@@ -170,6 +148,19 @@ func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims obj
 		axes = append(axes, codes)
 	}
 	return ids, sizes, dims, axes
+}
+
+// values are the dimension's codes and labels: the time dimension's are the
+// figures' periods.
+func (d pxDim) values(t pxwebTable, periods []string) [][2]string {
+	if d.Code != t.Time {
+		return d.Values
+	}
+	var vals [][2]string
+	for _, p := range periods {
+		vals = append(vals, [2]string{p, p})
+	}
+	return vals
 }
 
 // pxwebValues are the dense values in row-major order (last dimension
