@@ -29,9 +29,10 @@ func init() {
 }
 
 // A pxwebTable says how a national office's answer looks: its dimensions
-// (the query's order, time last), their labels and the table's metadata.
+// (in the table's variable order), their labels and the table's metadata.
 type pxwebTable struct {
 	Label, Source, Updated, TableID string
+	Unit                            string // the contents' unit base ("Number")
 	FetchedAt                       time.Time
 	Dims                            []pxDim // the metric dimension is the one named Metric
 	Metric, Time                    string
@@ -45,22 +46,27 @@ type pxDim struct {
 
 var pxwebTables = map[string]pxwebTable{
 	"fi-statfin-muutl": {
-		Label:     "Immigration by country of departure, information and year",
-		Source:    "Statistics Finland, migration",
-		Updated:   "2023-05-24T05:00:00Z",
-		TableID:   "statfin_muutl_pxt_11a8",
-		FetchedAt: time.Date(2023, 5, 25, 8, 0, 0, 0, time.UTC),
+		Label:     "Population 31 Dec by Area, Citizenship, Sex, Year and Information",
+		Source:    "Statistics Finland, population structure",
+		Updated:   "2024-04-26T05:00:00Z",
+		TableID:   "statfin_vaerak_pxt_11rh",
+		Unit:      "Number",
+		FetchedAt: time.Date(2024, 5, 2, 8, 0, 0, 0, time.UTC),
 		Dims: []pxDim{
-			{"Maa", "Country of departure", [][2]string{{"RU", "Russia"}}},
-			{"Tiedot", "Information", [][2]string{{"vm41", "Immigration to Finland"}}},
+			{"Alue", "Area", [][2]string{{"SSS", "WHOLE COUNTRY"}}},
+			{"Kansalaisuus", "Citizenship", [][2]string{{"RU", "Russia"}}},
+			{"Sukupuoli", "Sex", [][2]string{{"SSS", "Total"}}},
 			{"Vuosi", "Year", nil},
+			{"Tiedot", "Information", [][2]string{{"vaesto", "Population 31 Dec"}}},
 		},
 		Metric: "Tiedot", Time: "Vuosi",
-		From: "shared/sources/catalogue.tsv, row FI / Statistics Finland 'muutl' (2022: 6,003; 2021: 2,724); each figure with its " +
-			"page in the source's catalogue file (sample.figures)",
-		Note: "Statistics Finland's published immigration from Russia (by country of departure) written as a PxWeb v1 json-stat2 " +
-			"answer to the source's query as of its release (24 May 2023: 'top 2' years = 2021, 2022). Table id, the country " +
-			"variable's code and the labels are reconstructed, not recorded.",
+		From: "shared/realdata/Bencce4-beyond-borders__migr_pop1ctz__custom_19374948_jsonstat__RU-only.json (Eurostat " +
+			"migr_pop1ctz, Finland, citizens of Russia, 1 January 2021-2024, taken as Statistics Finland's count of the 31 " +
+			"December before); each figure with its page in the source's catalogue file (sample.figures)",
+		Note: "Russian citizens resident in Finland on 31 December 2020-2023 written as Statistics Finland's PxWeb v1 json-stat2 " +
+			"answer to the source's query (dimensions in the table's variable order, as StatFin answers). The figures are " +
+			"Eurostat's for the 1 January after; the labels, the 'updated' stamp (the population-structure release of 26 April " +
+			"2024) and the fetch time are reconstructed, not recorded from Statistics Finland.",
 	},
 }
 
@@ -134,7 +140,7 @@ func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims obj
 		if d.Code == t.Metric {
 			unit := object{}
 			for _, v := range vals {
-				unit = append(unit, member{v[0], object{{"base", "persons"}, {"decimals", 0}}})
+				unit = append(unit, member{v[0], object{{"base", t.Unit}, {"decimals", 0}}})
 			}
 			cat = append(cat, member{"unit", unit})
 		}
