@@ -12,10 +12,10 @@ import (
 	"github.com/emigre/emigre/extractors/catalogue"
 )
 
-// National offices' PxWeb v1 answers in json-stat2, written from the
-// figures in the source's catalogue file (sample.figures), each with the page
-// that published it. Answers in PxWeb's "json" format with the table's
-// metadata are pxweb_json.go's.
+// National offices' PxWeb v1 answers, written from the figures in the
+// source's catalogue file (sample.figures), each with the page that
+// published it: json-stat2 answers here, the table's metadata and answers in
+// PxWeb's "json" format in pxweb_json.go.
 
 func init() {
 	families = append(families, family{
@@ -33,10 +33,13 @@ func init() {
 type pxwebTable struct {
 	Label, Source, Updated, TableID string
 	Unit                            string // the contents' unit base ("Number")
-	FetchedAt                       time.Time
-	Dims                            []pxDim // the metric dimension is the one named Metric
-	Metric, Time                    string
-	From, Note                      string
+	// JSON: the table is read as metadata plus an answer in PxWeb's json
+	// format (pxweb_json.go); TableID is then the contents column's code.
+	JSON         bool
+	FetchedAt    time.Time
+	Dims         []pxDim // the metric dimension is the one named Metric
+	Metric, Time string
+	From, Note   string
 }
 
 type pxDim struct {
@@ -45,6 +48,30 @@ type pxDim struct {
 }
 
 var pxwebTables = map[string]pxwebTable{
+	"ge-geostat-migration-citizenship": {
+		Label:     "Number of immigrants and emigrants by sex and citizenship",
+		Source:    "National Statistics Office of Georgia",
+		Updated:   "2025-04-29T08:00:00Z",
+		TableID:   "33-number-of-immigrants-and-emigrants-by-sex-and-citizenship",
+		JSON:      true,
+		FetchedAt: time.Date(2025, 5, 5, 8, 0, 0, 0, time.UTC),
+		Dims: []pxDim{
+			{"citizenship", "citizenship", [][2]string{{"Russian Federation", "Russian Federation"}}},
+			{"year", "year", nil},
+			{"migrants", "migrants", [][2]string{{"Immigrants", "Immigrants"}, {"Emigrants", "Emigrants"}}},
+			{"sex", "sex", [][2]string{{"Both sexes", "Both sexes"}}},
+		},
+		Metric: "migrants", Time: "year",
+		From: "shared/sources/catalogue.tsv, row GE / National Statistics Office of Georgia (2022-2023); 2024 from nlevshits.com " +
+			"(its 2025 article); each figure with its page in the source's catalogue file (sample.figures)",
+		Note: "Geostat's published figures for Russian citizens written as the two answers of Geostat's PxWeb installation to " +
+			"the source's requests: the table's metadata (GET: variables with positional values and their texts) and the " +
+			"table in the json format (POST of an empty query: columns and data keyed by those positions, values as strings, " +
+			"preceded by a byte-order mark as Geostat's POST answers are). Only the figures' values are written: the " +
+			"table's other citizenships, sexes and years are left out, so the positions differ from Geostat's. The " +
+			"variables' order and texts, the contents column's code, the 'updated' stamp and the fetch time are " +
+			"reconstructed (see the source's verified and unverified), not recorded from Geostat.",
+	},
 	"fi-statfin-muutl": {
 		Label:     "Population 31 Dec by Area, Citizenship, Sex, Year and Information",
 		Source:    "Statistics Finland, population structure",
@@ -76,6 +103,24 @@ func pxwebBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error
 		return nil, fmt.Errorf("no figures in the source's catalogue file (sample.figures)")
 	}
 	figs := in.entry.Sample.Figures
+	var body []byte
+	var err error
+	if t.JSON {
+		body, err = pxJSONBody(t, figs, e.Method)
+	} else {
+		body, err = pxJSONStatBody(t, figs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.Header = map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	e.FetchedAt = t.FetchedAt
+	e.Provenance = &archive.Provenance{Kind: "reconstructed", From: t.From, Published: strings.Join(evidencePages(figs), " ; "), Note: t.Note}
+	return body, nil
+}
+
+// pxJSONStatBody is the table as a v1 POST answer in json-stat2.
+func pxJSONStatBody(t pxwebTable, figs []catalogue.SampleFigure) ([]byte, error) {
 	ids, sizes, dims, axes := pxwebDimensions(t, figurePeriods(figs))
 	values, used := pxwebValues(t, figs, axes)
 	if used != len(figs) {
@@ -98,14 +143,7 @@ func pxwebBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error
 		{"version", "2.0"},
 		{"extension", object{{"px", px}}},
 	}
-	body, err := encode(doc)
-	if err != nil {
-		return nil, err
-	}
-	e.Header = map[string]string{"Content-Type": "application/json; charset=utf-8"}
-	e.FetchedAt = t.FetchedAt
-	e.Provenance = &archive.Provenance{Kind: "reconstructed", From: t.From, Published: strings.Join(evidencePages(figs), " ; "), Note: t.Note}
-	return body, nil
+	return encode(doc)
 }
 
 // figurePeriods are the figures' periods, sorted: the time dimension.
