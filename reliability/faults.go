@@ -60,6 +60,14 @@ const (
 // JSON-stat answers: Eurostat's JSON-stat and PxWeb's json-stat2.
 var jsonStatFormats = []string{formats.JSONStat, formats.PxWeb}
 
+// isJSONStat says whether a JSON-stat or PxWeb answer is a JSON-stat
+// dataset the table-editing faults can be made of (a PxWeb answer in the
+// json format is not).
+func isJSONStat(healthy []byte) bool {
+	_, err := openJSONStat(healthy)
+	return err == nil
+}
+
 // Formats whose answer is an HTML page anyway.
 var htmlFormats = []string{formats.Statement, formats.HTMLTable}
 
@@ -80,9 +88,9 @@ func Faults() []Fault {
 		{Name: "HTTP 404", Stage: "fetch", Reason: re(`HTTP 404 Not Found`), Serve: status(http.StatusNotFound, "")},
 		{Name: "redirect loop", Stage: "fetch", Reason: re(`redirect loop`), Serve: redirectLoop},
 		{Name: "HTML error page with status 200", Stage: "parse", NotFor: htmlFormats, Reason: re(`an HTML page`), Serve: htmlErrorPage},
-		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
+		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
 		{Name: "schema drift: renamed column", Stage: "parse", Formats: columnFormats, Reason: re(`no column "[^"]+" in the header`), Serve: renamedColumn},
-		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
+		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
 		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
 		{Name: "empty body", Stage: "parse", Reason: re(`empty body|not valid JSON: ""`), Serve: emptyBody},
 		{Name: "gzip bomb", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
@@ -90,11 +98,11 @@ func Faults() []Fault {
 		{Name: "body over the size limit (chunked)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
 		{Name: "unexpected encoding: UTF-16", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
 		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Stage: "parse", Formats: []string{formats.Statement}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
-		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
+		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
 		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
-		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
-		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
-		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
+		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
+		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
+		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
 	}
 }
 

@@ -24,7 +24,8 @@ type Answer struct {
 }
 
 // Handler answers one data request of a source instead of the healthy
-// answer: a fault, or a revised body.
+// answer: a fault, or a revised body. (A source's metadata and discovery
+// requests are always answered as archived.)
 type Handler func(w http.ResponseWriter, r *http.Request, a Answer)
 
 // Server serves an archive as the publishers would. The fetcher reaches it
@@ -108,21 +109,46 @@ func (s *Server) SetRobots(text string) {
 	s.mu.Unlock()
 }
 
-// Answer is the healthy answer to the source's first request.
+// Answer is the healthy answer to the source's first data request: not a
+// table's metadata, and for a discovery page the file the page links.
 func (s *Server) Answer(src *extractors.Source) (Answer, error) {
-	if len(src.Requests) == 0 {
-		return Answer{}, fmt.Errorf("source %s has no request", src.ID)
-	}
-	r := src.Requests[0]
-	e, ok := s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
+	e, ok := s.dataEntry(src)
 	if !ok {
-		return Answer{}, fmt.Errorf("source %s: the archive has no answer to %s", src.ID, r.URL)
+		return Answer{}, fmt.Errorf("source %s: the archive has no answer to a data request of it", src.ID)
 	}
 	body, err := s.arch.Object(e.SHA256)
 	if err != nil {
 		return Answer{}, err
 	}
 	return Answer{Source: src, Body: body, ContentType: e.Header["Content-Type"]}, nil
+}
+
+// dataEntry is the archive's answer to the source's first data request,
+// or, for a source that finds its file on a discovery page, the file
+// archived beside the page.
+func (s *Server) dataEntry(src *extractors.Source) (archive.Entry, bool) {
+	for _, r := range src.Requests {
+		if r.RoleOrData() == extractors.RoleData {
+			return s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
+		}
+	}
+	for _, e := range s.arch.Entries() {
+		if e.Source == src.ID && requestRole(src, e) == extractors.RoleData {
+			return e, true
+		}
+	}
+	return archive.Entry{}, false
+}
+
+// requestRole is the role of the source's request an archived answer
+// answers; a file a discovery page linked is data.
+func requestRole(src *extractors.Source, e archive.Entry) extractors.RequestRole {
+	for _, r := range src.Requests {
+		if r.MethodOrGet() == e.Method && r.URL == e.URL && archive.HashBytes([]byte(r.Body)) == e.RequestSHA256 {
+			return r.RoleOrData()
+		}
+	}
+	return extractors.RoleData
 }
 
 // Sources is the catalogue's sources whose every request the archive
@@ -197,6 +223,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Healthy(w, r, Answer{Body: body, ContentType: e.Header["Content-Type"]})
 		return
 	}
+	a := Answer{Source: src, Body: body, ContentType: e.Header["Content-Type"]}
+	if requestRole(src, e) != extractors.RoleData {
+		// A table's metadata or a discovery page: faults and revisions
+		// are made of data answers, so these are always answered as
+		// archived and not counted.
+		Healthy(w, r, a)
+		return
+	}
 	s.mu.Lock()
 	s.hits[e.Source]++
 	h, hook := s.handlers[e.Source], s.onRequest
@@ -204,7 +238,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if hook != nil {
 		hook(e.Source)
 	}
-	a := Answer{Source: src, Body: body, ContentType: e.Header["Content-Type"]}
 	if h != nil {
 		h(w, r, a)
 		return

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -91,6 +92,28 @@ func TestSourcesJSON(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"id": "de-eurostat-migr_pop1ctz"`) {
 		t.Errorf("exit %d, output lacks the Germany source", code)
 	}
+	// A discovery request says how its file is found.
+	var sources []struct {
+		ID       string
+		Requests []struct {
+			Role string
+			URL  string
+			Link *struct{ Select, Match string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &sources); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sources {
+		if s.ID != "us-cbp-encounters" {
+			continue
+		}
+		if r := s.Requests; len(r) != 1 || r[0].Role != "discovery" || r[0].Link == nil || r[0].Link.Select == "" || !strings.Contains(r[0].Link.Match, "nationwide-encounters") {
+			t.Errorf("CBP's requests %+v: want the data page with its link rule", r)
+		}
+		return
+	}
+	t.Error("no us-cbp-encounters in the output")
 }
 
 func TestRunIntoANewFolder(t *testing.T) {

@@ -57,6 +57,14 @@ type requestInfo struct {
 	Role   string `json:"role"`
 	Method string `json:"method"`
 	URL    string `json:"url"`
+	// Link is how a discovery page's data file is found.
+	Link *linkInfo `json:"link,omitempty"`
+}
+
+type linkInfo struct {
+	Select string `json:"select"`
+	Attr   string `json:"attr,omitempty"`
+	Match  string `json:"match"`
 }
 
 // catalogueInfo is what the catalogue says of a source.
@@ -67,7 +75,11 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 		Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes, File: s.File,
 		OriginCode: s.OriginCode, Covers: s.Covers, Verified: s.Verified}
 	for _, q := range s.Requests {
-		r.Requests = append(r.Requests, requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL})
+		req := requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL}
+		if l := q.Link; l != nil {
+			req.Link = &linkInfo{Select: l.Select, Attr: l.Attr, Match: l.Match}
+		}
+		r.Requests = append(r.Requests, req)
 		if r.URL == "" && q.RoleOrData() != extractors.RoleMetadata {
 			r.URL = q.URL
 		}

@@ -187,7 +187,7 @@ func TestEuropeEstimates(t *testing.T) {
 		t.Errorf("only %d European destinations with usable data", len(usable))
 	}
 	if fi := rows["FI"]; fi.SourceID != "fi-statfin-muutl" {
-		t.Errorf("Finland: chose %s, want Statistics Finland's immigration (priority 10) over Eurostat first permits", fi.SourceID)
+		t.Errorf("Finland: chose %s, want Statistics Finland's register stock (priority 10) over Eurostat first permits", fi.SourceID)
 	} else if len(fi.Alternatives) < 2 {
 		t.Errorf("Finland: first permits missing from the range: %v", fi.Alternatives)
 	}

@@ -71,8 +71,15 @@ func TestSampleSnapshots(t *testing.T) {
 	}
 	for _, s := range cat.Sources() {
 		t.Run(s.ID, func(t *testing.T) {
-			if perSource[s.ID] != len(s.Requests) {
-				t.Errorf("%d snapshots for %d requests", perSource[s.ID], len(s.Requests))
+			// A discovery page is archived with the file it links.
+			want := len(s.Requests)
+			for _, r := range s.Requests {
+				if r.RoleOrData() == extractors.RoleDiscovery {
+					want++
+				}
+			}
+			if perSource[s.ID] != want {
+				t.Errorf("%d snapshots for %d requests and the files their pages link", perSource[s.ID], want)
 			}
 			delete(perSource, s.ID)
 			for _, r := range s.Requests {
@@ -170,20 +177,43 @@ func TestExtractSamples(t *testing.T) {
 	}
 }
 
-// extractRequests runs the source end to end over the sample snapshot of
-// each of its requests, and returns the observations and the snapshots read.
+// replayConfig fetches from the sample archive, as `emigre run --offline`.
+func replayConfig(a *archive.Archive) fetch.FetchConfig {
+	return fetch.FetchConfig{
+		UserAgent: fetch.UserAgent("test"),
+		Timeout:   10 * time.Second,
+		Transport: archive.Replay{Archive: a},
+	}
+}
+
+// extractRequests runs the source end to end over its sample answers,
+// fetched through the real fetcher from the archive (a discovery page is
+// followed to the file it links) and read as a run reads them: a metadata
+// answer is handed to the data answers after it. It returns the
+// observations and the snapshots read.
 func extractRequests(t *testing.T, a *archive.Archive, s *extractors.Source) ([]extractors.Observation, map[string]bool) {
 	t.Helper()
+	r := fetch.NewFetcher(replayConfig(a), a).FetchAll(context.Background(), []*extractors.Source{s})[0]
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
 	var obs []extractors.Observation
+	var metadata []byte
 	snapshots := map[string]bool{}
-	for _, r := range s.Requests {
-		e, body := requestSnapshot(t, a, r)
-		got, err := mapping.Extract(context.Background(), s, e.URL, body, e.SHA256)
+	for _, resp := range r.Responses {
+		snapshots[resp.Entry.SHA256] = true
+		switch resp.Request.RoleOrData() {
+		case extractors.RoleMetadata:
+			metadata = resp.Body
+			continue
+		case extractors.RoleDiscovery:
+			continue
+		}
+		got, err := mapping.ExtractWithMetadata(context.Background(), s, resp.Request.URL, resp.Body, resp.Entry.SHA256, metadata)
 		if err != nil {
 			t.Fatal(err)
 		}
 		obs = append(obs, got...)
-		snapshots[e.SHA256] = true
 	}
 	return obs, snapshots
 }
@@ -274,13 +304,8 @@ func checkAgainstShared(t *testing.T, s *extractors.Source, obs []extractors.Obs
 // catalogue's requests (URL, method, body) must find their snapshots.
 func TestOfflineReplay(t *testing.T) {
 	a := sampleArchive(t)
-	cfg := fetch.FetchConfig{
-		UserAgent: fetch.UserAgent("test"),
-		Timeout:   10 * time.Second,
-		Transport: archive.Replay{Archive: a},
-	}
 	srcs := cat.Sources()
-	for _, r := range fetch.NewFetcher(cfg, a).FetchAll(context.Background(), srcs) {
+	for _, r := range fetch.NewFetcher(replayConfig(a), a).FetchAll(context.Background(), srcs) {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.Source.ID, r.Err)
 			continue

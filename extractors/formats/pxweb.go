@@ -18,6 +18,10 @@ import (
 //   - v1 POST answers in json-stat (1.x bundle), likewise;
 //   - v1 POST answers in the "json" format: {columns, comments, data,
 //     metadata}, one row per key with one string value per contents column.
+//     With the table's metadata (Input.Metadata: the v1 GET of the table's
+//     URL, {title, variables[{code, values, valueTexts}]}), each key code is
+//     read as its value text: installations that key answers by position
+//     ("0", "1", ...; Geostat's) then map by the labels they publish.
 //
 // What PxWeb also serves but is not data (a /metadata answer with an empty
 // value, the v1 table metadata GET, the v2 config, table listings, a query
@@ -151,6 +155,16 @@ func pxReadJSON(ctx context.Context, in extractors.Input, top *jsonObject, maxCe
 	}
 	roles[contentsDim] = "metric"
 	table := &extractors.Table{Dims: append(append([]string(nil), keys...), contentsDim), Roles: roles}
+	var keyTexts []map[string]string // with the table's metadata: each key column's value texts
+	if in.Metadata != nil {
+		vars, err := pxReadMetadata(in)
+		if err != nil {
+			return err
+		}
+		if keyTexts, err = vars.keyTexts(in, keys); err != nil {
+			return err
+		}
+	}
 
 	data := top.m["data"]
 	if data.kind() != '[' {
@@ -191,6 +205,11 @@ func pxReadJSON(ctx context.Context, in extractors.Input, top *jsonObject, maxCe
 			key, values, err := pxRow(in, p, row, len(keys), len(contents))
 			if err != nil {
 				return err
+			}
+			if keyTexts != nil {
+				if key, err = pxKeyTexts(in, p, key, keys, keyTexts); err != nil {
+					return err
+				}
 			}
 			for j, v := range values {
 				f, missing, status, err := pxValue(in, jsonIndex(p+".values", j), v)
@@ -287,6 +306,20 @@ func pxRow(in extractors.Input, p string, row rawJSON, nkeys, nvalues int) ([]st
 		return nil, nil, in.Errorf(p+".values", "%d values, want %d (one per c column)", len(values), nvalues)
 	}
 	return key, values, nil
+}
+
+// pxKeyTexts writes a row's key as the texts the table's metadata gives its
+// codes; a code the metadata does not list is an error, never passed on.
+func pxKeyTexts(in extractors.Input, p string, key, columns []string, texts []map[string]string) ([]string, error) {
+	out := make([]string, len(key))
+	for i, code := range key {
+		t, ok := texts[i][code]
+		if !ok {
+			return nil, in.Errorf(jsonIndex(p+".key", i), "code %s of %s is not among the variable's values in the table's metadata", strconv.Quote(code), columns[i])
+		}
+		out[i] = t
+	}
+	return out, nil
 }
 
 // pxValue reads a value of the "json" format: a number in a string, or a

@@ -1,6 +1,8 @@
 package formats
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -289,5 +291,82 @@ func TestPxWebReadsJSONStatBundles(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(extractors.ReaderFormats(), ","), "pxweb") {
 		t.Error("pxweb not registered")
+	}
+}
+
+// readWithMetadata reads body with the pxweb reader and the table metadata
+// handed to it as a metadata request's answer is.
+func readWithMetadata(t *testing.T, body, metadata []byte) ([]extractors.Cell, error) {
+	t.Helper()
+	r, err := extractors.ReaderFor("pxweb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []extractors.Cell
+	err = r.Read(context.Background(), extractors.Input{Name: "answer.json", Body: bytes.NewReader(body), Metadata: metadata},
+		func(c extractors.Cell) error {
+			cells = append(cells, c)
+			return nil
+		})
+	return cells, err
+}
+
+// A v1 "json" answer keyed by the codes of SCB's real table metadata
+// (shared/formats/pxweb, the GET of the table's URL). MADE-UP FIGURES: the
+// answer is a test fixture shaped as PxWeb writes the format; only the
+// metadata is a real file.
+const pxJSONByCode = `{
+  "columns": [
+    {"code": "Region", "text": "region", "type": "d"},
+    {"code": "Kon", "text": "kön", "type": "d"},
+    {"code": "Tid", "text": "år", "type": "t"},
+    {"code": "HE0110J8", "text": "Medianinkomst, tkr", "type": "c"}
+  ],
+  "comments": [],
+  "data": [
+    {"key": ["00", "1+2", "2020"], "values": ["301.5"]},
+    {"key": ["01", "1", "2021"], "values": [".."]}
+  ]
+}`
+
+func TestPxWebJSONWithTableMetadata(t *testing.T) {
+	meta := sharedBytes(t, "pxweb/stefur-pxwebpy__response_table_variables.json")
+	cells, err := readWithMetadata(t, []byte(pxJSONByCode), meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDims(t, cells, 2, "Region", "Kon", "Tid", "ContentsCode")
+	// The metadata's valueTexts, not the codes: Riket/totalt for 00/1+2.
+	wantCell(t, cells, 0, 301.5, "Riket", "totalt", "2020", "HE0110J8")
+	if c := cells[1]; !c.Missing || c.Status != ".." || !slices.Equal(c.Codes, []string{"Stockholms län", "män", "2021", "HE0110J8"}) {
+		t.Errorf("cell 1 = %+v, want missing '..' with the texts of 01 and 1", c)
+	}
+
+	for _, tc := range []struct {
+		name           string
+		body, metadata []byte
+		position       string
+		says           []string
+	}{
+		{"code not in the metadata", []byte(strings.Replace(pxJSONByCode, `"01", "1"`, `"01", "3"`, 1)), meta,
+			"$.data[1].key[1]", []string{`code "3" of Kon`, "not among the variable's values"}},
+		{"column not in the metadata", []byte(strings.Replace(pxJSONByCode, `"Kon", "text"`, `"Kön", "text"`, 1)), meta,
+			"$.columns", []string{`column "Kön"`, "Region, Kon, Alder", "different tables"}},
+		{"a data answer archived as metadata", []byte(pxJSONByCode), sharedBytes(t, "pxweb/stefur-pxwebpy__response_se.json"),
+			"$", []string{"(table metadata)", "no variables"}},
+		{"an error page as metadata", []byte(pxJSONByCode), []byte("<!DOCTYPE html><html><title>404 Not Found</title></html>"),
+			"", []string{"(table metadata)", "HTML"}},
+		{"texts missing", []byte(pxJSONByCode), []byte(`{"title":"t","variables":[{"code":"Region","values":["00"]}]}`),
+			"$.variables[0].valueTexts", []string{"value texts"}},
+		{"texts of another length", []byte(pxJSONByCode), []byte(`{"title":"t","variables":[{"code":"Region","values":["00","01"],"valueTexts":["Riket"]}]}`),
+			"$.variables[0].valueTexts", []string{"1 texts for 2 values"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cells, err := readWithMetadata(t, tc.body, tc.metadata)
+			wantFormatError(t, err, tc.position, tc.says...)
+			if len(cells) != 0 {
+				t.Errorf("%d cells emitted", len(cells))
+			}
+		})
 	}
 }

@@ -63,6 +63,8 @@ func write(b *bytes.Buffer, v any) error {
 			return err
 		}
 		b.Write(bytes.TrimRight(s.Bytes(), "\n"))
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
 	case int:
 		b.WriteString(strconv.Itoa(x))
 	case int64:

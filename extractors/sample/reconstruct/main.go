@@ -60,6 +60,10 @@ type family struct {
 	name   string
 	builds func(s *extractors.Source) bool
 	build  func(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error)
+	// follow is the address of the data file a discovery page links (the
+	// page the family writes for the request): that file is archived too,
+	// as a live run records the page and the file it follows.
+	follow func(s *extractors.Source, page extractors.Request) string
 }
 
 // families are added from each family's file.
@@ -94,7 +98,11 @@ func run(shared, out string) error {
 			return err
 		}
 		in := inputs{eurostat: es, entry: cat.Entry(s.ID)}
-		for _, req := range s.Requests {
+		reqs, err := answered(f, s)
+		if err != nil {
+			return err
+		}
+		for _, req := range reqs {
 			body, e, err := reconstruct(f, s, req, in)
 			if err != nil {
 				return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
@@ -105,6 +113,23 @@ func run(shared, out string) error {
 		}
 	}
 	return nil
+}
+
+// answered are the requests a run of the source makes, in order: the
+// catalogue's, each discovery page followed by the data file it links.
+func answered(f family, s *extractors.Source) ([]extractors.Request, error) {
+	var reqs []extractors.Request
+	for _, req := range s.Requests {
+		reqs = append(reqs, req)
+		if req.RoleOrData() != extractors.RoleDiscovery {
+			continue
+		}
+		if f.follow == nil {
+			return nil, fmt.Errorf("%s: %s is a discovery page, and the %s family names no file it links", s.ID, req.URL, f.name)
+		}
+		reqs = append(reqs, extractors.Request{Role: extractors.RoleData, URL: f.follow(s, req)})
+	}
+	return reqs, nil
 }
 
 // familyOf is the one family that builds the source's snapshots.

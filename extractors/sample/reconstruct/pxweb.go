@@ -12,9 +12,10 @@ import (
 	"github.com/emigre/emigre/extractors/catalogue"
 )
 
-// National offices' PxWeb v1 answers (json-stat2), written from the figures
-// their releases published, as relayed on the pages in the source's
-// catalogue file (sample.figures).
+// National offices' PxWeb v1 answers, written from the figures in the
+// source's catalogue file (sample.figures), each with the page that
+// published it: json-stat2 answers here, the table's metadata and answers in
+// PxWeb's "json" format in pxweb_json.go.
 
 func init() {
 	families = append(families, family{
@@ -28,13 +29,17 @@ func init() {
 }
 
 // A pxwebTable says how a national office's answer looks: its dimensions
-// (the query's order, time last), their labels and the table's metadata.
+// (in the table's variable order), their labels and the table's metadata.
 type pxwebTable struct {
 	Label, Source, Updated, TableID string
-	FetchedAt                       time.Time
-	Dims                            []pxDim // the metric dimension is the one named Metric
-	Metric, Time                    string
-	From, Note                      string
+	Unit                            string // the contents' unit base ("Number")
+	// JSON: the table is read as metadata plus an answer in PxWeb's json
+	// format (pxweb_json.go); TableID is then the contents column's code.
+	JSON         bool
+	FetchedAt    time.Time
+	Dims         []pxDim // the metric dimension is the one named Metric
+	Metric, Time string
+	From, Note   string
 }
 
 type pxDim struct {
@@ -44,39 +49,51 @@ type pxDim struct {
 
 var pxwebTables = map[string]pxwebTable{
 	"ge-geostat-migration-citizenship": {
-		Label:     "Immigrants and Emigrants by Citizenship",
+		Label:     "Number of immigrants and emigrants by sex and citizenship",
 		Source:    "National Statistics Office of Georgia",
-		Updated:   "2025-05-05T08:00:00Z",
+		Updated:   "2025-04-29T08:00:00Z",
+		TableID:   "33-number-of-immigrants-and-emigrants-by-sex-and-citizenship",
+		JSON:      true,
 		FetchedAt: time.Date(2025, 5, 5, 8, 0, 0, 0, time.UTC),
 		Dims: []pxDim{
-			{"Citizenship", "Citizenship", [][2]string{{"RU", "Russian Federation"}}},
-			{"Indicator", "Indicator", [][2]string{{"Immigrants", "Immigrants"}, {"Emigrants", "Emigrants"}}},
-			{"Year", "Year", nil},
+			{"citizenship", "citizenship", [][2]string{{"Russian Federation", "Russian Federation"}}},
+			{"year", "year", nil},
+			{"migrants", "migrants", [][2]string{{"Immigrants", "Immigrants"}, {"Emigrants", "Emigrants"}}},
+			{"sex", "sex", [][2]string{{"Both sexes", "Both sexes"}}},
 		},
-		Metric: "Indicator", Time: "Year",
+		Metric: "migrants", Time: "year",
 		From: "shared/sources/catalogue.tsv, row GE / National Statistics Office of Georgia (2022-2023); 2024 from nlevshits.com " +
 			"(its 2025 article); each figure with its page in the source's catalogue file (sample.figures)",
-		Note: "Geostat's published figures for Russian citizens written as a PxWeb v1 json-stat2 answer to the source's query. The " +
-			"table file name, variable and value codes, labels and the 'updated' stamp are reconstructed (see the source's notes), " +
-			"not recorded from Geostat.",
+		Note: "Geostat's published figures for Russian citizens written as the two answers of Geostat's PxWeb installation to " +
+			"the source's requests: the table's metadata (GET: variables with positional values and their texts) and the " +
+			"table in the json format (POST of an empty query: columns and data keyed by those positions, values as strings, " +
+			"preceded by a byte-order mark as Geostat's POST answers are). Only the figures' values are written: the " +
+			"table's other citizenships, sexes and years are left out, so the positions differ from Geostat's. The " +
+			"variables' order and texts, the contents column's code, the 'updated' stamp and the fetch time are " +
+			"reconstructed (see the source's verified and unverified), not recorded from Geostat.",
 	},
 	"fi-statfin-muutl": {
-		Label:     "Immigration by country of departure, information and year",
-		Source:    "Statistics Finland, migration",
-		Updated:   "2023-05-24T05:00:00Z",
-		TableID:   "statfin_muutl_pxt_11a8",
-		FetchedAt: time.Date(2023, 5, 25, 8, 0, 0, 0, time.UTC),
+		Label:     "Population 31 Dec by Area, Citizenship, Sex, Year and Information",
+		Source:    "Statistics Finland, population structure",
+		Updated:   "2024-04-26T05:00:00Z",
+		TableID:   "statfin_vaerak_pxt_11rh",
+		Unit:      "Number",
+		FetchedAt: time.Date(2024, 5, 2, 8, 0, 0, 0, time.UTC),
 		Dims: []pxDim{
-			{"Maa", "Country of departure", [][2]string{{"RU", "Russia"}}},
-			{"Tiedot", "Information", [][2]string{{"vm41", "Immigration to Finland"}}},
+			{"Alue", "Area", [][2]string{{"SSS", "WHOLE COUNTRY"}}},
+			{"Kansalaisuus", "Citizenship", [][2]string{{"RU", "Russia"}}},
+			{"Sukupuoli", "Sex", [][2]string{{"SSS", "Total"}}},
 			{"Vuosi", "Year", nil},
+			{"Tiedot", "Information", [][2]string{{"vaesto", "Population 31 Dec"}}},
 		},
 		Metric: "Tiedot", Time: "Vuosi",
-		From: "shared/sources/catalogue.tsv, row FI / Statistics Finland 'muutl' (2022: 6,003; 2021: 2,724); each figure with its " +
-			"page in the source's catalogue file (sample.figures)",
-		Note: "Statistics Finland's published immigration from Russia (by country of departure) written as a PxWeb v1 json-stat2 " +
-			"answer to the source's query as of its release (24 May 2023: 'top 2' years = 2021, 2022). Table id, the country " +
-			"variable's code and the labels are reconstructed, not recorded.",
+		From: "shared/realdata/Bencce4-beyond-borders__migr_pop1ctz__custom_19374948_jsonstat__RU-only.json (Eurostat " +
+			"migr_pop1ctz, Finland, citizens of Russia, 1 January 2021-2024, taken as Statistics Finland's count of the 31 " +
+			"December before); each figure with its page in the source's catalogue file (sample.figures)",
+		Note: "Russian citizens resident in Finland on 31 December 2020-2023 written as Statistics Finland's PxWeb v1 json-stat2 " +
+			"answer to the source's query (dimensions in the table's variable order, as StatFin answers). The figures are " +
+			"Eurostat's for the 1 January after; the labels, the 'updated' stamp (the population-structure release of 26 April " +
+			"2024) and the fetch time are reconstructed, not recorded from Statistics Finland.",
 	},
 }
 
@@ -86,6 +103,24 @@ func pxwebBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error
 		return nil, fmt.Errorf("no figures in the source's catalogue file (sample.figures)")
 	}
 	figs := in.entry.Sample.Figures
+	var body []byte
+	var err error
+	if t.JSON {
+		body, err = pxJSONBody(t, figs, e.Method)
+	} else {
+		body, err = pxJSONStatBody(t, figs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.Header = map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	e.FetchedAt = t.FetchedAt
+	e.Provenance = &archive.Provenance{Kind: "reconstructed", From: t.From, Published: strings.Join(evidencePages(figs), " ; "), Note: t.Note}
+	return body, nil
+}
+
+// pxJSONStatBody is the table as a v1 POST answer in json-stat2.
+func pxJSONStatBody(t pxwebTable, figs []catalogue.SampleFigure) ([]byte, error) {
 	ids, sizes, dims, axes := pxwebDimensions(t, figurePeriods(figs))
 	values, used := pxwebValues(t, figs, axes)
 	if used != len(figs) {
@@ -108,14 +143,7 @@ func pxwebBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error
 		{"version", "2.0"},
 		{"extension", object{{"px", px}}},
 	}
-	body, err := encode(doc)
-	if err != nil {
-		return nil, err
-	}
-	e.Header = map[string]string{"Content-Type": "application/json; charset=utf-8"}
-	e.FetchedAt = t.FetchedAt
-	e.Provenance = &archive.Provenance{Kind: "reconstructed", From: t.From, Published: strings.Join(evidencePages(figs), " ; "), Note: t.Note}
-	return body, nil
+	return encode(doc)
 }
 
 // figurePeriods are the figures' periods, sorted: the time dimension.
@@ -135,13 +163,7 @@ func figurePeriods(figs []catalogue.SampleFigure) []string {
 func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims object, axes [][]string) {
 	dims = object{}
 	for _, d := range t.Dims {
-		vals := d.Values
-		if d.Code == t.Time {
-			vals = nil
-			for _, p := range periods {
-				vals = append(vals, [2]string{p, p})
-			}
-		}
+		vals := d.values(t, periods)
 		index, labels, codes := object{}, object{}, []string{}
 		for i, v := range vals {
 			index = append(index, member{v[0], i})
@@ -156,7 +178,7 @@ func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims obj
 		if d.Code == t.Metric {
 			unit := object{}
 			for _, v := range vals {
-				unit = append(unit, member{v[0], object{{"base", "persons"}, {"decimals", 0}}})
+				unit = append(unit, member{v[0], object{{"base", t.Unit}, {"decimals", 0}}})
 			}
 			cat = append(cat, member{"unit", unit})
 		}
@@ -170,6 +192,19 @@ func pxwebDimensions(t pxwebTable, periods []string) (ids, sizes []any, dims obj
 		axes = append(axes, codes)
 	}
 	return ids, sizes, dims, axes
+}
+
+// values are the dimension's codes and labels: the time dimension's are the
+// figures' periods.
+func (d pxDim) values(t pxwebTable, periods []string) [][2]string {
+	if d.Code != t.Time {
+		return d.Values
+	}
+	var vals [][2]string
+	for _, p := range periods {
+		vals = append(vals, [2]string{p, p})
+	}
+	return vals
 }
 
 // pxwebValues are the dense values in row-major order (last dimension

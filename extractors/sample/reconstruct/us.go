@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +21,8 @@ import (
 func init() {
 	families = append(families,
 		family{name: "us-dos", builds: func(s *extractors.Source) bool { return s.ID == "us-dos-immigrant-visas" }, build: dosBody},
-		family{name: "us-cbp", builds: func(s *extractors.Source) bool { return s.ID == "us-cbp-encounters" }, build: cbpBody},
+		family{name: "us-cbp", builds: func(s *extractors.Source) bool { return s.ID == "us-cbp-encounters" }, build: cbpBody,
+			follow: func(*extractors.Source, extractors.Request) string { return cbpRelease }},
 	)
 }
 
@@ -64,10 +67,64 @@ const cbpDerived = "russia__us_cbp_swb_encounters_RUS_monthly.csv"
 var cbpHeader = []string{"Fiscal Year", "Month Grouping", "Month (abbv)", "Component", "Land Border Region",
 	"Area of Responsibility", "AOR (Abbv)", "Demographic", "Citizenship", "Title of Authority", "Encounter Type", "Encounter Count"}
 
-// cbpBody writes the derived monthly southwest-border encounters of Russians
+// cbpRelease is the release the sample's data page links: the end-of-year
+// file of FY2025, published in November 2025.
+const cbpRelease = "https://www.cbp.gov/sites/default/files/2025-11/nationwide-encounters-fy22-fy25-aor.csv"
+
+// cbpFetched is when the sample's page and file are taken to be fetched.
+var cbpFetched = time.Date(2025, 11, 15, 12, 0, 0, 0, time.UTC)
+
+// cbpBody answers the source's data page and the release it links.
+func cbpBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error) {
+	if e.URL == cbpRelease {
+		return cbpCSV(s, in, e)
+	}
+	return cbpPage(e)
+}
+
+// cbpPage is the data page reduced to the link the source follows, in the
+// form CBP writes its release links (a relative href under
+// /sites/default/files/<YYYY-MM>/).
+func cbpPage(e *archive.Entry) ([]byte, error) {
+	u, err := url.Parse(cbpRelease)
+	if err != nil {
+		return nil, err
+	}
+	name := path.Base(u.Path)
+	page := `<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<title>Nationwide Encounters | U.S. Customs and Border Protection</title>
+</head>
+<body>
+<main role="main">
+<h1>Nationwide Encounters</h1>
+<a href="` + u.Path + `">` + name + `</a>
+</main>
+</body>
+</html>
+`
+	e.Header = map[string]string{"Content-Type": "text/html; charset=UTF-8"}
+	e.FetchedAt = cbpFetched
+	e.Provenance = &archive.Provenance{
+		Kind: "reconstructed",
+		From: "the link layout of CBP's data page as public clients of it read it (github.com/Datadetective1/ImmigrationClock, " +
+			"scripts/refresh-data.mjs and scripts/backfill-history.mjs: relative hrefs /sites/default/files/<YYYY-MM>/" +
+			"nationwide-encounters-fy..-fy..[-mon]-aor.csv, the newest first)",
+		Published: "https://www.cbp.gov/document/stats/nationwide-encounters (CBP's nationwide encounters data page)",
+		Note: "Reconstructed, not recorded: the page holds only the one link the source follows, to the release whose figures the " +
+			"sample has (" + name + ", published November 2025), written as CBP writes its release links; the rest of the " +
+			"page (its other releases, the state files, text and navigation), the title, the link text and the fetch time " +
+			"are left out or assumed.",
+	}
+	return []byte(page), nil
+}
+
+// cbpCSV writes the derived monthly southwest-border encounters of Russians
 // in the layout of CBP's nationwide encounters CSV, for the fiscal years of
-// the release the source fetches (FY2022 on).
-func cbpBody(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
+// the release the page links (FY2022 on).
+func cbpCSV(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 	rows, err := readDerived(cbpDerived, "month_start", "component", "type", "encounters_RUS")
 	if err != nil {
 		return nil, err
@@ -116,11 +173,11 @@ func cbpBody(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 		return nil, fmt.Errorf("derived/%s: no rows from FY2022 on", cbpDerived)
 	}
 	e.Header = map[string]string{"Content-Type": csvType}
-	e.FetchedAt = time.Date(2025, 11, 15, 12, 0, 0, 0, time.UTC)
+	e.FetchedAt = cbpFetched
 	e.Provenance = &archive.Provenance{
 		Kind:      "reconstructed",
 		From:      "shared/realdata/derived/" + cbpDerived + " (decoded from an R data file of CBP encounters, see shared/realdata/README.md)",
-		Published: "https://www.cbp.gov/document/stats/nationwide-encounters (CBP's monthly encounters by citizenship)",
+		Published: cbpRelease + " (linked from https://www.cbp.gov/document/stats/nationwide-encounters, CBP's monthly encounters by citizenship)",
 		Note: fmt.Sprintf("The extract's %d monthly southwest-border figures for Russian citizens (%s to %s, by component and "+
 			"encounter type) written in the column layout of CBP's encounters CSV. Reconstructed, not recorded: the extract "+
 			"sums over areas of responsibility and demographics, so those columns are empty and there is one row per month, "+
