@@ -55,6 +55,8 @@ func write(b *bytes.Buffer, v any) error {
 		b.WriteByte(']')
 	case nil:
 		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
 	case string:
 		var s bytes.Buffer
 		enc := json.NewEncoder(&s)
