@@ -19,6 +19,7 @@ var (
 	reDate    = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)           // 2023-06-30
 	reFiscal  = regexp.MustCompile(`^(\d{4})[-/](\d{2}|\d{4})$`)          // 2022-23, 2022/2023: not parsed (ambiguous)
 	reSpace   = regexp.MustCompile(`\s+`)
+	reDayOf   = regexp.MustCompile(`^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$`) // stock_at 04-03: a day of the year
 )
 
 // ParsePeriod reads a publisher's period code. For a flow it returns the
@@ -26,7 +27,8 @@ var (
 // instant the code denotes: a year means 1 January when stockAt is "start"
 // (Eurostat's population on 1 January) and 31 December when it is "end"
 // (permits valid at year end); a quarter or month means its last day unless
-// stockAt is "start".
+// stockAt is "start". A stockAt of the form MM-DD ("04-03") is the day a
+// year's stock refers to: a census year means its census night.
 func ParsePeriod(code string, stock bool, stockAt string) (Period, error) {
 	c := reSpace.ReplaceAllString(strings.TrimSpace(code), "")
 	var start, end time.Time
@@ -61,6 +63,16 @@ func ParsePeriod(code string, stock bool, stockAt string) (Period, error) {
 	}
 	if !stock {
 		return Period{start, end}, nil
+	}
+	if m := reDayOf.FindStringSubmatch(stockAt); m != nil {
+		if start.Month() != time.January || end.Month() != time.December {
+			return Period{}, fmt.Errorf("period %q: stock_at %s names a day of a year, not of a shorter period", code, stockAt)
+		}
+		t := date(start.Year(), time.Month(atoi(m[1])), atoi(m[2]))
+		if t.Day() != atoi(m[2]) {
+			return Period{}, fmt.Errorf("period %q: stock_at %s is not a day of %d", code, stockAt, start.Year())
+		}
+		return Period{t, t}, nil
 	}
 	if stockAt == "start" {
 		return Period{start, start}, nil
@@ -130,3 +142,7 @@ func monthNumber(s string) (time.Month, error) {
 	}
 	return 0, fmt.Errorf("month %q: not an English month name or number", s)
 }
+
+// ValidStockAt reports whether s says which instant a stock's period
+// denotes: "start", "end", or a day of the year as MM-DD.
+func ValidStockAt(s string) bool { return s == "start" || s == "end" || reDayOf.MatchString(s) }

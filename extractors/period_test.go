@@ -25,6 +25,8 @@ func TestParsePeriod(t *testing.T) {
 		{"2023-06-30", true, "", "2023-06-30", "2023-06-30"},
 		{" 2022 ", false, "", "2022-01-01", "2022-12-31"},
 		{"2022Q3", true, "end", "2022-09-30", "2022-09-30"},
+		{"2022", true, "04-03", "2022-04-03", "2022-04-03"},  // a census year: its census night
+		{"2022", false, "04-03", "2022-01-01", "2022-12-31"}, // a flow keeps its year
 	}
 	for _, c := range cases {
 		p, err := ParsePeriod(c.code, c.stock, c.at)
@@ -40,6 +42,17 @@ func TestParsePeriod(t *testing.T) {
 	for _, bad := range []string{"", "22", "2022Q5", "2022M13", "2022-23", "last year"} {
 		if _, err := ParsePeriod(bad, false, ""); err == nil {
 			t.Errorf("%q must not parse", bad)
+		}
+	}
+	// A day of the year fits a year only, and must exist in it.
+	for _, c := range [][2]string{{"2022Q2", "04-03"}, {"2022M04", "04-03"}, {"2023", "02-29"}} {
+		if p, err := ParsePeriod(c[0], true, c[1]); err == nil {
+			t.Errorf("%q at %s = %v, want an error", c[0], c[1], p)
+		}
+	}
+	for at, want := range map[string]bool{"start": true, "end": true, "04-03": true, "4-3": false, "13-01": false, "": false, "census": false} {
+		if ValidStockAt(at) != want {
+			t.Errorf("ValidStockAt(%q) = %v", at, !want)
 		}
 	}
 }

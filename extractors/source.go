@@ -197,6 +197,10 @@ const (
 type Credential struct {
 	Name string // the placeholder {Name} in the request's URL, body or headers
 	Env  string // the environment variable holding it by default
+	// Optional: an unset variable sends the credential empty instead of
+	// leaving the source not configured (GENESIS takes an API token as the
+	// user name with an empty password).
+	Optional bool
 }
 
 // StatementKind says what a statement's figure counts (METHOD.md).
@@ -319,7 +323,8 @@ type Mapping struct {
 	// pass through for transform to canonicalise (EL -> GR, RUS -> RU).
 	Codes map[string]string
 	// StockAt says which instant a stock's year denotes: "start" (1 January:
-	// Eurostat migr_pop1ctz) or "end" (31 December: migr_resvalid).
+	// Eurostat migr_pop1ctz), "end" (31 December: migr_resvalid) or a day
+	// as MM-DD (a census year: "04-03", census night 3 April).
 	StockAt string
 	// Month, when set, names the dimension holding the month of a period
 	// whose year is in Time: tables that keep year and month in two columns

@@ -152,7 +152,8 @@ func checkArchiveFiles(t *testing.T, dir string, allowTemp bool) (temps int) {
 // TestSecretsNeverLeak fetches through a mirror whose URL carries
 // credentials (a caching proxy with a token) while sources fail in ways that
 // put URLs into errors: a connection reset, a robots.txt refusal. The token
-// appears in no log line, no outcome, no warehouse text and no archive file.
+// appears in no log line, no outcome, no warehouse text and no archive file;
+// neither do the credentials sent in a source's headers (GENESIS).
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cr3t-mirror-token"
@@ -193,15 +194,26 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if !strings.Contains(text, "fi-statfin-muutl") {
 		t.Fatal("the warehouse text lacks the failed source: not a search of everything")
 	}
-	if strings.Contains(text, secret) {
-		t.Error("the warehouse holds the secret")
+	if o := outcome(sum, "de-destatis-genesis-12521"); o.Err != nil || o.Rows == 0 {
+		t.Fatalf("the source sent with credentials did not load: %v", o.Err)
+	}
+	for _, s := range []string{secret, testCredential} {
+		if strings.Contains(text, s) {
+			t.Errorf("the warehouse holds the secret %q", s)
+		}
+		for _, line := range logs.containing(s) {
+			t.Errorf("the log leaks the secret %q: %s", s, line)
+		}
 	}
 	filepath.WalkDir(opt.ArchiveDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(secret)) {
-			t.Errorf("archive file %s holds the secret", p)
+		b, err := os.ReadFile(p)
+		for _, s := range []string{secret, testCredential} {
+			if err == nil && bytes.Contains(b, []byte(s)) {
+				t.Errorf("archive file %s holds the secret %q", p, s)
+			}
 		}
 		return nil
 	})

@@ -87,6 +87,10 @@ func (l *logRecorder) containing(s string) []string {
 	return out
 }
 
+// testCredential is every credential's value in the live runs: the
+// GENESIS source's user name and password headers carry it.
+const testCredential = "reliability-test-credential"
+
 // liveOptions is a live run against srv into dir of every source the server
 // answers: a fetcher with a short timeout, one retry with a short backoff,
 // and a 1 MiB body limit, so that every fault resolves in seconds.
@@ -107,6 +111,9 @@ func liveOptions(dir string, srv *Server) pipeline.Options {
 		Sources:  srv.Sources(),
 		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Version:  "reliability-test",
+		// Sources that need an account (GENESIS) are configured, so the
+		// faults reach them; the local server asks for no credential.
+		Getenv: func(string) string { return testCredential },
 	}
 }
 

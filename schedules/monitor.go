@@ -150,6 +150,13 @@ func withOutcome(f Facts, a *Attempt, run Run, now time.Time) Facts {
 	f.Attempted, f.LastRunID, f.LastAttempt, f.LastMode = true, run.ID, run.Started, run.Mode
 	f.LastStatus, f.LastStage, f.LastHTTPStatus, f.LastError = a.Status, a.Stage, a.HTTPStatus, ""
 	f.LastRows, f.LastBytes, f.LastDuration = a.Rows, a.Bytes, a.Duration
+	if skipped(a.Status) {
+		// Not fetched, not failed: the failures and the last success stand.
+		if a.Err != nil {
+			f.LastError = a.Err.Error()
+		}
+		return f
+	}
 	if failed {
 		f.LastStatus = load.SourceFailed
 		if a.Err != nil {

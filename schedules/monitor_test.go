@@ -199,3 +199,44 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// A source whose credential is no longer set is skipped, and skipped is
+// not failed: run after run it is judged unknown ("not configured"), never
+// failing, and never stale even when its newest period is long overdue; no
+// alert opens.
+func TestANotConfiguredSourceIsNeitherFailingNorStale(t *testing.T) {
+	keyed := annual("is-test-keyed", 6)
+	keyed.Credentials = []extractors.Credential{{Name: "key", Env: "IS_TEST_KEY"}}
+	keyed.Requests = []extractors.Request{{URL: testHost + "/data/is-test-keyed.json", Header: map[string]string{"X-Key": "{key}"}}}
+	pub := newPublisher(t)
+	pub.set(keyed, jsonAnswer(2024))
+	rc := newReceiver(t, nil)
+	c := &clock{}
+	opt := liveOptions(t, pub, c, keyed)
+	key := "k-1"
+	opt.Getenv = func(v string) string {
+		if v == "IS_TEST_KEY" {
+			return key
+		}
+		return ""
+	}
+	m := &Monitor{Policy: testPolicy(t), Now: c.Now, Backoff: time.Millisecond, Sinks: []Sink{&WebhookSink{URL: rc.srv.URL}}}
+	if j := stateOf(refreshAt(t, m, opt, c, "2025-08-04T10:00:00Z"), keyed); j.State != OK {
+		t.Fatalf("with its key: %s: %s", j.State, j.Reason)
+	}
+	key = ""
+	for _, at := range []string{"2025-08-05T10:00:00Z", "2025-08-06T10:00:00Z", "2027-03-01T10:00:00Z"} {
+		j := stateOf(refreshAt(t, m, opt, c, at), keyed)
+		if j.State != Unknown || !strings.Contains(j.Reason, "not configured") || !strings.Contains(j.Reason, "IS_TEST_KEY") {
+			t.Errorf("%s without its key: %s: %s", at, j.State, j.Reason)
+		}
+	}
+	if got := rc.events(); len(got) != 0 {
+		t.Errorf("alerts for a source nobody could ask: %v", got)
+	}
+	db := openRO(t, opt.Warehouse)
+	if got := queryRows(t, db, `select s.status from run_sources s join runs r using (run_id) where source_id = ? order by r.started_at`,
+		keyed.ID); !slices.Equal(got, []string{"ok", "not_configured", "not_configured", "not_configured"}) {
+		t.Errorf("run_sources %v", got)
+	}
+}

@@ -86,7 +86,7 @@ type Facts struct {
 	Attempted           bool // some run attempted the source
 	LastRunID           string
 	LastAttempt         time.Time // start of the latest run that attempted it
-	LastStatus          string    // load.SourceOK, SourceUnchanged or SourceFailed
+	LastStatus          string    // load.SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured or SourceNotArchived
 	LastStage           string    // for a failure: fetch, parse, map or load
 	LastHTTPStatus      int
 	LastError           string
@@ -163,6 +163,11 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 	switch {
 	case !f.Attempted:
 		j.State, j.Reason = Unknown, "never attempted"
+	case skipped(f.LastStatus):
+		// A source the run could not fetch (a credential not set, or not
+		// in the replayed archive) is neither failing nor stale: its
+		// calendar says nothing while nobody asks the publisher.
+		j.State, j.Reason = Unknown, skipReason(f)
 	case failed && s.Statement != nil && f.LastMode == load.ModeLive &&
 		(f.LastHTTPStatus == http.StatusNotFound || f.LastHTTPStatus == http.StatusGone):
 		// Offline, a 404 means "not in the archive", not "gone".
@@ -200,6 +205,24 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 		}
 	}
 	return j
+}
+
+// skipped reports whether a run left the source out without a failure:
+// not configured (a credential is not set) or not archived (an offline
+// replay has no answer for it).
+func skipped(status string) bool {
+	return status == load.SourceNotConfigured || status == load.SourceNotArchived
+}
+
+func skipReason(f Facts) string {
+	what := "not configured"
+	if f.LastStatus == load.SourceNotArchived {
+		what = "not in the replayed archive"
+	}
+	if f.LastError != "" {
+		what += ": " + shorten(f.LastError)
+	}
+	return what
 }
 
 // days renders a grace period.

@@ -59,6 +59,14 @@ func TestJudgePrecedence(t *testing.T) {
 		}), at, OK, "last attempt failed"},
 		{"a table's 404 is a failure, not a dead link", srcFresh, with(failedAt(load.StageFetch, 404, 3)), at, Failing, "3 runs"},
 		{"statements are never stale", srcStatement, with(func(f *Facts) { f.NewestPeriod = day("2010-01-01") }), at, OK, "ad hoc"},
+		// Skipped is not failed: an overdue source nobody could ask is
+		// neither stale nor failing.
+		{"not configured", srcFresh, with(func(f *Facts) {
+			f.LastStatus, f.NewestPeriod, f.LastError = load.SourceNotConfigured, day("2022-12-31"), "set GENESIS_USER (its user)"
+		}), at, Unknown, "not configured: set GENESIS_USER"},
+		{"not in the replayed archive", srcFresh, with(func(f *Facts) {
+			f.LastStatus, f.NewestPeriod = load.SourceNotArchived, time.Time{}
+		}), at, Unknown, "not in the replayed archive"},
 	} {
 		j := Judge(c.src, c.facts, c.at, p)
 		if j.State != c.want || !strings.Contains(j.Reason, c.in) {

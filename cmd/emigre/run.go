@@ -11,6 +11,7 @@ import (
 
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
@@ -123,7 +124,7 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	fmt.Fprintf(w, "run %s (%s): %d sources attempted, %d loaded, %d unchanged, %d failed; %d observations parsed\n",
 		s.RunID, s.Mode, s.Attempted, s.Loaded, s.Unchanged, s.Failed, s.Rows)
 	if s.NotConfigured > 0 {
-		fmt.Fprintf(w, "  %d sources not configured (a credential is not set; emigre sources --json says which variable)\n", s.NotConfigured)
+		fmt.Fprintf(w, "  %d sources not configured (a credential is not set):\n", s.NotConfigured)
 	}
 	if s.NotArchived > 0 {
 		where := "in the archive"
@@ -133,7 +134,12 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 		fmt.Fprintf(w, "  %d sources not %s\n", s.NotArchived, where)
 	}
 	for _, o := range s.Outcomes {
-		if o.Err != nil {
+		switch {
+		case o.Status == load.SourceNotConfigured:
+			// Skipped, not failed: the error says which variable to set.
+			fmt.Fprintf(w, "    %v\n", o.Err)
+		case o.Status == load.SourceNotArchived:
+		case o.Err != nil:
 			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)
 		}
 	}

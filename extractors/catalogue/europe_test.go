@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/transform"
@@ -144,10 +145,12 @@ func TestEuropeReleaseFigures(t *testing.T) {
 
 // TestEuropeEstimates runs the estimate over every European sample the way
 // a refresh does (catalogue priorities) and checks the per-country choices:
-// every destination with a stock, a flow the methods use or a statement
-// gets a row, and Finland prefers Statistics Finland's immigration over
+// every destination with a stock series around 2022 (a point by 1 January
+// 2022 and a later one: a census alone is a level, not a change), a flow
+// the methods use or a statement gets a row, and Finland prefers Statistics Finland's immigration over
 // Eurostat's first permits.
 func TestEuropeEstimates(t *testing.T) {
+	window := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	european := map[string]bool{}
 	for _, s := range cat.Sources() {
 		if s.PublisherID == "eurostat" {
@@ -162,16 +165,27 @@ func TestEuropeEstimates(t *testing.T) {
 			continue
 		}
 		prio[s.ID] = s.Priority
+		var before, after bool // a stock series' points around 2022: a change needs both
 		for _, o := range extractSample(t, s) {
 			obs = append(obs, o)
 			m := o.Metric
 			if m == extractors.Statement {
 				m = o.Measure
 			}
-			if !o.Missing && o.PeriodEnd.Year() >= 2022 && slices.Contains([]extractors.Metric{extractors.ResidentStock,
-				extractors.PermitsValid, extractors.PermitsFirst, extractors.Immigration}, m) {
+			if o.Missing {
+				continue
+			}
+			switch {
+			case o.Metric != extractors.Statement && m.IsStock():
+				before = before || o.PeriodEnd.Year() < 2022 || o.PeriodEnd.Equal(window)
+				after = after || o.PeriodEnd.After(window)
+			case o.PeriodEnd.Year() >= 2022 && slices.Contains([]extractors.Metric{extractors.ResidentStock,
+				extractors.PermitsValid, extractors.PermitsFirst, extractors.Immigration}, m):
 				usable[s.Destination] = true
 			}
+		}
+		if before && after {
+			usable[s.Destination] = true
 		}
 	}
 	rows := map[string]transform.Estimate{}

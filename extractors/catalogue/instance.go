@@ -74,7 +74,7 @@ func ForRun(s *extractors.Source, p RunParams) (*extractors.Source, error) {
 			env = name
 		}
 		v := p.Env(env)
-		if v == "" {
+		if v == "" && !c.Optional {
 			return nil, &NotConfiguredError{Source: s.ID, Credential: c.Name, Env: env}
 		}
 		secrets[c.Name] = v

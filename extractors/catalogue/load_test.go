@@ -219,3 +219,31 @@ func TestOpenRefusesAMissingFolder(t *testing.T) {
 		t.Error("a catalogue folder that does not exist must be an error, not the embedded catalogue")
 	}
 }
+
+// A census day and optional credentials are checked like every field: a
+// stock's day must be MM-DD, and a source cannot make every credential
+// optional (it would be sent with none).
+func TestStockDayAndOptionalCredentialsAreChecked(t *testing.T) {
+	orig, err := os.ReadFile("sources/de/de-destatis-genesis-12521.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ edit, want, field, msg string }{
+		{"stock_at: end", "stock_at: 31-12", "map.stock_at", "MM-DD"},
+		{"{name: user, env: GENESIS_USER}", "{name: user, env: GENESIS_USER, optional: true}", "credentials", "every credential is optional"},
+	} {
+		doc := strings.Replace(string(orig), c.edit, c.want, 1)
+		if doc == string(orig) {
+			t.Fatalf("edit %q not applied", c.edit)
+		}
+		_, err := Load(embedded, writeFolder(t, map[string]string{"de-destatis-genesis-12521.yaml": doc}))
+		var ce *Error
+		if !errors.As(err, &ce) || len(ce.Problems) != 1 || ce.Problems[0].Field != c.field || !strings.Contains(ce.Problems[0].Msg, c.msg) {
+			t.Errorf("%s: %v, want one problem at %s saying %q", c.want, err, c.field, c.msg)
+		}
+	}
+	if _, err := Load(embedded, writeFolder(t, map[string]string{"de-destatis-genesis-12521.yaml": strings.Replace(string(orig),
+		"stock_at: end", "stock_at: 12-31", 1)})); err != nil {
+		t.Errorf("stock_at 12-31: %v", err)
+	}
+}

@@ -72,8 +72,9 @@ type verifiedDoc struct {
 }
 
 type credentialDoc struct {
-	Name string `yaml:"name"`
-	Env  string `yaml:"env"`
+	Name     string `yaml:"name"`
+	Env      string `yaml:"env"`
+	Optional bool   `yaml:"optional"` // unset: sent empty, not "not configured"
 }
 
 type statementDoc struct {

@@ -229,8 +229,8 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 			d.problem(f, "%q: want one of %s", v, quoteList(extractors.Metrics[:len(extractors.Metrics)-1]))
 			continue
 		}
-		if v.IsStock() && m.StockAt != "start" && m.StockAt != "end" {
-			d.problem("map.stock_at", "%q: a stock (%s) needs start (1 January) or end (31 December)", m.StockAt, v)
+		if v.IsStock() && !extractors.ValidStockAt(m.StockAt) {
+			d.problem("map.stock_at", "%q: a stock (%s) needs start (1 January), end (31 December) or the day as MM-DD (a census night)", m.StockAt, v)
 		}
 	}
 	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 || (md.FiscalYearStart > 0 && m.Month == "") {
@@ -391,7 +391,10 @@ func (d doc) credentials(sd *sourceDoc, s *extractors.Source) {
 			d.problem(f+".env", "%q: want an environment variable name", c.Env)
 		}
 		names[c.Name] = true
-		s.Credentials = append(s.Credentials, extractors.Credential{Name: c.Name, Env: c.Env})
+		s.Credentials = append(s.Credentials, extractors.Credential{Name: c.Name, Env: c.Env, Optional: c.Optional})
+	}
+	if len(sd.Credentials) > 0 && !slices.ContainsFunc(sd.Credentials, func(c credentialDoc) bool { return !c.Optional }) {
+		d.problem("credentials", "every credential is optional: without one set, the source would be sent without any")
 	}
 	for i, r := range sd.Requests {
 		for _, text := range requestTexts(r) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,7 +45,10 @@ import (
 //
 // Parameters: charset (older flat files are ISO-8859-1; default utf-8),
 // member (a regular expression picking the zip member when there are
-// several), max_rows, max_cell_bytes, max_bytes and the zip limits.
+// several), dim.ID=REGEX (the classifying variable whose code matches REGEX
+// becomes dimension ID: GENESIS numbers the variants of one classification
+// per table, STAAG5 in 12531-0043 and STAAG6 in 12521-0041, with the same
+// attribute codes), max_rows, max_cell_bytes, max_bytes and the zip limits.
 func init() { extractors.RegisterReader(genesisReader{}) }
 
 type genesisReader struct{}
@@ -284,8 +288,13 @@ func readGenesisFlat(ctx context.Context, in extractors.Input, data []byte, emit
 	if err != nil {
 		return err
 	}
+	names, err := genesisDimParams(in)
+	if err != nil {
+		return err
+	}
 	recs.r.FieldsPerRecord = len(header)
 	var table *extractors.Table
+	var varCodes []string // the classifying variables' codes, as published
 	for {
 		rec, line, err := recs.next()
 		if err == io.EOF {
@@ -305,7 +314,8 @@ func readGenesisFlat(ctx context.Context, in extractors.Input, data []byte, emit
 				if code == "" {
 					return in.Errorf(fmt.Sprintf("line %d, column %d", line, vc+1), "%s is empty", header[varCols[i]])
 				}
-				table.Dims = append(table.Dims, code)
+				varCodes = append(varCodes, code)
+				table.Dims = append(table.Dims, names.of(code))
 			}
 			table.Dims = append(table.Dims, "value_variable")
 			if err := checkUniqueDims(in, fmt.Sprintf("line %d", line), table.Dims); err != nil {
@@ -315,8 +325,8 @@ func readGenesisFlat(ctx context.Context, in extractors.Input, data []byte, emit
 		codes := make([]string, 0, len(table.Dims))
 		codes = append(codes, genesisTime(rec[timeCol]))
 		for i, vc := range varCols {
-			if got := strings.TrimSpace(rec[vc]); got != table.Dims[1+i] {
-				return in.Errorf(fmt.Sprintf("line %d, column %d", line, vc+1), "variable %d is %q here but %q in the first row", i+1, got, table.Dims[1+i])
+			if got := strings.TrimSpace(rec[vc]); got != varCodes[i] {
+				return in.Errorf(fmt.Sprintf("line %d, column %d", line, vc+1), "variable %d is %q here but %q in the first row", i+1, got, varCodes[i])
 			}
 			codes = append(codes, strings.TrimSpace(rec[attrCols[i]]))
 		}
@@ -493,7 +503,15 @@ func genesisCubeTable(in extractors.Input, pos string, rec, axes, measures []str
 	if keys != len(axes) {
 		return nil, in.Errorf(pos, "QEI header has %d FACH-SCHL columns for %d axes (DQA)", keys, len(axes))
 	}
-	dims := append(append(append([]string{}, axes...), "time"), "value_variable")
+	names, err := genesisDimParams(in)
+	if err != nil {
+		return nil, err
+	}
+	dims := make([]string, 0, len(axes)+2)
+	for _, a := range axes {
+		dims = append(dims, names.of(a))
+	}
+	dims = append(dims, "time", "value_variable")
 	if err := checkUniqueDims(in, pos, dims); err != nil {
 		return nil, err
 	}
@@ -523,6 +541,45 @@ func genesisCubeFacts(in extractors.Input, line int, d []string, table *extracto
 		}
 	}
 	return nil
+}
+
+// genesisDims names classifying variables by pattern (the dim.ID
+// parameters): the variable whose code matches a rule's pattern is called
+// by the rule's id.
+type genesisDims []genesisDimRule
+
+type genesisDimRule struct {
+	id string
+	re *regexp.Regexp
+}
+
+func genesisDimParams(in extractors.Input) (genesisDims, error) {
+	var out genesisDims
+	for k, v := range in.Params {
+		id, ok := strings.CutPrefix(k, "dim.")
+		if !ok || v == "" {
+			continue
+		}
+		re, err := regexp.Compile(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: parameter %s=%q: %v", in.Name, k, v, err)
+		}
+		out = append(out, genesisDimRule{id, re})
+	}
+	slices.SortFunc(out, func(a, b genesisDimRule) int { return strings.Compare(a.id, b.id) })
+	return out, nil
+}
+
+// of is the dimension id of a classifying variable: the id of the first
+// rule whose pattern matches its code, else the code itself. Two variables
+// matching one rule give one id twice, which checkUniqueDims refuses.
+func (g genesisDims) of(code string) string {
+	for _, r := range g {
+		if r.re.MatchString(code) {
+			return r.id
+		}
+	}
+	return code
 }
 
 // json64 is a JSON number that GENESIS sometimes sends as a string.

@@ -312,3 +312,25 @@ func FuzzGenesis(f *testing.F) {
 		checkFuzzResult(t, "genesis", cells, err)
 	})
 }
+
+// GENESIS numbers the variants of one classification per table (STAAG5 in
+// 12531-0043, STAAG6 in 12521-0041): dim.ID=REGEX names the variable whose
+// code matches, in flat files and cubes alike, so a mapping survives the
+// number; two variables matching one rule are refused.
+func TestGenesisDimPatterns(t *testing.T) {
+	cells := readShared(t, "genesis", genesis3G, map[string]string{"dim.GEO": `^GEODL\d*$`})
+	wantDims(t, cells, 20, "time", "GEO", "GEBEN1", "value_variable")
+	wantCell(t, cells, 0, 53.9, "2022-05-15", "DG", "ENERG-GAS", "GEB001")
+
+	cube := readShared(t, "genesis", genesisCb, map[string]string{"dim.BRANCH": `^WZ08`})
+	if got := cube[0].Table.Dims; !slices.Equal(got, []string{"DINSG", "BRANCH", "WERTE4", "time", "value_variable"}) {
+		t.Errorf("cube dims %q", got)
+	}
+
+	_, err := readBody(t, "genesis", genesis3G, sharedBytes(t, genesis3G), map[string]string{"dim.X": `^GE`})
+	wantFormatError(t, err, "line 2", `dimension "X" appears twice`)
+	if _, err := readBody(t, "genesis", genesis3G, sharedBytes(t, genesis3G), map[string]string{"dim.X": `(`}); err == nil ||
+		!strings.Contains(err.Error(), "dim.X") {
+		t.Errorf("a bad pattern: %v, want an error naming the parameter", err)
+	}
+}

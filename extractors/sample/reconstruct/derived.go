@@ -11,14 +11,21 @@ import (
 // readDerived reads a CSV of shared/realdata/derived with the columns named,
 // returning its rows as maps; a missing column is an error.
 func readDerived(name string, cols ...string) ([]map[string]string, error) {
-	b, err := readShared("realdata/derived/" + name)
+	return readCSVRows("realdata/derived/"+name, cols...)
+}
+
+// readCSVRows reads a CSV of the shared folder (rel) with a header line,
+// returning the named columns of each row as a map; a missing column is an
+// error.
+func readCSVRows(rel string, cols ...string) ([]map[string]string, error) {
+	b, err := readShared(rel)
 	if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(bytes.NewReader(b))
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff"))))
 	head, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("derived/%s: %w", name, err)
+		return nil, fmt.Errorf("shared/%s: %w", rel, err)
 	}
 	idx := map[string]int{}
 	for i, h := range head {
@@ -26,7 +33,7 @@ func readDerived(name string, cols ...string) ([]map[string]string, error) {
 	}
 	for _, c := range cols {
 		if _, ok := idx[c]; !ok {
-			return nil, fmt.Errorf("derived/%s: no column %q (have %v)", name, c, head)
+			return nil, fmt.Errorf("shared/%s: no column %q (have %v)", rel, c, head)
 		}
 	}
 	var out []map[string]string
@@ -36,7 +43,7 @@ func readDerived(name string, cols ...string) ([]map[string]string, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("derived/%s: %w", name, err)
+			return nil, fmt.Errorf("shared/%s: %w", rel, err)
 		}
 		row := map[string]string{}
 		for _, c := range cols {

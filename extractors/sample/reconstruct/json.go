@@ -55,6 +55,8 @@ func write(b *bytes.Buffer, v any) error {
 		b.WriteByte(']')
 	case nil:
 		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
 	case string:
 		var s bytes.Buffer
 		enc := json.NewEncoder(&s)
@@ -63,8 +65,6 @@ func write(b *bytes.Buffer, v any) error {
 			return err
 		}
 		b.Write(bytes.TrimRight(s.Bytes(), "\n"))
-	case bool:
-		b.WriteString(strconv.FormatBool(x))
 	case int:
 		b.WriteString(strconv.Itoa(x))
 	case int64:
