@@ -127,6 +127,12 @@ type Source struct {
 	// ProRate opts a flow source into pro-rating a period that straddles
 	// the window start by days (METHOD.md); the estimate then says so.
 	ProRate bool
+	// Component names the part of its destination's sum of gross
+	// components the source's series is ("immigrant visas"): the
+	// destination publishes no residence figure, so its estimate adds
+	// named gross parts (docs/method.md). Empty for a source estimated on
+	// its own; sources naming the same component are one part.
+	Component string
 	// MaxBytes bounds one response body; exceeding it fails the source.
 	// Zero means the fetcher's default.
 	MaxBytes int64
@@ -177,7 +183,9 @@ func (s *Source) MultiCountry() bool { return s.Map.Destination != "" }
 type Verification struct {
 	// How: "documentation" (the publisher's API documentation), "public
 	// client" (public code that calls it), "publisher page" (the page
-	// itself, for statements and downloads), or "unverified".
+	// itself, for statements and downloads), "third party" (the
+	// publisher's figures as a third party copied or parsed them, pinned
+	// at a version: not the publisher's bytes), or "unverified".
 	How string
 	// Evidence names the documents, code or pages, with the dates read.
 	Evidence string
@@ -190,6 +198,7 @@ const (
 	VerifiedByDocumentation = "documentation"
 	VerifiedByPublicClient  = "public client"
 	VerifiedByPublisherPage = "publisher page"
+	VerifiedByThirdParty    = "third party"
 	NotVerified             = "unverified"
 )
 

@@ -27,6 +27,8 @@ func sourceRow(s *extractors.Source) load.SourceRow {
 		Priority:    s.Priority,
 		Licence:     s.Licence,
 		Notes:       s.Notes,
+		VerifiedHow: s.Verified.How,
+		Component:   s.Component,
 	}
 	if st := s.Statement; st != nil {
 		r.IsStatement = true

@@ -334,11 +334,16 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	})
 	fillStockFlows(cands)
 
+	// High ranges over every result; low, for a row in the total, only over
+	// the results in it: a figure that is not a change since W (a stock
+	// without a baseline) may widen the range upwards, never lower it.
 	e := Estimate{Destination: dest, Citizenship: opt.Origin, Result: cands[0].Result,
 		Low: math.Inf(1), High: math.Inf(-1)}
 	for _, c := range cands {
 		e.Alternatives = append(e.Alternatives, c.Result)
-		e.Low = min(e.Low, c.Net)
+		if c.InTotal || !e.InTotal {
+			e.Low = min(e.Low, c.Net)
+		}
 		e.High = max(e.High, c.Net)
 	}
 	return e, true

@@ -349,3 +349,19 @@ func TestRefDatesAndCutoff(t *testing.T) {
 		t.Errorf("Upto 2023-12-31 kept %v, want the stocks of 1 January and the 2023 flow", kept)
 	}
 }
+
+func TestLowLeavesOutFiguresNotInTheTotal(t *testing.T) {
+	// Georgia's net flows and the government's statement of 32,000 valid
+	// residence permits in February 2026 (a stock without a baseline): the
+	// stock is no change since W, so it may not lower the row's low.
+	obs := append(georgia(), statedStockObs("ge-gov", "GE", extractors.PermitsValid, "2026-02-17", 32000))
+	e := only(t, obs, Options{})
+	if e.Method != NetFlows || !e.InTotal {
+		t.Fatalf("chosen %v, want net_flows in the total", e.Result)
+	}
+	eq(t, "low", e.Low, 73652)
+	eq(t, "high", e.High, 73652)
+	if gov := alt(t, e, Statement, "ge-gov"); gov.InTotal || gov.Net != 32000 {
+		t.Errorf("the statement %v, want kept as an alternative out of the total", gov)
+	}
+}
