@@ -127,12 +127,6 @@ type Source struct {
 	// ProRate opts a flow source into pro-rating a period that straddles
 	// the window start by days (METHOD.md); the estimate then says so.
 	ProRate bool
-	// Component names the part of its destination's sum of gross
-	// components the source's series is ("immigrant visas"): the
-	// destination publishes no residence figure, so its estimate adds
-	// named gross parts (docs/method.md). Empty for a source estimated on
-	// its own; sources naming the same component are one part.
-	Component string
 	// MaxBytes bounds one response body; exceeding it fails the source.
 	// Zero means the fetcher's default.
 	MaxBytes int64

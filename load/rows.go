@@ -129,7 +129,6 @@ type SourceRow struct {
 	Notes       string
 	IsStatement bool
 	VerifiedHow string // documentation, public client, publisher page, third party, unverified
-	Component   string // the part of a sum of gross components; "" for a source of its own
 	// For statements only.
 	StatementMeasure     string
 	StatementRefDate     time.Time
@@ -166,12 +165,12 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 			int64(r.LagMonths), int64(r.Priority), nullString(r.Licence), nullString(r.Notes), r.IsStatement,
 			nullString(r.StatementMeasure), nullDate(r.StatementRefDate), nullDate(r.StatementSaidOn),
 			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
-			nullString(r.StatementTranslation), nullString(r.VerifiedHow), nullString(r.Component)})
+			nullString(r.StatementTranslation), nullString(r.VerifiedHow)})
 	}
 	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
 		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
 		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
-		"statement_quote", "statement_translation", "verified_how", "component"}
+		"statement_quote", "statement_translation", "verified_how"}
 	var set strings.Builder
 	for i, c := range columns[1:] {
 		if i > 0 {

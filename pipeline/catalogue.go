@@ -28,7 +28,6 @@ func sourceRow(s *extractors.Source) load.SourceRow {
 		Licence:     s.Licence,
 		Notes:       s.Notes,
 		VerifiedHow: s.Verified.How,
-		Component:   s.Component,
 	}
 	if st := s.Statement; st != nil {
 		r.IsStatement = true

@@ -34,7 +34,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if len(opt.Sources) == 0 {
 		return nil, errNoSources
 	}
-	opt.Estimate = estimateOptions(opt.Estimate, described(opt))
+	opt.Estimate = estimateOptions(opt.Estimate, described(opt), opt.Catalogue.Sums())
 	arch, archName, sample, err := openArchive(opt)
 	if err != nil {
 		return nil, err
@@ -209,9 +209,10 @@ func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 // estimateOptions fills the estimate's per-source settings from the
 // catalogue: priorities, pro-rating opt-ins, what each statement counts
 // (its entry: kind, flow, since, earlier figures) and the parts of sums of
-// gross components. Observations carry the measure and dates only; the
-// rest of what a figure means is the catalogue's, handed over here.
-func estimateOptions(o transform.Options, catalogue []*extractors.Source) transform.Options {
+// gross components (sums.yaml). Observations carry the measure and dates
+// only; the rest of what a figure means is the catalogue's, handed over
+// here.
+func estimateOptions(o transform.Options, catalogue []*extractors.Source, sums []extractors.ComponentSum) transform.Options {
 	if o.Priority == nil {
 		o.Priority = map[string]int{}
 	}
@@ -222,7 +223,16 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source) transf
 		o.Statements = map[string]*extractors.StatementEntry{}
 	}
 	if o.Components == nil {
-		o.Components = map[string]string{}
+		o.Components = map[string]map[string]string{}
+	}
+	for _, s := range sums {
+		parts := map[string]string{}
+		for _, c := range s.Components {
+			for _, id := range c.Sources {
+				parts[id] = c.Name
+			}
+		}
+		o.Components[s.Destination] = parts
 	}
 	for _, s := range catalogue {
 		if s.Priority != 0 {
@@ -233,9 +243,6 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source) transf
 		}
 		if s.Statement != nil {
 			o.Statements[s.ID] = s.Statement
-		}
-		if s.Component != "" {
-			o.Components[s.ID] = s.Component
 		}
 	}
 	if o.Origin == "" {

@@ -33,23 +33,23 @@ type Component struct {
 
 // componentSum sums the destination's component series; ok is false when
 // the destination has none, or none has a whole period inside the window.
-func componentSum(parts []*series, opt Options) (candidate, bool) {
+func componentSum(parts []*series, names map[string]string, opt Options) (candidate, bool) {
 	byName := map[string][]*series{}
-	var names []string
+	var order []string
 	for _, s := range parts {
-		n := opt.Components[s.key.source]
+		n := names[s.key.source]
 		if s.key.metric.IsStock() || s.key.metric == extractors.Statement {
 			continue // a sum of flows: a stock is not a part of one
 		}
 		if _, ok := byName[n]; !ok {
-			names = append(names, n)
+			order = append(order, n)
 		}
 		byName[n] = append(byName[n], s)
 	}
-	slices.Sort(names)
+	slices.Sort(order)
 	var comps []Component
 	var sources, metrics []string
-	for _, n := range names {
+	for _, n := range order {
 		c, ok := component(n, byName[n], opt)
 		if !ok {
 			continue

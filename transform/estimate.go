@@ -66,11 +66,13 @@ type Options struct {
 	// observations alone: a stock measure is a stock, border_net a
 	// balance, emigration departures, any other measure arrivals.
 	Statements map[string]*extractors.StatementEntry
-	// Components names, by source id, the part of its destination's sum of
-	// gross components the source's series is (the United States:
-	// immigrant visas, long-term nonimmigrant visas, asylum applications).
-	// Such a series counts only in that sum, never as a method of its own.
-	Components map[string]string
+	// Components names, by destination and source id, the part of the
+	// destination's sum of gross components the source's series is (the
+	// United States: immigrant visas, long-term nonimmigrant visas, asylum
+	// applications). Such a series counts only in that sum, never as a
+	// method of its own. The pipeline fills it from the catalogue's
+	// sums.yaml.
+	Components map[string]map[string]string
 	// TrendStart and TrendEnd bound the pre-war period whose yearly average
 	// gives the excess column: first and last day, default 2019-01-01 and
 	// 2021-12-31.
@@ -267,7 +269,7 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	var stated, parts []*series
 	netSources := map[string]bool{}
 	for _, k := range keys {
-		if k.metric != extractors.Immigration || opt.Components[k.source] != "" {
+		if k.metric != extractors.Immigration || opt.Components[dest][k.source] != "" {
 			continue
 		}
 		emi := ss[seriesKey{k.source, extractors.Emigration}]
@@ -281,7 +283,7 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	}
 	for _, k := range keys {
 		s := ss[k]
-		if opt.Components[k.source] != "" {
+		if opt.Components[dest][k.source] != "" {
 			parts = append(parts, s) // counted in the sum of components only
 			continue
 		}
@@ -306,7 +308,7 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 		}
 	}
 	cands = append(cands, statements(stated, opt)...)
-	if c, ok := componentSum(parts, opt); ok {
+	if c, ok := componentSum(parts, opt.Components[dest], opt); ok {
 		cands = append(cands, c)
 	}
 	if len(cands) == 0 {

@@ -202,10 +202,10 @@ func TestSumOfComponents(t *testing.T) {
 	// files (the first to March 2024, the second from April 2024),
 	// long-term nonimmigrant visas, and asylum applications (annual).
 	// Hand-made monthly figures.
-	comps := map[string]string{
+	comps := map[string]map[string]string{"US": {
 		"us-iv": "immigrant visas", "us-iv-2024": "immigrant visas",
 		"us-niv": "long-term nonimmigrant visas", "us-asylum": "asylum applications",
-	}
+	}}
 	var obs []extractors.Observation
 	month := func(src string, m extractors.Metric, y int, mo time.Month, v float64) {
 		start := date(y, mo, 1)

@@ -16,17 +16,14 @@ type sourceDoc struct {
 	Params      map[string]string `yaml:"params"`
 	// OriginCode is the code system of the {origin} placeholder: alpha2,
 	// alpha3 or eurostat. Empty: the source counts a fixed citizenship.
-	OriginCode string       `yaml:"origin_code"`
-	Covers     []string     `yaml:"covers"`
-	Requests   []requestDoc `yaml:"requests"`
-	Map        mappingDoc   `yaml:"map"`
-	Cadence    string       `yaml:"cadence"`
-	LagMonths  int          `yaml:"lag_months"`
-	Priority   int          `yaml:"priority"`
-	ProRate    bool         `yaml:"pro_rate"`
-	// Component: the part of its destination's sum of gross components
-	// the source is (docs/method.md); empty for a source of its own.
-	Component   string          `yaml:"component"`
+	OriginCode  string          `yaml:"origin_code"`
+	Covers      []string        `yaml:"covers"`
+	Requests    []requestDoc    `yaml:"requests"`
+	Map         mappingDoc      `yaml:"map"`
+	Cadence     string          `yaml:"cadence"`
+	LagMonths   int             `yaml:"lag_months"`
+	Priority    int             `yaml:"priority"`
+	ProRate     bool            `yaml:"pro_rate"`
 	MaxBytes    int64           `yaml:"max_bytes"`
 	Licence     string          `yaml:"licence"` // the publisher's when empty
 	Verified    verifiedDoc     `yaml:"verified"`
@@ -168,4 +165,17 @@ type gapDoc struct {
 	Reason   string `yaml:"reason"`
 	Evidence string `yaml:"evidence"`
 	Checked  string `yaml:"checked"`
+}
+
+// sumDoc is a destination estimated as a sum of named gross components
+// (sums.yaml).
+type sumDoc struct {
+	Destination string         `yaml:"destination"`
+	Reason      string         `yaml:"reason"`
+	Components  []componentDoc `yaml:"components"`
+}
+
+type componentDoc struct {
+	Name    string   `yaml:"name"`
+	Sources []string `yaml:"sources"`
 }

@@ -35,8 +35,7 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 		ID: sd.ID, File: d.file, Destination: sd.Destination, PublisherID: sd.Publisher,
 		Dataset: sd.Dataset, Title: sd.Title, Homepage: sd.Homepage, Format: sd.Format, Params: sd.Params,
 		Cadence: extractors.Cadence(sd.Cadence), LagMonths: sd.LagMonths, Licence: sd.Licence, Notes: strings.TrimSpace(sd.Notes),
-		Priority: sd.Priority, ProRate: sd.ProRate, Component: strings.TrimSpace(sd.Component), MaxBytes: sd.MaxBytes,
-		OriginCode: sd.OriginCode, Covers: sd.Covers,
+		Priority: sd.Priority, ProRate: sd.ProRate, MaxBytes: sd.MaxBytes, OriginCode: sd.OriginCode, Covers: sd.Covers,
 		Verified: extractors.Verification{How: sd.Verified.How, Evidence: strings.TrimSpace(sd.Verified.Evidence),
 			Unverified: strings.TrimSpace(sd.Verified.Unverified)},
 	}
@@ -52,7 +51,6 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 	}
 	d.credentials(sd, s)
 	d.origin(sd, s)
-	d.component(s)
 	e := &Entry{Source: s, Expected: d.expected(sd, s), Sample: d.sample(sd, s)}
 	return e, len(*d.probs) == before
 }
@@ -89,25 +87,6 @@ func (d doc) identity(sd *sourceDoc, s *extractors.Source, pubs map[string]Publi
 	}
 	if s.Homepage == "" {
 		s.Homepage = p.Homepage
-	}
-}
-
-// component checks that a part of a sum of gross components is a flow of
-// one destination: a sum of stocks or of statements means nothing.
-func (d doc) component(s *extractors.Source) {
-	if s.Component == "" {
-		return
-	}
-	switch {
-	case s.Statement != nil:
-		d.problem("component", "a statement is not a part of a sum of gross components")
-	case s.MultiCountry():
-		d.problem("component", "a part of one destination's sum needs destination, not map.destination")
-	}
-	for _, m := range s.Metrics() {
-		if m.IsStock() {
-			d.problem("component", "%s is a stock: a sum of gross components adds flows", m)
-		}
 	}
 }
 

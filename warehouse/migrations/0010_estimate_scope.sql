@@ -20,9 +20,6 @@ COMMENT ON COLUMN estimate_methods.in_total IS 'True when this method''s figure 
 ALTER TABLE sources ADD COLUMN verified_how VARCHAR;
 COMMENT ON COLUMN sources.verified_how IS 'How the source''s request is known to be right: documentation, public client, publisher page, third party (the publisher''s figures as a third party parsed or copied them, pinned at a version: not the publisher''s bytes) or unverified. The evidence is in notes.';
 
-ALTER TABLE sources ADD COLUMN component VARCHAR;
-COMMENT ON COLUMN sources.component IS 'For a source that is a part of its destination''s sum of gross components (docs/method.md), the part''s name (immigrant visas, ...); NULL for a source estimated on its own.';
-
 -------------------------------------------------------------------------------
 -- estimate_series: each run's estimate as of every reference date.
 -------------------------------------------------------------------------------
@@ -104,7 +101,7 @@ COMMENT ON TABLE estimate_components IS 'The named parts of a destination whose 
 COMMENT ON COLUMN estimate_components.run_id IS 'The run that computed it (runs.run_id).';
 COMMENT ON COLUMN estimate_components.destination IS 'ISO 3166-1 alpha-2 code of the destination country.';
 COMMENT ON COLUMN estimate_components.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
-COMMENT ON COLUMN estimate_components.component IS 'The part''s name, as the catalogue names it (sources.component).';
+COMMENT ON COLUMN estimate_components.component IS 'The part''s name, as the catalogue''s sums.yaml names it.';
 COMMENT ON COLUMN estimate_components.source_id IS 'The sources read for the part (sources.id), comma-separated: one part may come from several files, each covering its own months.';
 COMMENT ON COLUMN estimate_components.metric IS 'The metric summed (permits_first, asylum_applications, ...).';
 COMMENT ON COLUMN estimate_components.value IS 'Persons over the part''s whole periods from period_start to period_end: a gross inflow.';
