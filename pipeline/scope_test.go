@@ -125,6 +125,30 @@ func TestTotalCountsWhatItSays(t *testing.T) {
 			t.Errorf("Germany at 2023-12-31: series %v, by hand %v, METHOD.md 34546", got, byHand)
 		}
 	})
+
+	t.Run("the United States: the sum of its named parts", func(t *testing.T) {
+		var net, low, high float64
+		var method, sources string
+		if err := db.QueryRow(`select net, low, high, method, source_id from latest_estimates
+			where citizenship = 'RU' and destination = 'US'`).Scan(&net, &low, &high, &method, &sources); err != nil {
+			t.Fatal(err)
+		}
+		parts := query[float64](t, db, `select sum(value) from latest_estimate_components
+			where citizenship = 'RU' and destination = 'US'`)
+		// By hand from the stored observations: each part's months (or
+		// years) from 2022 on, up to its newest.
+		byHand := query[float64](t, db, `
+			select sum(value) from observations_current
+			where destination = 'US' and citizenship = 'RU' and not missing and period_start >= date '2022-01-01'
+			  and source_id in ('us-dos-immigrant-visas', 'us-dos-immigrant-visas-2024',
+			                    'us-dos-nonimmigrant-visas', 'us-unhcr-asylum-applications')`)
+		if method != "gross_flows" || net != parts || net != byHand || low != net || high != net {
+			t.Errorf("US %s %v (low %v, high %v) from %s; parts %v, by hand %v", method, net, low, high, sources, parts, byHand)
+		}
+		if n := query[int64](t, db, `select count(*) from latest_estimate_components where destination = 'US'`); n != 3 {
+			t.Errorf("%d parts, want immigrant visas, long-term nonimmigrant visas and asylum applications", n)
+		}
+	})
 }
 
 func seriesNet(t *testing.T, db *sql.DB, dest, ref string) float64 {

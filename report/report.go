@@ -442,22 +442,28 @@ func observationsAsOf(ctx context.Context, db load.Querier, r *Report) ([]extrac
 // shown, so the pre-war level is visible beside the change.
 const sparkYears = 5
 
-// readSeries attaches to each estimate the series it used: the first
-// source and metric the estimate names, from sparkYears before the window.
+// readSeries attaches to each estimate the series it used, from sparkYears
+// before the window: of the sources the estimate names (several for a sum
+// or for statements summed), the first that has points of one of its
+// metrics.
 func readSeries(r *Report, obs []extractors.Observation, windowStart time.Time) {
 	from := windowStart.AddDate(-sparkYears, 0, 0)
 	for i := range r.Estimates {
 		e := &r.Estimates[i]
-		source, _, _ := strings.Cut(e.SourceID, ",")
-		metric, _, _ := strings.Cut(e.Metric, ",")
-		for _, o := range obs {
-			if o.SourceID != source || o.Destination != e.Destination || o.Missing || o.PeriodEnd.Before(from) {
-				continue
+		metrics := strings.Split(e.Metric, ",")
+		for _, source := range strings.Split(e.SourceID, ",") {
+			for _, o := range obs {
+				if o.SourceID != source || o.Destination != e.Destination || o.Missing || o.PeriodEnd.Before(from) {
+					continue
+				}
+				if !slices.Contains(metrics, string(o.Metric)) && !slices.Contains(metrics, string(o.Measure)) {
+					continue
+				}
+				e.Series = append(e.Series, SeriesPoint{Date: o.PeriodEnd.Format(time.DateOnly), Value: o.Value})
 			}
-			if string(o.Metric) != metric && string(o.Measure) != metric {
-				continue
+			if len(e.Series) > 0 {
+				break
 			}
-			e.Series = append(e.Series, SeriesPoint{Date: o.PeriodEnd.Format(time.DateOnly), Value: o.Value})
 		}
 		slices.SortStableFunc(e.Series, func(a, b SeriesPoint) int { return strings.Compare(a.Date, b.Date) })
 	}

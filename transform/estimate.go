@@ -690,7 +690,7 @@ func day(t time.Time) time.Time { return date(t.Year(), t.Month(), t.Day()) }
 
 func days(a, b time.Time) int { return int(b.Sub(a).Round(time.Hour) / (24 * time.Hour)) }
 
-// years is METHOD.md's years(a, b): days / 365.25.
+// years is docs/method.md's years(a, b): days / 365.25.
 func years(a, b time.Time) float64 { return float64(days(a, b)) / 365.25 }
 
 // String helps test failures and logs.

@@ -60,7 +60,7 @@ func missing(o extractors.Observation) extractors.Observation {
 
 func join(sets ...[]extractors.Observation) []extractors.Observation { return slices.Concat(sets...) }
 
-// --- the worked examples of METHOD.md ---
+// --- the worked examples of docs/method.md ---
 
 const (
 	geostat  = "ge-geostat-migration"

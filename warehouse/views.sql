@@ -181,7 +181,7 @@ COMMENT ON COLUMN latest_estimates.metric IS 'The metric of the series used.';
 COMMENT ON COLUMN latest_estimates.period_start IS 'Start of the span the estimate covers.';
 COMMENT ON COLUMN latest_estimates.baseline IS 'For stock_change, the stock at baseline_date; NULL otherwise.';
 COMMENT ON COLUMN latest_estimates.baseline_date IS 'For stock_change, the date of the baseline stock; NULL otherwise.';
-COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, prorated; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
 COMMENT ON COLUMN latest_estimates.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN latest_estimates.run_id IS 'The run that computed these estimates.';
 COMMENT ON COLUMN latest_estimates.window_start IS 'The run''s window start: net counts moves since this date.';
@@ -238,7 +238,7 @@ COMMENT ON COLUMN estimate_history.method IS 'The method of the chosen figure: s
 COMMENT ON COLUMN estimate_history.as_of IS 'End of the latest period or reference date the estimate used at that run.';
 COMMENT ON COLUMN estimate_history.source_id IS 'The source whose series the method used (sources.id).';
 COMMENT ON COLUMN estimate_history.metric IS 'The metric of the series used.';
-COMMENT ON COLUMN estimate_history.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN estimate_history.flags IS 'Caveats as a list (gross, prorated; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
 COMMENT ON COLUMN estimate_history.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN estimate_history.previous_run_id IS 'The previous run (by start time) that estimated this destination and citizenship over the same window; NULL for the first.';
 COMMENT ON COLUMN estimate_history.net_change IS 'net minus the net of previous_run_id; NULL for the first run of the series.';

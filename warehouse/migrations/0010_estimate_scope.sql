@@ -108,3 +108,8 @@ COMMENT ON COLUMN estimate_components.value IS 'Persons over the part''s whole p
 COMMENT ON COLUMN estimate_components.period_start IS 'First day summed (the window start unless gap).';
 COMMENT ON COLUMN estimate_components.period_end IS 'Last day summed: each part runs to its own newest whole period, so parts may end on different dates.';
 COMMENT ON COLUMN estimate_components.gap IS 'True when the part does not cover every period from the window start to period_end; the sum is then flagged gap_in_flows and is not in the total.';
+
+-- The method's definitions moved into the repository.
+COMMENT ON TABLE estimates IS 'How many citizens moved to each destination since the window start and are still there, net of those who went back: one row per destination per run, from the first result the data support, results that measure a change since the window start first (see docs/method.md). in_total says whether the row enters the total. latest_estimates shows the newest run''s rows.';
+COMMENT ON COLUMN estimates.flags IS 'Caveats as a list: gross (returns unknown), prorated (a period straddling the window start was pro-rated by days), and why a row is not in the total: stock_without_baseline (a stated stock with no pre-war figure of the same concept), since_far_from_window (a stated change since a date more than 3 months from the window start), gap_in_flows (flows that do not cover every period from the window start). Empty when none. Test with list_contains(flags, ''gross'').';
+COMMENT ON COLUMN estimate_methods.flags IS 'Caveats as a list (gross, prorated, stock_without_baseline, since_far_from_window, gap_in_flows); empty when none.';
