@@ -177,7 +177,9 @@ func (s *Source) MultiCountry() bool { return s.Map.Destination != "" }
 type Verification struct {
 	// How: "documentation" (the publisher's API documentation), "public
 	// client" (public code that calls it), "publisher page" (the page
-	// itself, for statements and downloads), or "unverified".
+	// itself, for statements and downloads), "third party" (the
+	// publisher's figures as a third party copied or parsed them, pinned
+	// at a version: not the publisher's bytes), or "unverified".
 	How string
 	// Evidence names the documents, code or pages, with the dates read.
 	Evidence string
@@ -190,6 +192,7 @@ const (
 	VerifiedByDocumentation = "documentation"
 	VerifiedByPublicClient  = "public client"
 	VerifiedByPublisherPage = "publisher page"
+	VerifiedByThirdParty    = "third party"
 	NotVerified             = "unverified"
 )
 

@@ -106,9 +106,11 @@ func noBuild(context.Context, *load.Tx) error { return nil }
 // --- schema ----------------------------------------------------------------
 
 var (
-	wantTables = []string{"alerts", "countries", "estimate_methods", "estimates", "gaps", "observations", "quality_checks",
-		"run_sources", "runs", "schema_migrations", "snapshots", "source_states", "sources"}
-	wantViews = []string{"estimate_total", "latest_estimates", "observations_current", "source_health"}
+	wantTables = []string{"alerts", "countries", "estimate_components", "estimate_methods", "estimate_series",
+		"estimate_total_series", "estimates", "gaps", "observations", "quality_checks", "run_sources", "runs",
+		"schema_migrations", "snapshots", "source_states", "sources"}
+	wantViews = []string{"estimate_total", "latest_estimates", "latest_estimate_series", "latest_estimate_total_series",
+		"latest_estimate_components", "observations_current", "source_health"}
 )
 
 func TestMigrationsIdempotent(t *testing.T) {
@@ -589,13 +591,18 @@ func TestLatestEstimatesAndTotal(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	de := load.EstimateRow{Destination: "DE", Citizenship: "RU", Method: "stock_change",
 		SourceID: "de-eurostat-migr_pop1ctz", Metric: "resident_stock", Net: 34546, Low: 31536, High: 43631,
-		AsOf: day(2024, 1, 1), PeriodStart: day(2022, 1, 1), Baseline: ptr(237816), BaselineDate: day(2022, 1, 1)}
+		AsOf: day(2024, 1, 1), PeriodStart: day(2022, 1, 1), Baseline: ptr(237816), BaselineDate: day(2022, 1, 1),
+		InTotal: true}
 	ge := load.EstimateRow{Destination: "GE", Citizenship: "RU", Method: "net_flows", SourceID: "ge-geostat",
 		Metric: "immigration,emigration", Arrivals: ptr(114931), Returns: ptr(41279), Net: 73652, Low: 73652,
-		High: 73652, AsOf: day(2023, 12, 31), PeriodStart: day(2022, 1, 1)}
+		High: 73652, AsOf: day(2023, 12, 31), PeriodStart: day(2022, 1, 1), InTotal: true}
 	il := load.EstimateRow{Destination: "IL", Citizenship: "RU", Method: "gross_flows", SourceID: "il-cbs",
 		Metric: "repatriation", Arrivals: ptr(78616), Net: 78616, Low: 78616, High: 78616,
-		AsOf: day(2023, 12, 31), PeriodStart: day(2022, 1, 1), Flags: []string{"gross"}}
+		AsOf: day(2023, 12, 31), PeriodStart: day(2022, 1, 1), Flags: []string{"gross"}, InTotal: true}
+	// A stock without a baseline: shown, never in net or low.
+	ae := load.EstimateRow{Destination: "AE", Citizenship: "RU", Method: "statement", SourceID: "ae-consulate",
+		Metric: "statement", Net: 150000, Low: 150000, High: 150000, AsOf: day(2026, 1, 2),
+		Flags: []string{"stock_without_baseline"}}
 
 	// An older run with different figures, which latest_estimates must hide.
 	oldDE := de
@@ -604,7 +611,7 @@ func TestLatestEstimatesAndTotal(t *testing.T) {
 		return load.InsertEstimates(ctx, tx, "r1", []load.EstimateRow{oldDE})
 	})
 	publish(t, path, newRun("r2", t0.Add(24*time.Hour)), func(ctx context.Context, tx *load.Tx) error {
-		if err := load.InsertEstimates(ctx, tx, "r2", []load.EstimateRow{de, ge, il}); err != nil {
+		if err := load.InsertEstimates(ctx, tx, "r2", []load.EstimateRow{de, ge, il, ae}); err != nil {
 			return err
 		}
 		return load.InsertEstimateMethods(ctx, tx, "r2", []load.EstimateMethodRow{
@@ -628,7 +635,7 @@ func TestLatestEstimatesAndTotal(t *testing.T) {
 		flags                         any
 	}
 	rows, err := db.QueryContext(ctx, `SELECT destination, citizenship, method, source_id, run_id,
-		arrivals, returns, net, low, high, as_of, flags FROM latest_estimates`)
+		arrivals, returns, net, low, high, as_of, flags FROM latest_estimates WHERE in_total`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -671,14 +678,22 @@ func TestLatestEstimatesAndTotal(t *testing.T) {
 		countries        int
 		asOf, oldestAsOf time.Time
 	)
-	if err := db.QueryRowContext(ctx, `SELECT citizenship, net, low, high, countries, as_of, oldest_as_of FROM estimate_total`).
-		Scan(&cit, &net, &low, &high, &countries, &asOf, &oldestAsOf); err != nil {
+	var notInTotal, gross float64
+	var countriesNotInTotal, countriesGross int
+	if err := db.QueryRowContext(ctx, `SELECT citizenship, net, low, high, countries, as_of, oldest_as_of,
+		not_in_total, countries_not_in_total, gross, countries_gross FROM estimate_total`).
+		Scan(&cit, &net, &low, &high, &countries, &asOf, &oldestAsOf, &notInTotal, &countriesNotInTotal,
+			&gross, &countriesGross); err != nil {
 		t.Fatal(err)
 	}
-	if cit != "RU" || net != 34546+73652+78616 || low != 31536+73652+78616 || high != 43631+73652+78616 ||
+	if cit != "RU" || net != 34546+73652+78616 || low != 31536+73652+78616 || high != 43631+73652+78616+150000 ||
 		countries != 3 || !asOf.Equal(day(2024, 1, 1)) || !oldestAsOf.Equal(day(2023, 12, 31)) {
 		t.Errorf("estimate_total: %s net %v low %v high %v countries %d as_of %v oldest %v",
 			cit, net, low, high, countries, asOf, oldestAsOf)
+	}
+	if notInTotal != 150000 || countriesNotInTotal != 1 || gross != 78616 || countriesGross != 1 {
+		t.Errorf("estimate_total: not in total %v in %d countries, gross %v in %d; want 150000 in 1, 78616 in 1",
+			notInTotal, countriesNotInTotal, gross, countriesGross)
 	}
 	if n := count(t, db, `SELECT count(*) FROM estimate_methods WHERE run_id = 'r2' AND destination = 'DE'`); n != 3 {
 		t.Errorf("%d DE methods", n)

@@ -128,6 +128,7 @@ type SourceRow struct {
 	Licence     string
 	Notes       string
 	IsStatement bool
+	VerifiedHow string // documentation, public client, publisher page, third party, unverified
 	// For statements only.
 	StatementMeasure     string
 	StatementRefDate     time.Time
@@ -164,12 +165,12 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 			int64(r.LagMonths), int64(r.Priority), nullString(r.Licence), nullString(r.Notes), r.IsStatement,
 			nullString(r.StatementMeasure), nullDate(r.StatementRefDate), nullDate(r.StatementSaidOn),
 			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
-			nullString(r.StatementTranslation)})
+			nullString(r.StatementTranslation), nullString(r.VerifiedHow)})
 	}
 	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
 		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
 		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
-		"statement_quote", "statement_translation"}
+		"statement_quote", "statement_translation", "verified_how"}
 	var set strings.Builder
 	for i, c := range columns[1:] {
 		if i > 0 {
@@ -333,6 +334,7 @@ type EstimateRow struct {
 	BaselineDate time.Time // zero: NULL
 	Flags        []string
 	NetExcess    *float64
+	InTotal      bool // measures a change since the window start: counts toward the total
 }
 
 // InsertEstimates writes the chosen estimate per destination of run runID.
@@ -361,13 +363,13 @@ func InsertEstimates(ctx context.Context, tx *Tx, runID string, rows []EstimateR
 			runID, r.Destination, r.Citizenship, r.Method, nullString(r.SourceID),
 			nullString(r.Metric), nullFloat(r.Arrivals), nullFloat(r.Returns), r.Net, r.Low, r.High,
 			date(r.AsOf), nullDate(r.PeriodStart), nullFloat(r.Baseline), nullDate(r.BaselineDate),
-			flagList(r.Flags), nullFloat(r.NetExcess),
+			flagList(r.Flags), nullFloat(r.NetExcess), r.InTotal,
 		})
 	}
 	return tx.appendRows(ctx, "", "estimates", []string{
 		"run_id", "destination", "citizenship", "method", "source_id", "metric", "arrivals",
 		"returns", "net", "low", "high", "as_of", "period_start", "baseline", "baseline_date",
-		"flags", "net_excess",
+		"flags", "net_excess", "in_total",
 	}, values)
 }
 
@@ -385,6 +387,7 @@ type EstimateMethodRow struct {
 	PeriodStart time.Time // zero: NULL
 	Flags       []string
 	Chosen      bool
+	InTotal     bool
 }
 
 // InsertEstimateMethods writes every method's result of run runID.
@@ -406,12 +409,12 @@ func InsertEstimateMethods(ctx context.Context, tx *Tx, runID string, rows []Est
 		values = append(values, []driver.Value{
 			runID, r.Destination, r.Citizenship, r.Method, nullString(r.SourceID),
 			nullString(r.Metric), nullFloat(r.Arrivals), nullFloat(r.Returns), r.Net, date(r.AsOf),
-			nullDate(r.PeriodStart), flagList(r.Flags), r.Chosen,
+			nullDate(r.PeriodStart), flagList(r.Flags), r.Chosen, r.InTotal,
 		})
 	}
 	return tx.appendRows(ctx, "", "estimate_methods", []string{
 		"run_id", "destination", "citizenship", "method", "source_id", "metric", "arrivals",
-		"returns", "net", "as_of", "period_start", "flags", "chosen",
+		"returns", "net", "as_of", "period_start", "flags", "chosen", "in_total",
 	}, values)
 }
 

@@ -27,6 +27,7 @@ func sourceRow(s *extractors.Source) load.SourceRow {
 		Priority:    s.Priority,
 		Licence:     s.Licence,
 		Notes:       s.Notes,
+		VerifiedHow: s.Verified.How,
 	}
 	if st := s.Statement; st != nil {
 		r.IsStatement = true

@@ -76,8 +76,9 @@ type Outcome struct {
 type Summary struct {
 	RunID                                string
 	Started, Finished                    time.Time
-	Mode                                 string // live or offline
-	Sample                               bool   // the data came from the embedded sample
+	Mode                                 string    // live or offline
+	Sample                               bool      // the data came from the embedded sample
+	WindowStart                          time.Time // W: the estimate counts moves since this date
 	Warehouse, Archive                   string
 	Attempted, Loaded, Unchanged, Failed int
 	// NotConfigured and NotArchived count sources not fetched: a live run

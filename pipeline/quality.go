@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report"
-	"github.com/emigre/emigre/transform"
 )
 
 // checkQuality runs the data-quality checks over what buildRun loaded, in
@@ -42,19 +40,12 @@ func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, r
 	return nil
 }
 
-// EstimateOptions completes o the way a run does, with the catalogue's
-// priorities and pro-rating, so that a report recomputing estimates (the
-// total as of each year end) chooses as the run chose.
-func EstimateOptions(o transform.Options) transform.Options {
-	return estimateOptions(o, catalogue.MustDefault().Sources())
-}
-
 // writeReports writes the published run's report (HTML, JSON, Markdown)
 // into the reports folder beside the warehouse. The run is published
 // already: a report that cannot be written is logged, never a failed run.
 func writeReports(ctx context.Context, opt Options, sum *Summary) []string {
 	begun := time.Now()
-	r, err := report.Load(ctx, opt.Warehouse, report.Options{RunID: sum.RunID, Estimate: EstimateOptions, Now: opt.Now})
+	r, err := report.Load(ctx, opt.Warehouse, report.Options{RunID: sum.RunID, Now: opt.Now})
 	if err != nil {
 		slog.ErrorContext(ctx, "run published, but its report could not be built", "run", sum.RunID, "error", err)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
@@ -33,19 +34,20 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if len(opt.Sources) == 0 {
 		return nil, errNoSources
 	}
-	opt.Estimate = estimateOptions(opt.Estimate, described(opt))
+	opt.Estimate = estimateOptions(opt.Estimate, described(opt), opt.Catalogue.Sums())
 	arch, archName, sample, err := openArchive(opt)
 	if err != nil {
 		return nil, err
 	}
 	started := opt.Now().UTC()
 	sum := &Summary{
-		RunID:     started.Format("20060102T150405.000Z"),
-		Started:   started,
-		Mode:      load.ModeLive,
-		Sample:    sample,
-		Warehouse: opt.Warehouse,
-		Archive:   archName,
+		RunID:       started.Format("20060102T150405.000Z"),
+		Started:     started,
+		Mode:        load.ModeLive,
+		Sample:      sample,
+		WindowStart: opt.Estimate.WindowStart,
+		Warehouse:   opt.Warehouse,
+		Archive:     archName,
 	}
 	if opt.Offline {
 		sum.Mode = load.ModeOffline
@@ -158,13 +160,7 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	if err != nil {
 		return err
 	}
-	sum.Estimates = transform.Estimates(current, opt.Estimate)
-	sum.Total = transform.Totals(sum.Estimates)
-	est, methods := estimateRows(sum.Estimates)
-	if err := load.InsertEstimates(ctx, tx, run.ID, est); err != nil {
-		return err
-	}
-	if err := load.InsertEstimateMethods(ctx, tx, run.ID, methods); err != nil {
+	if err := estimate(ctx, tx, opt, sum, run.ID, current); err != nil {
 		return err
 	}
 	if err := checkQuality(ctx, tx, opt, sum, run); err != nil {
@@ -211,13 +207,32 @@ func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 }
 
 // estimateOptions fills the estimate's per-source settings from the
-// catalogue: priorities and pro-rating opt-ins.
-func estimateOptions(o transform.Options, catalogue []*extractors.Source) transform.Options {
+// catalogue: priorities, pro-rating opt-ins, what each statement counts
+// (its entry: kind, flow, since, earlier figures) and the parts of sums of
+// gross components (sums.yaml). Observations carry the measure and dates
+// only; the rest of what a figure means is the catalogue's, handed over
+// here.
+func estimateOptions(o transform.Options, catalogue []*extractors.Source, sums []extractors.ComponentSum) transform.Options {
 	if o.Priority == nil {
 		o.Priority = map[string]int{}
 	}
 	if o.ProRate == nil {
 		o.ProRate = map[string]bool{}
+	}
+	if o.Statements == nil {
+		o.Statements = map[string]*extractors.StatementEntry{}
+	}
+	if o.Components == nil {
+		o.Components = map[string]map[string]string{}
+	}
+	for _, s := range sums {
+		parts := map[string]string{}
+		for _, c := range s.Components {
+			for _, id := range c.Sources {
+				parts[id] = c.Name
+			}
+		}
+		o.Components[s.Destination] = parts
 	}
 	for _, s := range catalogue {
 		if s.Priority != 0 {
@@ -225,6 +240,9 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source) transf
 		}
 		if s.ProRate {
 			o.ProRate[s.ID] = true
+		}
+		if s.Statement != nil {
+			o.Statements[s.ID] = s.Statement
 		}
 	}
 	if o.Origin == "" {
@@ -246,15 +264,78 @@ func estimateRows(ests []transform.Estimate) ([]load.EstimateRow, []load.Estimat
 			SourceID: r.SourceID, Metric: string(r.Metric), Arrivals: r.Arrivals, Returns: r.Returns,
 			Net: r.Net, Low: e.Low, High: e.High, AsOf: r.AsOf, PeriodStart: r.PeriodStart,
 			Baseline: r.Baseline, BaselineDate: r.BaselineDate, Flags: r.Flags, NetExcess: r.NetExcess,
+			InTotal: r.InTotal,
 		})
 		for _, a := range e.Alternatives {
 			methods = append(methods, load.EstimateMethodRow{
 				Destination: e.Destination, Citizenship: e.Citizenship, Method: string(a.Method),
 				SourceID: a.SourceID, Metric: string(a.Metric), Arrivals: a.Arrivals, Returns: a.Returns,
 				Net: a.Net, AsOf: a.AsOf, PeriodStart: a.PeriodStart, Flags: a.Flags,
-				Chosen: a.Method == r.Method && a.SourceID == r.SourceID,
+				Chosen: a.Method == r.Method && a.SourceID == r.SourceID, InTotal: a.InTotal,
 			})
 		}
 	}
 	return rows, methods
+}
+
+// estimate computes the estimate over every current observation and the
+// same as of each reference date (transform.Series), and writes them with
+// the parts of any sum of gross components. The report reads these rows;
+// it never recomputes them.
+func estimate(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, runID string, current []extractors.Observation) error {
+	sum.Estimates = transform.Estimates(current, opt.Estimate)
+	sum.Total = transform.Totals(sum.Estimates)
+	est, methods := estimateRows(sum.Estimates)
+	if err := load.InsertEstimates(ctx, tx, runID, est); err != nil {
+		return err
+	}
+	if err := load.InsertEstimateMethods(ctx, tx, runID, methods); err != nil {
+		return err
+	}
+	if err := load.InsertEstimateComponents(ctx, tx, runID, componentRows(sum.Estimates)); err != nil {
+		return err
+	}
+	series, totals := seriesRows(transform.Series(current, opt.Estimate))
+	if err := load.InsertEstimateSeries(ctx, tx, runID, series); err != nil {
+		return err
+	}
+	return load.InsertEstimateTotalSeries(ctx, tx, runID, totals)
+}
+
+// componentRows are the parts of each destination's sum of gross
+// components, whether or not the sum is the chosen result.
+func componentRows(ests []transform.Estimate) []load.EstimateComponentRow {
+	var rows []load.EstimateComponentRow
+	for _, e := range ests {
+		for _, a := range e.Alternatives {
+			for _, c := range a.Components {
+				rows = append(rows, load.EstimateComponentRow{
+					Destination: e.Destination, Citizenship: e.Citizenship, Component: c.Name,
+					SourceID: strings.Join(c.SourceIDs, ","), Metric: string(c.Metric), Value: c.Value,
+					PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Gap: c.Gap,
+				})
+			}
+		}
+	}
+	return rows
+}
+
+func seriesRows(series []transform.At) ([]load.EstimateSeriesRow, []load.EstimateTotalSeriesRow) {
+	var rows []load.EstimateSeriesRow
+	var totals []load.EstimateTotalSeriesRow
+	for _, at := range series {
+		for _, e := range at.Estimates {
+			rows = append(rows, load.EstimateSeriesRow{
+				Destination: e.Destination, Citizenship: e.Citizenship, RefDate: at.RefDate, Net: e.Net,
+				Low: e.Low, High: e.High, Method: string(e.Method), AsOf: e.AsOf, InTotal: e.InTotal,
+				Flags: e.Flags, SourceID: e.SourceID,
+			})
+		}
+		t := at.Total
+		totals = append(totals, load.EstimateTotalSeriesRow{
+			Citizenship: t.Citizenship, RefDate: at.RefDate, Net: t.Net, Low: t.Low, High: t.High,
+			NotInTotal: t.NotInTotal, Countries: t.Countries, CountriesNotInTotal: t.CountriesNotInTotal,
+		})
+	}
+	return rows, totals
 }

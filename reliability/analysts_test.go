@@ -23,8 +23,8 @@ const readerEnv = "EMIGRE_RELIABILITY_READER"
 type sighting struct {
 	Runs      int64   `json:"runs"`
 	Total     float64 `json:"total"`     // estimate_total.net
-	RowsSum   float64 `json:"rows_sum"`  // sum of latest_estimates.net
-	RunSum    float64 `json:"run_sum"`   // sum of the latest run's estimates.net
+	RowsSum   float64 `json:"rows_sum"`  // sum of latest_estimates.net over the rows in the total
+	RunSum    float64 `json:"run_sum"`   // sum of the latest run's estimates.net in the total
 	Attempted int64   `json:"attempted"` // runs.sources_attempted of the latest run
 	Outcomes  int64   `json:"outcomes"`  // run_sources rows of the latest run
 	Err       string  `json:"err,omitempty"`
@@ -36,8 +36,8 @@ const sightingQuery = `
 	WITH last AS (SELECT run_id, sources_attempted FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1)
 	SELECT (SELECT count(*) FROM runs),
 		(SELECT net FROM estimate_total WHERE citizenship = 'RU'),
-		(SELECT sum(net) FROM latest_estimates WHERE citizenship = 'RU'),
-		(SELECT sum(net) FROM estimates WHERE citizenship = 'RU' AND run_id = (SELECT run_id FROM last)),
+		(SELECT sum(net) FROM latest_estimates WHERE citizenship = 'RU' AND in_total),
+		(SELECT sum(net) FROM estimates WHERE citizenship = 'RU' AND in_total AND run_id = (SELECT run_id FROM last)),
 		(SELECT sources_attempted FROM last),
 		(SELECT count(*) FROM run_sources WHERE run_id = (SELECT run_id FROM last))`
 

@@ -27,21 +27,35 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	p("**Total: %s** net arrivals (range %s – %s) in %d countries, data as of %s to %s.\n\n",
 		numfmt.Count(r.Total.Net, false), numfmt.Count(r.Total.Low, false), numfmt.Count(r.Total.High, false),
 		r.Total.Countries, r.Total.OldestAsOf, r.Total.AsOf)
+	p("What it counts: %s\n\n", r.Total.Summary)
 
-	p("## Net arrivals by country\n\n| country | net | low | high | method | as of | source |\n|---|--:|--:|--:|---|---|---|\n")
+	p("## Net arrivals by country\n\n| country | net | low | high | in total | method | as of | source |\n|---|--:|--:|--:|---|---|---|---|\n")
 	for _, e := range r.Estimates {
 		method := e.Method
 		if len(e.Flags) > 0 {
 			method += " (" + strings.Join(e.Flags, ", ") + ")"
 		}
-		p("| %s (%s) | %s | %s | %s | %s | %s | `%s` |\n", e.Country, e.Destination, numfmt.Count(e.Net, false),
-			numfmt.Count(e.Low, false), numfmt.Count(e.High, false), method, e.AsOf, e.SourceID)
+		source := "`" + e.SourceID + "`"
+		if len(e.ThirdParty) > 0 {
+			source += " (third-party copy: " + strings.Join(e.ThirdParty, ", ") + ")"
+		}
+		p("| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", e.Country, e.Destination, numfmt.Count(e.Net, false),
+			numfmt.Count(e.Low, false), numfmt.Count(e.High, false), yesNo(e.InTotal), method, e.AsOf, source)
+	}
+	for _, e := range r.Estimates {
+		if len(e.Components) == 0 {
+			continue
+		}
+		p("\n%s (%s) is a sum of gross components:\n\n", e.Country, e.Destination)
+		for _, c := range e.Components {
+			p("- %s: %s (%s to %s, `%s`)\n", c.Name, numfmt.Count(c.Value, false), c.PeriodStart, c.PeriodEnd, c.SourceID)
+		}
 	}
 	if len(r.TotalOverTime) > 0 {
-		p("\n## Total over time\n\n| year end | net | low | high | countries |\n|---|--:|--:|--:|--:|\n")
+		p("\n## Total over time\n\n| as of | net | low | high | countries | not in total |\n|---|--:|--:|--:|--:|--:|\n")
 		for _, t := range r.TotalOverTime {
-			p("| %s | %s | %s | %s | %d |\n", t.AsOf, numfmt.Count(t.Net, false), numfmt.Count(t.Low, false),
-				numfmt.Count(t.High, false), t.Countries)
+			p("| %s | %s | %s | %s | %d | %s |\n", t.Label, numfmt.Count(t.Net, false), numfmt.Count(t.Low, false),
+				numfmt.Count(t.High, false), t.Countries, numfmt.Count(t.NotInTotal, false))
 		}
 	}
 
@@ -116,4 +130,11 @@ func optCount(v *float64) string {
 		return "missing"
 	}
 	return numfmt.Count(*v, false)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

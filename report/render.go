@@ -164,11 +164,11 @@ func NetChart(r *Report) string {
 func TotalChart(r *Report) string {
 	var pts []svg.Point
 	for _, p := range r.TotalOverTime {
-		pts = append(pts, svg.Point{Label: "end " + p.AsOf[:4], Value: p.Net, Low: p.Low, High: p.High})
+		pts = append(pts, svg.Point{Label: p.Label, Value: p.Net, Low: p.Low, High: p.High})
 	}
-	return svg.LineChart("chart-total", "Total net arrivals as of each year end",
-		"The estimated total recomputed from the data available for each year end, with the low-high range as a band.",
-		"year end (data whose period ended by then)", "persons", pts)
+	return svg.LineChart("chart-total", "Total net arrivals as of each year end and the latest date",
+		"The total as the run computed it from the data available at each year end and at the newest date, with the low-high range as a band.",
+		"reference date (data whose period ended by then)", "persons", pts)
 }
 
 // HealthGrid is the source × run grid coloured by state, with a last

@@ -6,10 +6,10 @@
 // archive, every rendering says so first.
 //
 // Build reads a report from a warehouse: the run's estimates, the total as
-// of each year end (recomputed with the run's estimate options from the
-// observations as they stood at that run), each country's series, the
-// sources' recent history, the run's quality checks and revisions, and the
-// countries without a source.
+// of each year end (the rows the run stored in estimate_total_series), each
+// country's series, the sources' recent history, the run's quality checks
+// and revisions, and the countries without a source. It reads; the
+// pipeline computed every figure.
 package report
 
 import (
@@ -24,12 +24,11 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/transform"
 )
 
 // SchemaVersion names the JSON layout; it changes when a field changes
 // meaning or disappears (adding a field keeps it).
-const SchemaVersion = "emigre.report/v1"
+const SchemaVersion = "emigre.report/v2"
 
 // SampleNotice is what every rendering says first about sample data.
 const SampleNotice = "SAMPLE DATA: this run replayed the sample archive shipped with emigre (reconstructed snapshots). " +
@@ -69,14 +68,21 @@ type Run struct {
 	Version          string    `json:"emigre_version"`
 }
 
-// Total is the headline: the sum over destinations.
+// Total is the headline: the sum over the destinations whose figure
+// measures a change since the window start (in_total); the others widen
+// High and are summed in NotInTotal.
 type Total struct {
-	Net        float64 `json:"net"`
-	Low        float64 `json:"low"`
-	High       float64 `json:"high"`
-	Countries  int     `json:"countries"`
-	AsOf       string  `json:"as_of"`
-	OldestAsOf string  `json:"oldest_as_of"`
+	Net                 float64 `json:"net"`
+	Low                 float64 `json:"low"`
+	High                float64 `json:"high"`
+	Countries           int     `json:"countries"`
+	AsOf                string  `json:"as_of"`
+	OldestAsOf          string  `json:"oldest_as_of"`
+	NotInTotal          float64 `json:"not_in_total"`
+	CountriesNotInTotal int     `json:"countries_not_in_total"`
+	// Scope is what the total counts, and Summary the sentence that says it.
+	Scope   Scope  `json:"scope"`
+	Summary string `json:"summary"`
 }
 
 // Estimate is one destination's row, with the series behind it.
@@ -94,6 +100,24 @@ type Estimate struct {
 	AsOf        string        `json:"as_of"`
 	Flags       []string      `json:"flags"`
 	Series      []SeriesPoint `json:"series"`
+	// InTotal: the figure measures a change since the window start and is
+	// in Total.Net; otherwise Flags says why not.
+	InTotal bool `json:"in_total"`
+	// ThirdParty lists the sources of the figure read from a third
+	// party's copy of the publisher's figures (verified: third party).
+	ThirdParty []string `json:"third_party_sources"`
+	// Components are the parts of a sum of gross components (the United
+	// States); empty for every other row.
+	Components []Component `json:"components"`
+}
+
+// Component is one named part of a sum of gross components.
+type Component struct {
+	Name        string  `json:"name"`
+	SourceID    string  `json:"source_id"`
+	Value       float64 `json:"value"`
+	PeriodStart string  `json:"period_start"`
+	PeriodEnd   string  `json:"period_end"`
 }
 
 // SeriesPoint is one published number of the series an estimate used.
@@ -102,13 +126,17 @@ type SeriesPoint struct {
 	Value float64 `json:"value"`
 }
 
-// TotalPoint is the total as the data stood at the end of one year.
+// TotalPoint is the total as the data stood on one reference date: a year
+// end, or the newest as_of (a year not yet over).
 type TotalPoint struct {
-	AsOf      string  `json:"as_of"`
-	Net       float64 `json:"net"`
-	Low       float64 `json:"low"`
-	High      float64 `json:"high"`
-	Countries int     `json:"countries"`
+	AsOf                string  `json:"as_of"` // the reference date
+	Label               string  `json:"label"` // "end 2024", or the date itself when it is not a year end
+	Net                 float64 `json:"net"`
+	Low                 float64 `json:"low"`
+	High                float64 `json:"high"`
+	Countries           int     `json:"countries"`
+	NotInTotal          float64 `json:"not_in_total"`
+	CountriesNotInTotal int     `json:"countries_not_in_total"`
 }
 
 // Health is the recent history of every source: one state per recent run.
@@ -183,10 +211,6 @@ type Gap struct {
 // Options configure Build.
 type Options struct {
 	RunID string // "" for the latest run
-	// Estimate completes the run's origin and window into the options the
-	// run estimated with (pipeline.EstimateOptions), to recompute the total
-	// as of each year end; nil uses transform's defaults.
-	Estimate func(transform.Options) transform.Options
 	// HealthRuns is how many recent runs the health grid shows (default 12).
 	HealthRuns int
 	Now        func() time.Time
@@ -217,9 +241,11 @@ func Build(ctx context.Context, db load.Querier, opt Options) (*Report, error) {
 		fn   func() error
 	}{
 		{"estimates", func() error { return readEstimates(ctx, db, r) }},
+		{"third-party sources", func() error { return readThirdParty(ctx, db, r) }},
+		{"components", func() error { return readComponents(ctx, db, r) }},
 		{"observations", func() (err error) { obs, err = observationsAsOf(ctx, db, r); return err }},
 		{"series", func() error { readSeries(r, obs, windowStart); return nil }},
-		{"total over time", func() error { return totalOverTime(r, obs, windowStart, opt.Estimate) }},
+		{"total over time", func() error { return readTotalOverTime(ctx, db, r) }},
 		{"source health", func() error { return readHealth(ctx, db, r, opt.HealthRuns) }},
 		{"checks", func() error { return readChecks(ctx, db, r) }},
 		{"revisions", func() error { return readRevisions(ctx, db, r) }},
@@ -266,7 +292,7 @@ func readEstimates(ctx context.Context, db load.Querier, r *Report) error {
 	r.Estimates = []Estimate{}
 	err := load.ScanRows(ctx, db, `
 		SELECT destination, net, low, high, arrivals, returns, method, coalesce(source_id, ''),
-			coalesce(metric, ''), as_of, flags
+			coalesce(metric, ''), as_of, flags, coalesce(in_total, true)
 		FROM estimates
 		WHERE run_id = ? AND citizenship = ?
 		ORDER BY net DESC, destination`, []any{r.Run.ID, r.Run.Origin}, func(rows *sql.Rows) error {
@@ -275,7 +301,7 @@ func readEstimates(ctx context.Context, db load.Querier, r *Report) error {
 		var asOf time.Time
 		var flags []any
 		if err := rows.Scan(&e.Destination, &e.Net, &e.Low, &e.High, &arrivals, &returns, &e.Method,
-			&e.SourceID, &e.Metric, &asOf, &flags); err != nil {
+			&e.SourceID, &e.Metric, &asOf, &flags, &e.InTotal); err != nil {
 			return err
 		}
 		if arrivals.Valid {
@@ -290,26 +316,93 @@ func readEstimates(ctx context.Context, db load.Querier, r *Report) error {
 		for _, f := range flags {
 			e.Flags = append(e.Flags, fmt.Sprint(f))
 		}
-		e.Series = []SeriesPoint{}
+		e.Series, e.ThirdParty, e.Components = []SeriesPoint{}, []string{}, []Component{}
 		r.Estimates = append(r.Estimates, e)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, e := range r.Estimates {
-		r.Total.Net += e.Net
-		r.Total.Low += e.Low
-		r.Total.High += e.High
-		r.Total.Countries++
-		if e.AsOf > r.Total.AsOf {
-			r.Total.AsOf = e.AsOf
+	r.Total = totalOf(r.Run.WindowStart, r.Estimates)
+	return nil
+}
+
+// totalOf sums the rows as estimate_total does: net and low over the rows
+// in the total, high over all of them.
+func totalOf(windowStart string, ests []Estimate) Total {
+	var t Total
+	rows := make([]ScopeRow, 0, len(ests))
+	for _, e := range ests {
+		rows = append(rows, ScopeRow{Net: e.Net, InTotal: e.InTotal, Flags: e.Flags})
+		t.High += e.High
+		if !e.InTotal {
+			continue
 		}
-		if r.Total.OldestAsOf == "" || e.AsOf < r.Total.OldestAsOf {
-			r.Total.OldestAsOf = e.AsOf
+		t.Low += e.Low
+		if e.AsOf > t.AsOf {
+			t.AsOf = e.AsOf
+		}
+		if t.OldestAsOf == "" || e.AsOf < t.OldestAsOf {
+			t.OldestAsOf = e.AsOf
+		}
+	}
+	t.Scope = NewScope(windowStart, rows)
+	t.Net, t.Countries = t.Scope.Net, t.Scope.Countries
+	t.NotInTotal, t.CountriesNotInTotal = t.Scope.NotInTotal, t.Scope.CountriesNotInTotal
+	t.Summary = t.Scope.Sentence()
+	return t
+}
+
+// readThirdParty names, per estimate, the sources it read that are a third
+// party's copy of the publisher's figures (sources.verified_how).
+func readThirdParty(ctx context.Context, db load.Querier, r *Report) error {
+	third := map[string]bool{}
+	err := load.ScanRows(ctx, db, `SELECT id FROM sources WHERE verified_how = 'third party'`, nil,
+		func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			third[id] = true
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for i := range r.Estimates {
+		for _, id := range strings.Split(r.Estimates[i].SourceID, ",") {
+			if third[id] {
+				r.Estimates[i].ThirdParty = append(r.Estimates[i].ThirdParty, id)
+			}
 		}
 	}
 	return nil
+}
+
+// readComponents attaches the parts of each sum of gross components the
+// run stored (estimate_components) to the estimate whose sources list
+// them.
+func readComponents(ctx context.Context, db load.Querier, r *Report) error {
+	return load.ScanRows(ctx, db, `
+		SELECT destination, component, source_id, value, period_start, period_end
+		FROM estimate_components
+		WHERE run_id = ? AND citizenship = ?
+		ORDER BY destination, component`, []any{r.Run.ID, r.Run.Origin}, func(rows *sql.Rows) error {
+		var dest string
+		var c Component
+		var start, end time.Time
+		if err := rows.Scan(&dest, &c.Name, &c.SourceID, &c.Value, &start, &end); err != nil {
+			return err
+		}
+		c.PeriodStart, c.PeriodEnd = start.Format(time.DateOnly), end.Format(time.DateOnly)
+		for i := range r.Estimates {
+			e := &r.Estimates[i]
+			if e.Destination == dest && slices.Contains(strings.Split(e.SourceID, ","), strings.Split(c.SourceID, ",")[0]) {
+				e.Components = append(e.Components, c)
+			}
+		}
+		return nil
+	})
 }
 
 // asOfRun is the SQL condition for an observation vintage (alias o) that
@@ -349,62 +442,61 @@ func observationsAsOf(ctx context.Context, db load.Querier, r *Report) ([]extrac
 // shown, so the pre-war level is visible beside the change.
 const sparkYears = 5
 
-// readSeries attaches to each estimate the series it used: the first
-// source and metric the estimate names, from sparkYears before the window.
+// readSeries attaches to each estimate the series it used, from sparkYears
+// before the window: of the sources the estimate names (several for a sum
+// or for statements summed), the first that has points of one of its
+// metrics.
 func readSeries(r *Report, obs []extractors.Observation, windowStart time.Time) {
 	from := windowStart.AddDate(-sparkYears, 0, 0)
 	for i := range r.Estimates {
 		e := &r.Estimates[i]
-		source, _, _ := strings.Cut(e.SourceID, ",")
-		metric, _, _ := strings.Cut(e.Metric, ",")
-		for _, o := range obs {
-			if o.SourceID != source || o.Destination != e.Destination || o.Missing || o.PeriodEnd.Before(from) {
-				continue
+		metrics := strings.Split(e.Metric, ",")
+		for _, source := range strings.Split(e.SourceID, ",") {
+			for _, o := range obs {
+				if o.SourceID != source || o.Destination != e.Destination || o.Missing || o.PeriodEnd.Before(from) {
+					continue
+				}
+				if !slices.Contains(metrics, string(o.Metric)) && !slices.Contains(metrics, string(o.Measure)) {
+					continue
+				}
+				e.Series = append(e.Series, SeriesPoint{Date: o.PeriodEnd.Format(time.DateOnly), Value: o.Value})
 			}
-			if string(o.Metric) != metric && string(o.Measure) != metric {
-				continue
+			if len(e.Series) > 0 {
+				break
 			}
-			e.Series = append(e.Series, SeriesPoint{Date: o.PeriodEnd.Format(time.DateOnly), Value: o.Value})
 		}
 		slices.SortStableFunc(e.Series, func(a, b SeriesPoint) int { return strings.Compare(a.Date, b.Date) })
 	}
 }
 
-// totalOverTime recomputes the total as the data described the end of each
-// year from the window start to the latest as_of: the estimate over the
-// observations whose period ended by then (a stock dated 1 January counts
-// for the year before).
-func totalOverTime(r *Report, obs []extractors.Observation, windowStart time.Time,
-	complete func(transform.Options) transform.Options) error {
+// readTotalOverTime reads the total as of each reference date that the run
+// stored (estimate_total_series): every year end from the window start's
+// year, and the newest as_of. A run from before that table has none.
+func readTotalOverTime(ctx context.Context, db load.Querier, r *Report) error {
 	r.TotalOverTime = []TotalPoint{}
-	if r.Total.AsOf == "" {
-		return nil
-	}
-	opt := transform.Options{Origin: r.Run.Origin, WindowStart: windowStart}
-	if complete != nil {
-		opt = complete(opt)
-	}
-	last, err := time.Parse(time.DateOnly, r.Total.AsOf)
-	if err != nil {
-		return fmt.Errorf("as_of %q: %w", r.Total.AsOf, err)
-	}
-	for y := windowStart.Year(); y <= last.Year(); y++ {
-		end := time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
-		var upTo []extractors.Observation
-		for _, o := range obs {
-			d := o.PeriodEnd
-			if o.IsStock() && d.Month() == time.January && d.Day() == 1 {
-				d = d.AddDate(0, 0, -1)
-			}
-			if !d.After(end) {
-				upTo = append(upTo, o)
-			}
+	return load.ScanRows(ctx, db, `
+		SELECT ref_date, net, low, high, countries, not_in_total, countries_not_in_total
+		FROM estimate_total_series
+		WHERE run_id = ? AND citizenship = ?
+		ORDER BY ref_date`, []any{r.Run.ID, r.Run.Origin}, func(rows *sql.Rows) error {
+		var p TotalPoint
+		var ref time.Time
+		if err := rows.Scan(&ref, &p.Net, &p.Low, &p.High, &p.Countries, &p.NotInTotal, &p.CountriesNotInTotal); err != nil {
+			return err
 		}
-		t := transform.Totals(transform.Estimates(upTo, opt))
-		r.TotalOverTime = append(r.TotalOverTime, TotalPoint{AsOf: end.Format(time.DateOnly), Net: t.Net,
-			Low: t.Low, High: t.High, Countries: t.Countries})
+		p.AsOf, p.Label = ref.Format(time.DateOnly), refLabel(ref)
+		r.TotalOverTime = append(r.TotalOverTime, p)
+		return nil
+	})
+}
+
+// refLabel names a reference date: "end 2024" for a year end, else the
+// date itself (a year that has not ended is never "end 2026").
+func refLabel(d time.Time) string {
+	if d.Month() == time.December && d.Day() == 31 {
+		return fmt.Sprintf("end %d", d.Year())
 	}
-	return nil
+	return d.Format(time.DateOnly)
 }
 
 func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {

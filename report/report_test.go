@@ -62,7 +62,7 @@ func warehouse(t *testing.T) string {
 
 func build(t *testing.T, path string) *report.Report {
 	t.Helper()
-	r, err := report.Load(context.Background(), path, report.Options{Estimate: pipeline.EstimateOptions})
+	r, err := report.Load(context.Background(), path, report.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +96,17 @@ func TestReportOfOfflineRun(t *testing.T) {
 	if want := queryOne[float64](t, path, `select net from estimate_total where citizenship = 'RU'`); r.Total.Net != want {
 		t.Errorf("total %v, estimate_total says %v", r.Total.Net, want)
 	}
-	if want := queryOne[int](t, path, `select count(*) from latest_estimates where citizenship = 'RU'`); len(r.Estimates) != want || r.Total.Countries != want {
-		t.Errorf("%d estimates (total of %d countries), latest_estimates has %d", len(r.Estimates), r.Total.Countries, want)
+	if want := queryOne[int](t, path, `select count(*) from latest_estimates where citizenship = 'RU'`); len(r.Estimates) != want {
+		t.Errorf("%d estimates, latest_estimates has %d", len(r.Estimates), want)
+	}
+	if want := queryOne[int](t, path, `select countries from estimate_total where citizenship = 'RU'`); r.Total.Countries != want {
+		t.Errorf("total of %d countries, estimate_total has %d", r.Total.Countries, want)
+	}
+	if want := queryOne[float64](t, path, `select not_in_total from estimate_total where citizenship = 'RU'`); r.Total.NotInTotal != want || want == 0 {
+		t.Errorf("not in total %v, estimate_total has %v", r.Total.NotInTotal, want)
+	}
+	if !strings.Contains(r.Total.Summary, "net arrivals since "+r.Run.WindowStart) || !strings.Contains(r.Total.Summary, "not in the total") {
+		t.Errorf("the headline sentence %q does not say what the total counts", r.Total.Summary)
 	}
 	for i := 1; i < len(r.Estimates); i++ {
 		if r.Estimates[i].Net > r.Estimates[i-1].Net {
@@ -113,13 +122,27 @@ func TestReportOfOfflineRun(t *testing.T) {
 			t.Errorf("%s: no country name", e.Destination)
 		}
 	}
-	// The total over time ends where the data ends: the last year end
-	// covers every as_of, so it is the headline total.
+	// The total over time is the run's stored series, read as it is; it
+	// ends at the newest as_of, where it is the headline total. A year
+	// that has not ended is labelled with its date, never as a year end.
 	if len(r.TotalOverTime) == 0 {
 		t.Fatal("no total over time")
 	}
+	if want := queryOne[int](t, path, `select count(*) from latest_estimate_total_series where citizenship = 'RU'`); len(r.TotalOverTime) != want {
+		t.Errorf("%d points over time, latest_estimate_total_series has %d", len(r.TotalOverTime), want)
+	}
+	for _, p := range r.TotalOverTime {
+		want := queryOne[float64](t, path, `select net from latest_estimate_total_series where citizenship = 'RU' and ref_date = ?`, p.AsOf)
+		if p.Net != want {
+			t.Errorf("%s: %v, the stored series %v", p.AsOf, p.Net, want)
+		}
+		if yearEnd := strings.HasSuffix(p.AsOf, "-12-31"); (yearEnd && p.Label != "end "+p.AsOf[:4]) || (!yearEnd && p.Label != p.AsOf) {
+			t.Errorf("%s labelled %q", p.AsOf, p.Label)
+		}
+	}
 	last := r.TotalOverTime[len(r.TotalOverTime)-1]
-	if last.AsOf[:4] != r.Total.AsOf[:4] || last.Net != r.Total.Net || last.Countries != r.Total.Countries {
+	if last.Net != r.Total.Net || last.Low != r.Total.Low || last.High != r.Total.High || last.Countries != r.Total.Countries ||
+		last.NotInTotal != r.Total.NotInTotal {
 		t.Errorf("last point %+v differs from the total %+v", last, r.Total)
 	}
 	for i := 1; i < len(r.TotalOverTime); i++ {

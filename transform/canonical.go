@@ -1,5 +1,5 @@
 // Package transform turns observations into the estimate: canonical codes,
-// de-duplication and the methods of ../shared/METHOD.md.
+// de-duplication and the methods of docs/method.md.
 package transform
 
 import (

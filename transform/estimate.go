@@ -12,7 +12,7 @@ import (
 )
 
 // Method names one way of estimating a destination's net arrivals; see
-// ../shared/METHOD.md.
+// docs/method.md.
 type Method string
 
 const (
@@ -22,27 +22,57 @@ const (
 	Statement   Method = "statement"
 )
 
-// DefaultOrder is METHOD.md's order of preference.
+// DefaultOrder is the method's order of preference (docs/method.md).
 var DefaultOrder = []Method{StockChange, NetFlows, GrossFlows, Statement}
 
-// Flags a result may carry.
+// Flags a result may carry. The last three say why a result is not in the
+// total (Result.InTotal): it does not measure a change since W.
 const (
-	FlagGross                = "gross"                  // returns unknown: net counts arrivals only
-	FlagProrated             = "prorated"               // a period straddling W was pro-rated by days
-	FlagStockWithoutBaseline = "stock_without_baseline" // a statement of a stock, not of a change
+	FlagGross    = "gross"    // returns unknown: net counts arrivals only
+	FlagProrated = "prorated" // a period straddling W was pro-rated by days
+	// FlagStockWithoutBaseline: a stated stock with no figure of the same
+	// concept at W or up to 12 months before it; it includes people who
+	// lived there before W.
+	FlagStockWithoutBaseline = "stock_without_baseline"
+	// FlagGapInFlows: flows (stated, or the parts of a sum) that do not
+	// cover every period from W to as_of.
+	FlagGapInFlows = "gap_in_flows"
+	// FlagSinceFarFromWindow: a stated change since a date more than
+	// ChangeTolerance away from W.
+	FlagSinceFarFromWindow = "since_far_from_window"
 )
+
+// ChangeTolerance is how far from W a change statement's since-date may
+// be and still count as a change since W (docs/method.md): 3 months.
+const ChangeTolerance = 3 // months
 
 // DefaultPriority is the priority of a source missing from Options.Priority.
 const DefaultPriority = 100
 
-// Options parameterise the estimate. The zero value means METHOD.md's
-// defaults.
+// Options parameterise the estimate. The zero value means the method's
+// defaults (docs/method.md).
 type Options struct {
 	Origin      string              // ISO alpha-2, default "RU"
 	WindowStart time.Time           // W, default 2022-01-01
 	MethodOrder map[string][]Method // per destination override of the default order
 	Priority    map[string]int      // source id -> priority (lower preferred; missing = 100)
 	ProRate     map[string]bool     // source ids that opt into pro-rating a straddling period
+	// Statements holds each statement source's catalogue entry by source
+	// id: what its figures count (kind stock, change or flow; the flow's
+	// kind; the since-date; earlier figures, baselines among them) is in
+	// the catalogue, not in the observations, which carry the measure and
+	// the dates only. The pipeline fills it from the catalogue as it does
+	// Priority. A statement source missing here is read from its
+	// observations alone: a stock measure is a stock, border_net a
+	// balance, emigration departures, any other measure arrivals.
+	Statements map[string]*extractors.StatementEntry
+	// Components names, by destination and source id, the part of the
+	// destination's sum of gross components the source's series is (the
+	// United States: immigrant visas, long-term nonimmigrant visas, asylum
+	// applications). Such a series counts only in that sum, never as a
+	// method of its own. The pipeline fills it from the catalogue's
+	// sums.yaml.
+	Components map[string]map[string]string
 	// TrendStart and TrendEnd bound the pre-war period whose yearly average
 	// gives the excess column: first and last day, default 2019-01-01 and
 	// 2021-12-31.
@@ -70,7 +100,16 @@ type Result struct {
 
 	PeriodStart time.Time // first day summed, or the baseline's date
 	AsOf        time.Time // end of the latest period, or the latest reference date
-	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline
+	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline, ...
+
+	// InTotal: the result measures a change since W (a stock against a
+	// baseline, net or gross flows, a change since about W, flows with no
+	// gap), so a row with it counts toward the total. Otherwise Flags says
+	// why not.
+	InTotal bool
+	// Components are the parts of a sum of gross components, each summed
+	// over its own whole periods; nil for every other result.
+	Components []Component
 
 	Trend     *float64 // yearly average over the trend period, same method and series
 	NetExcess *float64 // Net - Trend * years(W, AsOf)
@@ -85,14 +124,6 @@ type Estimate struct {
 	Result                   // the chosen method's result
 	Low, High                float64
 	Alternatives             []Result // every result, the chosen one first
-}
-
-// Total sums the chosen estimates of one origin.
-type Total struct {
-	Citizenship    string
-	Net, Low, High float64
-	Countries      int
-	AsOf           time.Time // the latest as_of among the chosen rows
 }
 
 // Estimates applies every method each destination's series support and
@@ -139,25 +170,6 @@ func Estimates(obs []extractors.Observation, opt Options) []Estimate {
 	return out
 }
 
-// Totals sums the chosen net and the bounds over destinations. It expects
-// the estimates of one origin, as Estimates returns them.
-func Totals(est []Estimate) Total {
-	var t Total
-	for i, e := range est {
-		if i == 0 {
-			t.Citizenship = e.Citizenship
-		}
-		t.Net += e.Net
-		t.Low += e.Low
-		t.High += e.High
-		t.Countries++
-		if e.AsOf.After(t.AsOf) {
-			t.AsOf = e.AsOf
-		}
-	}
-	return t
-}
-
 func (o Options) withDefaults() Options {
 	if o.Origin == "" {
 		o.Origin = "RU"
@@ -179,11 +191,18 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// priority is the source's priority; for a result that combines sources
+// (comma-separated), the most preferred of theirs.
 func (o Options) priority(source string) int {
-	if p, ok := o.Priority[source]; ok {
-		return p
+	best := math.MaxInt
+	for _, id := range strings.Split(source, ",") {
+		p, ok := o.Priority[id]
+		if !ok {
+			p = DefaultPriority
+		}
+		best = min(best, p)
 	}
-	return DefaultPriority
+	return best
 }
 
 // order is the destination's method order: its override first, then the
@@ -247,9 +266,10 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	})
 
 	var cands []candidate
+	var stated, parts []*series
 	netSources := map[string]bool{}
 	for _, k := range keys {
-		if k.metric != extractors.Immigration {
+		if k.metric != extractors.Immigration || opt.Components[dest][k.source] != "" {
 			continue
 		}
 		emi := ss[seriesKey{k.source, extractors.Emigration}]
@@ -263,6 +283,10 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	}
 	for _, k := range keys {
 		s := ss[k]
+		if opt.Components[dest][k.source] != "" {
+			parts = append(parts, s) // counted in the sum of components only
+			continue
+		}
 		switch k.metric {
 		case extractors.ResidentStock, extractors.PermitsValid:
 			if c, ok := stockChange(s, opt); ok {
@@ -280,10 +304,12 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 				}
 			}
 		case extractors.Statement:
-			if c, ok := statement(s, opt); ok {
-				cands = append(cands, c)
-			}
+			stated = append(stated, s)
 		}
+	}
+	cands = append(cands, statements(stated, opt)...)
+	if c, ok := componentSum(parts, opt.Components[dest], opt); ok {
+		cands = append(cands, c)
 	}
 	if len(cands) == 0 {
 		return Estimate{}, false
@@ -296,8 +322,11 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	for i, m := range opt.order(dest) {
 		rank[m] = i
 	}
+	// A result that measures a change since W comes first: the row is in
+	// the total whenever the destination's data allow it.
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		return cmp.Or(
+			compareBool(b.InTotal, a.InTotal),
 			cmp.Compare(rank[a.Method], rank[b.Method]),
 			cmp.Compare(a.priority, b.priority),
 			b.AsOf.Compare(a.AsOf), // the latest first
@@ -307,11 +336,16 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 	})
 	fillStockFlows(cands)
 
+	// High ranges over every result; low, for a row in the total, only over
+	// the results in it: a figure that is not a change since W (a stock
+	// without a baseline) may widen the range upwards, never lower it.
 	e := Estimate{Destination: dest, Citizenship: opt.Origin, Result: cands[0].Result,
 		Low: math.Inf(1), High: math.Inf(-1)}
 	for _, c := range cands {
 		e.Alternatives = append(e.Alternatives, c.Result)
-		e.Low = min(e.Low, c.Net)
+		if c.InTotal || !e.InTotal {
+			e.Low = min(e.Low, c.Net)
+		}
 		e.High = max(e.High, c.Net)
 	}
 	return e, true
@@ -411,7 +445,7 @@ func stockChange(s *series, opt Options) (candidate, bool) {
 			Method: StockChange, SourceID: s.key.source, Metric: s.key.metric,
 			Net:      last.value - base.value,
 			Baseline: ptr(base.value), BaselineDate: base.end,
-			PeriodStart: base.end, AsOf: last.end,
+			PeriodStart: base.end, AsOf: last.end, InTotal: true,
 		},
 		from: instant(base.end), to: instant(last.end), contiguous: true,
 	}
@@ -438,6 +472,7 @@ type flowPeriod struct {
 	from, to time.Time // instants, to exclusive
 	vals     []float64
 	prorated bool
+	ref      int // the caller's index of the period's figure, kept through the sum
 }
 
 type flowSum struct {
@@ -446,6 +481,7 @@ type flowSum struct {
 	days       int
 	prorated   bool
 	contiguous bool
+	chosen     []flowPeriod // the periods summed, in time order
 }
 
 // sumFlows sums the whole periods inside [from, to) (to zero: open). A
@@ -459,7 +495,7 @@ func sumFlows(periods []flowPeriod, from, to time.Time, prorate bool) (flowSum, 
 		if !p.to.After(from) || (!to.IsZero() && !p.from.Before(to)) {
 			continue
 		}
-		q := flowPeriod{from: p.from, to: p.to, vals: p.vals}
+		q := p
 		if q.from.Before(from) {
 			q.from = from
 		}
@@ -495,6 +531,7 @@ func sumFlows(periods []flowPeriod, from, to time.Time, prorate bool) (flowSum, 
 		}
 	}
 	s.from, s.to = chosen[0].from, chosen[len(chosen)-1].to
+	s.chosen = chosen
 	return s, true
 }
 
@@ -513,7 +550,9 @@ func (a coverScore) better(b coverScore) bool {
 // bestCover picks non-overlapping periods by weighted interval scheduling
 // and returns them in time order.
 func bestCover(cs []flowPeriod) []flowPeriod {
-	slices.SortFunc(cs, func(a, b flowPeriod) int {
+	// Stable: of two equal periods (two sources of one span), the first
+	// given is kept.
+	slices.SortStableFunc(cs, func(a, b flowPeriod) int {
 		return cmp.Or(a.to.Compare(b.to), a.from.Compare(b.from))
 	})
 	n := len(cs)
@@ -614,89 +653,13 @@ func grossFlows(s *series, opt Options) (candidate, bool) {
 func flowCandidate(m Method, k seriesKey, s flowSum) candidate {
 	c := candidate{
 		Result: Result{Method: m, SourceID: k.source, Metric: k.metric,
-			PeriodStart: s.from, AsOf: s.to.AddDate(0, 0, -1)},
+			PeriodStart: s.from, AsOf: s.to.AddDate(0, 0, -1), InTotal: true},
 		from: s.from, to: s.to, contiguous: s.contiguous,
 	}
 	if s.prorated {
 		c.Flags = append(c.Flags, FlagProrated)
 	}
 	return c
-}
-
-// --- statement ---
-
-// grossMeasures are flows of arrivals only: a statement of one cannot see
-// returns.
-var grossMeasures = []extractors.Metric{extractors.PermitsFirst, extractors.Immigration,
-	extractors.Repatriation, extractors.AsylumApplications, extractors.Naturalisations}
-
-// statement takes the series' latest statement ending after W. A stock
-// with a baseline among the same source's statements becomes a change;
-// without one it is flagged stock_without_baseline. A flow is summed with
-// the same source's earlier statements of the same measure (statementFlow).
-func statement(s *series, opt Options) (candidate, bool) {
-	var last point
-	found := false
-	for _, p := range s.points {
-		if p.measure == extractors.Emigration {
-			continue // departures alone say nothing about who stayed
-		}
-		if !found || p.end.After(last.end) || (p.end.Equal(last.end) && p.seq > last.seq) {
-			last, found = p, true
-		}
-	}
-	if !found {
-		return candidate{}, false
-	}
-	c := candidate{Result: Result{Method: Statement, SourceID: s.key.source, Metric: s.key.metric,
-		Measure: last.measure, Net: last.value, PeriodStart: last.start, AsOf: last.end}}
-	if last.measure.IsStock() {
-		c.from, c.to = instant(last.end), instant(last.end)
-		if !c.to.After(opt.WindowStart) {
-			return candidate{}, false
-		}
-		if base, _, ok := stockNet(stockPoints(s, last.measure), opt.WindowStart); ok {
-			c.Net = last.value - base.value
-			c.Baseline, c.BaselineDate, c.PeriodStart = ptr(base.value), base.end, base.end
-			c.from = instant(base.end)
-		} else {
-			c.Flags = append(c.Flags, FlagStockWithoutBaseline)
-		}
-		return c, true
-	}
-	c.from, c.to = last.start, last.end.AddDate(0, 0, 1)
-	if !c.to.After(opt.WindowStart) {
-		return candidate{}, false
-	}
-	if sum, ok := statementFlow(s, last, opt); ok {
-		c.Net, c.PeriodStart = sum.vals[0], sum.from
-		c.from, c.to = sum.from, sum.to
-	}
-	if slices.Contains(grossMeasures, last.measure) {
-		c.Arrivals = ptr(c.Net)
-		c.Flags = append(c.Flags, FlagGross)
-	}
-	return c, true
-}
-
-// statementFlow applies METHOD.md's flow rule (only whole periods inside
-// [W, as_of] are summed) to one source's statements of the latest one's
-// measure: a source that states a flow period by period (a statistics
-// office's olim from Russia in 2022, then in 2023) counts their sum, as its
-// own gross or net flows would, not the last period alone. Statements that
-// overlap (a year-to-date figure and the full year) are resolved as flows
-// are, keeping the periods that cover the most days; nothing is pro-rated.
-// ok is false when the sum does not end with the latest statement (a
-// longer, older statement covers it): the latest statement alone stands.
-func statementFlow(s *series, last point, opt Options) (flowSum, bool) {
-	var periods []flowPeriod
-	for _, p := range s.points {
-		if p.measure == last.measure {
-			periods = append(periods, flowPeriod{from: p.start, to: p.end.AddDate(0, 0, 1), vals: []float64{p.value}})
-		}
-	}
-	sum, ok := sumFlows(periods, opt.WindowStart, time.Time{}, false)
-	return sum, ok && sum.to.Equal(last.end.AddDate(0, 0, 1))
 }
 
 // --- helpers ---
@@ -709,6 +672,17 @@ func (c *candidate) setTrend(t float64, w, to time.Time) {
 
 func ptr(v float64) *float64 { return &v }
 
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // day drops the time of day and the zone: periods are calendar dates.
@@ -716,7 +690,7 @@ func day(t time.Time) time.Time { return date(t.Year(), t.Month(), t.Day()) }
 
 func days(a, b time.Time) int { return int(b.Sub(a).Round(time.Hour) / (24 * time.Hour)) }
 
-// years is METHOD.md's years(a, b): days / 365.25.
+// years is docs/method.md's years(a, b): days / 365.25.
 func years(a, b time.Time) float64 { return float64(days(a, b)) / 365.25 }
 
 // String helps test failures and logs.

@@ -60,7 +60,7 @@ func missing(o extractors.Observation) extractors.Observation {
 
 func join(sets ...[]extractors.Observation) []extractors.Observation { return slices.Concat(sets...) }
 
-// --- the worked examples of METHOD.md ---
+// --- the worked examples of docs/method.md ---
 
 const (
 	geostat  = "ge-geostat-migration"
@@ -633,11 +633,20 @@ func TestStatements(t *testing.T) {
 	})
 	t.Run("gross flow", func(t *testing.T) {
 		e := only(t, []extractors.Observation{
-			statementObs("ae-ica", "AE", extractors.PermitsFirst, "2022-02-24", "2023-12-31", 60000),
+			statementObs("ae-ica", "AE", extractors.PermitsFirst, "2022-01-01", "2023-12-31", 60000),
 		}, Options{})
 		eqp(t, "arrivals", e.Arrivals, 60000)
-		if !slices.Equal(e.Flags, []string{FlagGross}) {
-			t.Errorf("flags %v, want gross", e.Flags)
+		if !slices.Equal(e.Flags, []string{FlagGross}) || !e.InTotal {
+			t.Errorf("flags %v, in total %v: want gross, in the total", e.Flags, e.InTotal)
+		}
+	})
+	t.Run("a flow since a date after W leaves a gap", func(t *testing.T) {
+		e := only(t, []extractors.Observation{
+			statementObs("ae-ica", "AE", extractors.PermitsFirst, "2022-02-24", "2023-12-31", 60000),
+		}, Options{})
+		eq(t, "net", e.Net, 60000)
+		if !slices.Equal(e.Flags, []string{FlagGross, FlagGapInFlows}) || e.InTotal {
+			t.Errorf("flags %v, in total %v: want gross and gap_in_flows, not in the total", e.Flags, e.InTotal)
 		}
 	})
 	t.Run("flows stated period by period are summed", func(t *testing.T) {
@@ -680,8 +689,22 @@ func TestStatements(t *testing.T) {
 			statementObs(src, "RS", extractors.BorderNet, "2022-01-01", "2024-06-30", 900),
 			statementObs(src, "RS", extractors.BorderNet, "2024-03-01", "2024-12-31", 300),
 		}, Options{})
-		eq(t, "net", e.Net, 300)
-		day0(t, "as_of", e.AsOf, "2024-12-31")
+		// The older balance covers the window from W: it is chosen, in
+		// the total. The latest alone starts after W: a gap.
+		eq(t, "net", e.Net, 900)
+		day0(t, "as_of", e.AsOf, "2024-06-30")
+		if !e.InTotal || len(e.Flags) != 0 {
+			t.Errorf("chosen %v in total %v, want the balance from W in the total", e.Result, e.InTotal)
+		}
+		if len(e.Alternatives) != 2 {
+			t.Fatalf("alternatives %v, want the balance from W and the latest alone", e.Alternatives)
+		}
+		latest := e.Alternatives[1]
+		eq(t, "latest alone", latest.Net, 300)
+		day0(t, "latest as_of", latest.AsOf, "2024-12-31")
+		if latest.InTotal || !latest.HasFlag(FlagGapInFlows) {
+			t.Errorf("latest alone %v in total %v, want gap_in_flows", latest, latest.InTotal)
+		}
 	})
 	t.Run("before W", func(t *testing.T) {
 		obs := append(israel(), statementObs("il-x", "IL", extractors.ResidentStock, "2021-06-30", "2021-06-30", 1))

@@ -58,6 +58,12 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 	"top_destinations": func(t *testing.T, w *sampleWarehouse, db *sql.DB, rows []map[string]any) {
 		want := slices.Clone(w.second.Estimates)
 		slices.SortStableFunc(want, func(a, b transform.Estimate) int {
+			if a.InTotal != b.InTotal {
+				if a.InTotal {
+					return -1
+				}
+				return 1
+			}
 			if a.Net != b.Net {
 				return -cmpFloat(a.Net, b.Net)
 			}
@@ -72,6 +78,12 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 		for i, r := range rows {
 			if r["destination"] != want[i].Destination || num(t, r["net"]) != want[i].Net {
 				t.Errorf("row %d: %v %v, want %s %v", i, r["destination"], r["net"], want[i].Destination, want[i].Net)
+			}
+			if !want[i].InTotal {
+				if r["share_of_total"] != nil {
+					t.Errorf("%s is not in the total but has a share %v", want[i].Destination, r["share_of_total"])
+				}
+				continue
 			}
 			if share := num(t, r["share_of_total"]); math.Abs(share-want[i].Net/w.second.Total.Net) > 0.0005 {
 				t.Errorf("%s: share %v of total %v", want[i].Destination, share, w.second.Total.Net)

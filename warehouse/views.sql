@@ -112,21 +112,30 @@ COMMENT ON COLUMN observation_revisions.revised_at IS 'When that run started (UT
 COMMENT ON COLUMN observation_revisions.is_current IS 'True when the new vintage is still the current one (not revised again since).';
 
 -------------------------------------------------------------------------------
--- latest_estimates: the estimate per destination from the newest run.
+-- latest_estimate_runs: which run the latest_* views read, per citizenship.
 -------------------------------------------------------------------------------
-CREATE OR REPLACE VIEW latest_estimates AS
+CREATE OR REPLACE VIEW latest_estimate_runs AS
 WITH estimate_runs AS (
     SELECT DISTINCT e.citizenship, e.run_id, r.started_at
     FROM estimates AS e
     JOIN runs AS r ON r.run_id = e.run_id
-),
-latest_run AS (
-    -- Per citizenship, so that a run for another origin does not hide the
-    -- default origin's estimates.
-    SELECT citizenship, run_id
-    FROM estimate_runs
-    QUALIFY row_number() OVER (PARTITION BY citizenship ORDER BY started_at DESC, run_id DESC) = 1
 )
+-- Per citizenship, so that a run for another origin does not hide the
+-- default origin's estimates.
+SELECT citizenship, run_id, started_at
+FROM estimate_runs
+QUALIFY row_number() OVER (PARTITION BY citizenship ORDER BY started_at DESC, run_id DESC) = 1
+ORDER BY citizenship;
+
+COMMENT ON VIEW latest_estimate_runs IS 'Per citizenship, the newest run (by start time) that computed estimates: the run latest_estimates, latest_estimate_series, latest_estimate_total_series and latest_estimate_components show.';
+COMMENT ON COLUMN latest_estimate_runs.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
+COMMENT ON COLUMN latest_estimate_runs.run_id IS 'The newest run that estimated for it (runs.run_id).';
+COMMENT ON COLUMN latest_estimate_runs.started_at IS 'When that run started (UTC).';
+
+-------------------------------------------------------------------------------
+-- latest_estimates: the estimate per destination from the newest run.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW latest_estimates AS
 SELECT
     e.destination,
     e.citizenship,
@@ -147,16 +156,17 @@ SELECT
     e.run_id,
     r.window_start,
     r.sample,
-    c.name AS destination_name
+    c.name AS destination_name,
+    e.in_total
 FROM estimates AS e
-JOIN latest_run AS l
+JOIN latest_estimate_runs AS l
     ON l.citizenship = e.citizenship
    AND l.run_id = e.run_id
 JOIN runs AS r ON r.run_id = e.run_id
 LEFT JOIN countries AS c ON c.code = e.destination
 ORDER BY e.citizenship, e.net DESC, e.destination;
 
-COMMENT ON VIEW latest_estimates IS 'The estimate per destination from the newest run (by start time) that computed estimates for each citizenship: how many citizens moved there since the window start and are still there. Destinations without any source have no row; they are not zero.';
+COMMENT ON VIEW latest_estimates IS 'The estimate per destination from the newest run (by start time) that computed estimates for each citizenship: how many citizens moved there since the window start and are still there. Destinations without any source have no row; they are not zero. Rows with in_total = false keep their figure but are not a change since the window start (see docs/method.md).';
 COMMENT ON COLUMN latest_estimates.destination IS 'ISO 3166-1 alpha-2 code of the destination country.';
 COMMENT ON COLUMN latest_estimates.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
 COMMENT ON COLUMN latest_estimates.arrivals IS 'Persons who arrived; NULL when the method cannot see arrivals.';
@@ -171,12 +181,13 @@ COMMENT ON COLUMN latest_estimates.metric IS 'The metric of the series used.';
 COMMENT ON COLUMN latest_estimates.period_start IS 'Start of the span the estimate covers.';
 COMMENT ON COLUMN latest_estimates.baseline IS 'For stock_change, the stock at baseline_date; NULL otherwise.';
 COMMENT ON COLUMN latest_estimates.baseline_date IS 'For stock_change, the date of the baseline stock; NULL otherwise.';
-COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, prorated; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
 COMMENT ON COLUMN latest_estimates.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN latest_estimates.run_id IS 'The run that computed these estimates.';
 COMMENT ON COLUMN latest_estimates.window_start IS 'The run''s window start: net counts moves since this date.';
 COMMENT ON COLUMN latest_estimates.sample IS 'True when the run used the sample archive: not figures to quote.';
 COMMENT ON COLUMN latest_estimates.destination_name IS 'English short name of the destination (countries.name).';
+COMMENT ON COLUMN latest_estimates.in_total IS 'True when net measures a change since window_start and enters estimate_total.net; false rows (flags say why: stock_without_baseline, since_far_from_window, gap_in_flows) are counted in estimate_total.not_in_total and high only.';
 
 -------------------------------------------------------------------------------
 -- estimate_history: the estimate per destination at every run.
@@ -202,7 +213,8 @@ SELECT
     lag(e.run_id) OVER per_series                AS previous_run_id,
     e.net - lag(e.net) OVER per_series           AS net_change,
     r.window_start,
-    r.sample
+    r.sample,
+    e.in_total
 FROM estimates AS e
 JOIN runs AS r ON r.run_id = e.run_id
 LEFT JOIN countries AS c ON c.code = e.destination
@@ -226,12 +238,13 @@ COMMENT ON COLUMN estimate_history.method IS 'The method of the chosen figure: s
 COMMENT ON COLUMN estimate_history.as_of IS 'End of the latest period or reference date the estimate used at that run.';
 COMMENT ON COLUMN estimate_history.source_id IS 'The source whose series the method used (sources.id).';
 COMMENT ON COLUMN estimate_history.metric IS 'The metric of the series used.';
-COMMENT ON COLUMN estimate_history.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN estimate_history.flags IS 'Caveats as a list (gross, prorated; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
 COMMENT ON COLUMN estimate_history.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN estimate_history.previous_run_id IS 'The previous run (by start time) that estimated this destination and citizenship over the same window; NULL for the first.';
 COMMENT ON COLUMN estimate_history.net_change IS 'net minus the net of previous_run_id; NULL for the first run of the series.';
 COMMENT ON COLUMN estimate_history.window_start IS 'The run''s window start: net counts moves since this date.';
 COMMENT ON COLUMN estimate_history.sample IS 'True when the run used the sample archive: not figures to quote.';
+COMMENT ON COLUMN estimate_history.in_total IS 'True when the figure measured a change since the window start and entered that run''s total (see latest_estimates.in_total).';
 
 -------------------------------------------------------------------------------
 -- estimate_total: the sum over destinations.
@@ -239,28 +252,158 @@ COMMENT ON COLUMN estimate_history.sample IS 'True when the run used the sample 
 CREATE OR REPLACE VIEW estimate_total AS
 SELECT
     citizenship,
-    sum(net)                    AS net,
-    sum(low)                    AS low,
-    sum(high)                   AS high,
-    count(DISTINCT destination) AS countries,
-    max(as_of)                  AS as_of,
-    min(as_of)                  AS oldest_as_of,
-    any_value(run_id)           AS run_id,
-    bool_or(sample)             AS sample
+    -- Only rows that measure a change since the window start count (in_total);
+    -- the others widen high and are summed apart in not_in_total.
+    coalesce(sum(net) FILTER (WHERE in_total), 0)                    AS net,
+    coalesce(sum(low) FILTER (WHERE in_total), 0)                    AS low,
+    sum(high)                                                        AS high,
+    count(DISTINCT destination) FILTER (WHERE in_total)              AS countries,
+    max(as_of) FILTER (WHERE in_total)                               AS as_of,
+    min(as_of) FILTER (WHERE in_total)                               AS oldest_as_of,
+    any_value(run_id)                                                AS run_id,
+    bool_or(sample)                                                  AS sample,
+    coalesce(sum(net) FILTER (WHERE NOT in_total), 0)                AS not_in_total,
+    count(DISTINCT destination) FILTER (WHERE NOT in_total)          AS countries_not_in_total,
+    coalesce(sum(net) FILTER (WHERE in_total AND list_contains(flags, 'gross')), 0) AS gross,
+    count(DISTINCT destination) FILTER (WHERE in_total AND list_contains(flags, 'gross')) AS countries_gross
 FROM latest_estimates
 GROUP BY citizenship
 ORDER BY citizenship;
 
-COMMENT ON VIEW estimate_total IS 'The total over destinations of latest_estimates, per citizenship. Destinations without a source are not counted (not as zero either), and people who moved on from one destination to another may be counted in both.';
+COMMENT ON VIEW estimate_total IS 'The total over destinations of latest_estimates, per citizenship: net arrivals since the window start in the destinations whose figure measures a change since then (in_total), with what is left out beside it. Destinations without a source are not counted (not as zero either), and people who moved on from one destination to another may be counted in both.';
 COMMENT ON COLUMN estimate_total.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
-COMMENT ON COLUMN estimate_total.net IS 'Sum of the chosen net over destinations.';
-COMMENT ON COLUMN estimate_total.low IS 'Sum of the per-destination low bounds.';
-COMMENT ON COLUMN estimate_total.high IS 'Sum of the per-destination high bounds.';
-COMMENT ON COLUMN estimate_total.countries IS 'How many destinations contributed.';
-COMMENT ON COLUMN estimate_total.as_of IS 'The latest as_of among the destinations.';
-COMMENT ON COLUMN estimate_total.oldest_as_of IS 'The earliest as_of among the destinations: the total mixes dates between oldest_as_of and as_of.';
+COMMENT ON COLUMN estimate_total.net IS 'Sum of the chosen net over the destinations in the total (latest_estimates.in_total).';
+COMMENT ON COLUMN estimate_total.low IS 'Sum of the low bounds of the destinations in the total.';
+COMMENT ON COLUMN estimate_total.high IS 'Sum of the high bounds of every destination, those not in the total included: the range stays honest about what is unknown.';
+COMMENT ON COLUMN estimate_total.countries IS 'How many destinations are in the total.';
+COMMENT ON COLUMN estimate_total.as_of IS 'The latest as_of among the destinations in the total.';
+COMMENT ON COLUMN estimate_total.oldest_as_of IS 'The earliest as_of among the destinations in the total: the total mixes dates between oldest_as_of and as_of.';
 COMMENT ON COLUMN estimate_total.run_id IS 'The run the figures come from.';
 COMMENT ON COLUMN estimate_total.sample IS 'True when the run used the sample archive.';
+COMMENT ON COLUMN estimate_total.not_in_total IS 'Sum of net over the destinations whose figure is not a change since the window start (in_total = false: stocks without a baseline, changes since a date far from it, flows with a gap): never in net or low, always in high.';
+COMMENT ON COLUMN estimate_total.countries_not_in_total IS 'How many destinations have a figure that is not in the total.';
+COMMENT ON COLUMN estimate_total.gross IS 'Of net, the part from destinations flagged gross: arrivals whose returns are unknown.';
+COMMENT ON COLUMN estimate_total.countries_gross IS 'How many destinations in the total are flagged gross.';
+
+-------------------------------------------------------------------------------
+-- latest_estimate_series: the estimate as of each reference date.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW latest_estimate_series AS
+SELECT
+    s.destination,
+    c.name AS destination_name,
+    s.citizenship,
+    s.ref_date,
+    s.net,
+    s.low,
+    s.high,
+    s.method,
+    s.as_of,
+    s.in_total,
+    s.flags,
+    s.source_id,
+    s.run_id,
+    r.window_start,
+    r.sample
+FROM estimate_series AS s
+JOIN latest_estimate_runs AS l
+    ON l.citizenship = s.citizenship
+   AND l.run_id = s.run_id
+JOIN runs AS r ON r.run_id = s.run_id
+LEFT JOIN countries AS c ON c.code = s.destination
+ORDER BY s.citizenship, s.destination, s.ref_date;
+
+COMMENT ON VIEW latest_estimate_series IS 'The newest run''s estimate per destination as it stood on each reference date (every 31 December from the window start''s year, and the newest as_of): computed from only the observations whose period had ended by then. Studies made at a date are compared at that date.';
+COMMENT ON COLUMN latest_estimate_series.destination IS 'ISO 3166-1 alpha-2 code of the destination country.';
+COMMENT ON COLUMN latest_estimate_series.destination_name IS 'English short name of the destination (countries.name).';
+COMMENT ON COLUMN latest_estimate_series.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
+COMMENT ON COLUMN latest_estimate_series.ref_date IS 'The date the estimate is as of (a 31 December, or the newest as_of).';
+COMMENT ON COLUMN latest_estimate_series.net IS 'Net persons still there as of ref_date (see estimates.net).';
+COMMENT ON COLUMN latest_estimate_series.low IS 'Lowest net over every method the data up to ref_date support.';
+COMMENT ON COLUMN latest_estimate_series.high IS 'Highest net over every method the data up to ref_date support.';
+COMMENT ON COLUMN latest_estimate_series.method IS 'The method of the chosen figure: stock_change, net_flows, gross_flows or statement.';
+COMMENT ON COLUMN latest_estimate_series.as_of IS 'End of the latest period or reference date used.';
+COMMENT ON COLUMN latest_estimate_series.in_total IS 'True when the figure measures a change since the window start and enters the total.';
+COMMENT ON COLUMN latest_estimate_series.flags IS 'Caveats as a list (gross, stock_without_baseline, gap_in_flows, since_far_from_window, prorated).';
+COMMENT ON COLUMN latest_estimate_series.source_id IS 'The source whose series the method used (sources.id).';
+COMMENT ON COLUMN latest_estimate_series.run_id IS 'The run that computed the series.';
+COMMENT ON COLUMN latest_estimate_series.window_start IS 'The run''s window start: net counts moves since this date.';
+COMMENT ON COLUMN latest_estimate_series.sample IS 'True when the run used the sample archive: not figures to quote.';
+
+-------------------------------------------------------------------------------
+-- latest_estimate_total_series: the total as of each reference date.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW latest_estimate_total_series AS
+SELECT
+    t.citizenship,
+    t.ref_date,
+    t.net,
+    t.low,
+    t.high,
+    t.not_in_total,
+    t.countries,
+    t.countries_not_in_total,
+    t.run_id,
+    r.window_start,
+    r.sample
+FROM estimate_total_series AS t
+JOIN latest_estimate_runs AS l
+    ON l.citizenship = t.citizenship
+   AND l.run_id = t.run_id
+JOIN runs AS r ON r.run_id = t.run_id
+ORDER BY t.citizenship, t.ref_date;
+
+COMMENT ON VIEW latest_estimate_total_series IS 'The newest run''s total over destinations as it stood on each reference date: the total over time (the report''s chart reads it). The row at the newest as_of equals estimate_total.';
+COMMENT ON COLUMN latest_estimate_total_series.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
+COMMENT ON COLUMN latest_estimate_total_series.ref_date IS 'The date the total is as of (a 31 December, or the newest as_of).';
+COMMENT ON COLUMN latest_estimate_total_series.net IS 'Sum of net over the destinations in the total as of ref_date.';
+COMMENT ON COLUMN latest_estimate_total_series.low IS 'Sum of low over the destinations in the total.';
+COMMENT ON COLUMN latest_estimate_total_series.high IS 'Sum of high over every destination, those not in the total included.';
+COMMENT ON COLUMN latest_estimate_total_series.not_in_total IS 'Sum of net over the destinations not in the total.';
+COMMENT ON COLUMN latest_estimate_total_series.countries IS 'How many destinations are in the total.';
+COMMENT ON COLUMN latest_estimate_total_series.countries_not_in_total IS 'How many destinations have a figure that is not in the total.';
+COMMENT ON COLUMN latest_estimate_total_series.run_id IS 'The run that computed it.';
+COMMENT ON COLUMN latest_estimate_total_series.window_start IS 'The run''s window start: net counts moves since this date.';
+COMMENT ON COLUMN latest_estimate_total_series.sample IS 'True when the run used the sample archive: not figures to quote.';
+
+-------------------------------------------------------------------------------
+-- latest_estimate_components: the parts of a sum of gross components.
+-------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW latest_estimate_components AS
+SELECT
+    p.destination,
+    c.name AS destination_name,
+    p.citizenship,
+    p.component,
+    p.source_id,
+    p.metric,
+    p.value,
+    p.period_start,
+    p.period_end,
+    p.gap,
+    p.run_id,
+    r.sample
+FROM estimate_components AS p
+JOIN latest_estimate_runs AS l
+    ON l.citizenship = p.citizenship
+   AND l.run_id = p.run_id
+JOIN runs AS r ON r.run_id = p.run_id
+LEFT JOIN countries AS c ON c.code = p.destination
+ORDER BY p.citizenship, p.destination, p.component;
+
+COMMENT ON VIEW latest_estimate_components IS 'The newest run''s named parts of each estimate that is a sum of gross components (the United States; docs/method.md): what the gross_flows figure in latest_estimates adds up.';
+COMMENT ON COLUMN latest_estimate_components.destination IS 'ISO 3166-1 alpha-2 code of the destination country.';
+COMMENT ON COLUMN latest_estimate_components.destination_name IS 'English short name of the destination (countries.name).';
+COMMENT ON COLUMN latest_estimate_components.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship estimated for.';
+COMMENT ON COLUMN latest_estimate_components.component IS 'The part''s name (immigrant visas, long-term nonimmigrant visas, asylum applications).';
+COMMENT ON COLUMN latest_estimate_components.source_id IS 'The sources read for the part (sources.id), comma-separated.';
+COMMENT ON COLUMN latest_estimate_components.metric IS 'The metric summed.';
+COMMENT ON COLUMN latest_estimate_components.value IS 'Persons over the part''s whole periods from period_start to period_end: a gross inflow.';
+COMMENT ON COLUMN latest_estimate_components.period_start IS 'First day summed.';
+COMMENT ON COLUMN latest_estimate_components.period_end IS 'Last day summed; parts may end on different dates.';
+COMMENT ON COLUMN latest_estimate_components.gap IS 'True when the part does not cover every period from the window start to period_end.';
+COMMENT ON COLUMN latest_estimate_components.run_id IS 'The run that computed it.';
+COMMENT ON COLUMN latest_estimate_components.sample IS 'True when the run used the sample archive: not figures to quote.';
 
 -------------------------------------------------------------------------------
 -- source_health: is each source still answering and publishing?

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/report"
 )
 
@@ -34,7 +33,7 @@ func cmdReport(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := report.Load(ctx, path, report.Options{RunID: *run, Estimate: pipeline.EstimateOptions})
+	r, err := report.Load(ctx, path, report.Options{RunID: *run})
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func testReportCommand(t *testing.T, dir, db string) {
 		} `json:"run"`
 	}
 	b, err := os.ReadFile(file)
-	if err != nil || json.Unmarshal(b, &rep) != nil || rep.Schema != "emigre.report/v1" || rep.Run.ID == "" {
+	if err != nil || json.Unmarshal(b, &rep) != nil || rep.Schema != "emigre.report/v2" || rep.Run.ID == "" {
 		t.Fatalf("report --out wrote %.200s (%v)", b, err)
 	}
 	// --run picks the run; the HTML of that run names it.

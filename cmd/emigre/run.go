@@ -13,6 +13,7 @@ import (
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/report"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -161,21 +162,40 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 // printEstimates is the summary's table: one row per destination and the total.
 func printEstimates(w io.Writer, s *pipeline.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tnet\tlow\thigh\tarrivals\treturns\tmethod\tas of\tsource\t")
+	fmt.Fprintln(tw, "country\tnet\tlow\thigh\tarrivals\treturns\tmethod (* not in the total)\tas of\tsource\t")
 	for _, e := range s.Estimates {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Destination, num(e.Net), num(e.Low), num(e.High),
 			numPtr(e.Arrivals), numPtr(e.Returns), methodLabel(e.Result), e.AsOf.Format(time.DateOnly), e.SourceID)
 	}
 	t := s.Total
 	fmt.Fprintf(tw, "TOTAL (%d countries)\t%s\t%s\t%s\t\t\t\t%s\t\t\n", t.Countries, num(t.Net), num(t.Low), num(t.High), t.AsOf.Format(time.DateOnly))
+	if t.CountriesNotInTotal > 0 {
+		fmt.Fprintf(tw, "not in total (%d countries)\t%s\t\t\t\t\t\t\t\t\n", t.CountriesNotInTotal, num(t.NotInTotal))
+	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nThe total is %s\n", scope(s).Sentence())
 }
 
-func methodLabel(r transform.Result) string {
-	if len(r.Flags) == 0 {
-		return string(r.Method)
+// scope is what the run's total counts, as the report says it.
+func scope(s *pipeline.Summary) report.Scope {
+	rows := make([]report.ScopeRow, 0, len(s.Estimates))
+	for _, e := range s.Estimates {
+		rows = append(rows, report.ScopeRow{Net: e.Net, InTotal: e.InTotal, Flags: e.Flags})
 	}
-	return string(r.Method) + " (" + strings.Join(r.Flags, ",") + ")"
+	return report.NewScope(s.WindowStart.Format(time.DateOnly), rows)
+}
+
+// methodLabel is the method with its flags; a row out of the total says so
+// ("statement (stock_without_baseline) *").
+func methodLabel(r transform.Result) string {
+	label := string(r.Method)
+	if len(r.Flags) > 0 {
+		label += " (" + strings.Join(r.Flags, ",") + ")"
+	}
+	if !r.InTotal {
+		label += " *"
+	}
+	return label
 }
 
 func num(v float64) string {

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/report"
 	"github.com/emigre/emigre/schedules"
 )
@@ -57,7 +56,7 @@ func dashboardHandler(cfg Config, path string) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(&schedules.Collector{Warehouse: path, Policy: policy})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
-	return report.NewDashboard(path, report.Options{Estimate: pipeline.EstimateOptions}, metrics), nil
+	return report.NewDashboard(path, report.Options{}, metrics), nil
 }
 
 // serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.

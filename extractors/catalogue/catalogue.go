@@ -2,7 +2,8 @@
 // kept as data. Each source is one YAML file under sources/ (named by its
 // id, in a folder per destination); publishers.yaml names the official
 // bodies, outlets.yaml the relays a statement may cite, gaps.yaml the
-// destinations without a source. The files beside this package are
+// destinations without a source, sums.yaml the destinations estimated as a
+// sum of named gross components. The files beside this package are
 // embedded in the binary; a user's own folder of the same layout adds
 // sources or overrides them by id, without recompiling. Every file is
 // validated on load, and a problem names the file, the line and the field.
@@ -25,7 +26,7 @@ import (
 	_ "github.com/emigre/emigre/extractors/formats" // the readers the sources name
 )
 
-//go:embed publishers.yaml outlets.yaml gaps.yaml sources
+//go:embed publishers.yaml outlets.yaml gaps.yaml sums.yaml sources
 var embedded embed.FS
 
 // The catalogue's files besides the sources.
@@ -33,6 +34,7 @@ const (
 	PublishersFile = "publishers.yaml"
 	OutletsFile    = "outlets.yaml"
 	GapsFile       = "gaps.yaml"
+	SumsFile       = "sums.yaml"
 )
 
 // Catalogue is every source, publisher, outlet and gap, validated.
@@ -42,6 +44,7 @@ type Catalogue struct {
 	publishers map[string]Publisher
 	outlets    []Outlet
 	gaps       []extractors.Gap
+	sums       []extractors.ComponentSum
 }
 
 // Entry is one source with what its file says for tests and the sample.
@@ -157,7 +160,7 @@ func Open(dir string) (*Catalogue, error) {
 
 // Load reads the catalogue in base and, when dir is set, the user's folder
 // over it: a source of the same id replaces the embedded one, publishers,
-// outlets and gaps are added or replaced by key.
+// outlets, gaps and sums are added or replaced by key.
 func Load(base fs.FS, dir string) (*Catalogue, error) {
 	var probs []Problem
 	l := &loader{probs: &probs, pubs: map[string]Publisher{}, docs: map[string]sourceFile{}}
@@ -184,6 +187,7 @@ type loader struct {
 	pubs    map[string]Publisher
 	outlets map[string]Outlet
 	gaps    map[string]extractors.Gap
+	sums    map[string]sumFile    // by destination
 	docs    map[string]sourceFile // by id
 	order   []string
 }
@@ -214,6 +218,8 @@ func (l *loader) folder(fsys fs.FS, prefix string) {
 			l.outletFile(name(p), data)
 		case GapsFile:
 			l.gapFile(name(p), data)
+		case SumsFile:
+			l.sumFile(name(p), data)
 		default:
 			l.sourceFile(name(p), data, prefix != "")
 		}
@@ -329,6 +335,7 @@ func (l *loader) build() *Catalogue {
 		c.gaps = append(c.gaps, g)
 	}
 	slices.SortFunc(c.gaps, func(a, b extractors.Gap) int { return strings.Compare(a.Country, b.Country) })
+	c.sums = l.checkSums(c)
 	return c
 }
 
@@ -363,3 +370,7 @@ func (c *Catalogue) Outlets() []Outlet { return slices.Clone(c.outlets) }
 
 // Gaps returns the destinations without a source, by country.
 func (c *Catalogue) Gaps() []extractors.Gap { return slices.Clone(c.gaps) }
+
+// Sums returns the destinations estimated as a sum of named gross
+// components, by destination.
+func (c *Catalogue) Sums() []extractors.ComponentSum { return slices.Clone(c.sums) }

@@ -36,6 +36,22 @@ func (c *Catalogue) WriteMarkdown(w io.Writer) error {
 	for _, g := range c.gaps {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", g.Country, g.Reason, g.Evidence, g.Checked.Format("2006-01-02"))
 	}
+	if len(c.sums) > 0 {
+		b.WriteString("\n## Sums of gross components\n\n")
+		b.WriteString("Destinations that publish no residence figure by citizenship are estimated as a documented sum of\n")
+		b.WriteString("named gross components (`sums.yaml`, [method](method.md#a-sum-of-gross-components)); the parts are in\n")
+		b.WriteString("`estimate_components`, never alternative methods.\n\n")
+		b.WriteString("| country | component | sources | why a sum, and what it misses |\n| --- | --- | --- | --- |\n")
+		for _, sum := range c.sums {
+			for i, comp := range sum.Components {
+				why := ""
+				if i == 0 {
+					why = sum.Reason
+				}
+				fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", sum.Destination, comp.Name, strings.Join(comp.Sources, "`, `"), why)
+			}
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

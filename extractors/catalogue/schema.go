@@ -167,3 +167,16 @@ type gapDoc struct {
 	Evidence string `yaml:"evidence"`
 	Checked  string `yaml:"checked"`
 }
+
+// sumDoc is a destination estimated as a sum of named gross components
+// (sums.yaml).
+type sumDoc struct {
+	Destination string         `yaml:"destination"`
+	Reason      string         `yaml:"reason"`
+	Components  []componentDoc `yaml:"components"`
+}
+
+type componentDoc struct {
+	Name    string   `yaml:"name"`
+	Sources []string `yaml:"sources"`
+}

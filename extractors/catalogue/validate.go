@@ -25,7 +25,7 @@ var OriginCodes = []string{"alpha2", "alpha3", "eurostat"}
 
 // Verification kinds accepted in verified.how.
 var verificationKinds = []string{extractors.VerifiedByDocumentation, extractors.VerifiedByPublicClient,
-	extractors.VerifiedByPublisherPage, extractors.NotVerified}
+	extractors.VerifiedByPublisherPage, extractors.VerifiedByThirdParty, extractors.NotVerified}
 
 // source checks one source document and builds its Source. Every problem
 // is recorded; the result is nil when there was any.

@@ -76,8 +76,6 @@ func (jsonRecordsReader) Read(ctx context.Context, in extractors.Input, emit ext
 		return in.Errorf(base, "is %s, want an array of records", arr.kindName())
 	}
 	var records []*jsonObject
-	var columns []string
-	col := map[string]int{}
 	for {
 		v, ok, err := it.next()
 		if err != nil {
@@ -90,19 +88,32 @@ func (jsonRecordsReader) Read(ctx context.Context, in extractors.Input, emit ext
 		if err != nil {
 			return in.Errorf(jsonIndex(base, len(records)), "is %s, want a record (an object)", v.kindName())
 		}
+		records = append(records, o)
+	}
+	return emitRecords(ctx, in, layout, records, func(i int) string { return jsonIndex(base, i) }, base, emit)
+}
+
+// emitRecords turns flat records into a grid whose columns are their
+// member names (in order of first appearance) and emits its cells through
+// the layout: the part json-records and json-lines share. at names record
+// i's position in errors; base names the whole.
+func emitRecords(ctx context.Context, in extractors.Input, layout *gridLayout, records []*jsonObject,
+	at func(i int) string, base string, emit extractors.Emit) error {
+	var columns []string
+	col := map[string]int{}
+	for _, o := range records {
 		for _, k := range o.keys {
 			if _, seen := col[k]; !seen {
 				col[k] = len(columns)
 				columns = append(columns, k)
 			}
 		}
-		records = append(records, o)
 	}
 	// Row 1 is the header (the field names), record i is row i+2.
 	pos := func(row, c int) string {
 		p := base
 		if row >= 2 {
-			p = jsonIndex(base, row-2)
+			p = at(row - 2)
 		}
 		if c >= 1 && c <= len(columns) {
 			p = jsonPath(p, columns[c-1])
@@ -131,6 +142,7 @@ func (jsonRecordsReader) Read(ctx context.Context, in extractors.Input, emit ext
 				cells[c] = gridCell{}
 				continue
 			}
+			var err error
 			cells[c], err = recordCell(v)
 			if err != nil {
 				return in.Errorf(pos(i+2, c+1), "%v", err)

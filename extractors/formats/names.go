@@ -9,6 +9,7 @@ const (
 	EurostatTSV = "eurostat-tsv"
 	Genesis     = "genesis"
 	HTMLTable   = "html-table"
+	JSONLines   = "json-lines"
 	JSONRecords = "json-records"
 	JSONStat    = "jsonstat"
 	OData       = "odata"
@@ -25,6 +26,6 @@ const (
 
 // Names lists every reader name this package registers, sorted.
 func Names() []string {
-	return []string{CSV, EurostatTSV, Genesis, HTMLTable, JSONRecords, JSONStat, OData, ODS, PCAxis, PxWeb,
+	return []string{CSV, EurostatTSV, Genesis, HTMLTable, JSONLines, JSONRecords, JSONStat, OData, ODS, PCAxis, PxWeb,
 		SDMXCSV, SDMXJSON, SDMXML, Statement, Tempus, XLSX}
 }

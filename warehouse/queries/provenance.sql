@@ -12,7 +12,8 @@ SELECT
     s.provenance,
     s.sample
 FROM latest_estimates AS e
-JOIN observations_current AS o ON o.source_id = e.source_id
+-- source_id lists several sources when a method combined them.
+JOIN observations_current AS o ON list_contains(string_split(e.source_id, ','), o.source_id)
 LEFT JOIN snapshots AS s
     ON s.sha256 = o.snapshot_sha256
    AND s.source_id = o.source_id

@@ -14,13 +14,14 @@ import (
 	"github.com/emigre/emigre/extractors/archive"
 )
 
-// The United States: the State Department's monthly immigrant visas as a
-// public repository parsed them, and CBP's encounters written in its CSV
-// layout from the Russia-only extract.
+// The United States: the State Department's monthly immigrant and
+// nonimmigrant visas as a public repository parsed them, and CBP's
+// encounters written in its CSV layout from the Russia-only extract.
 
 func init() {
 	families = append(families,
 		family{name: "us-dos", builds: func(s *extractors.Source) bool { return s.ID == "us-dos-immigrant-visas" }, build: dosBody},
+		family{name: "us-dos-monthly", builds: func(s *extractors.Source) bool { return dosMonthly[s.ID] != "" }, build: dosMonthlyBody},
 		family{name: "us-cbp", builds: func(s *extractors.Source) bool { return s.ID == "us-cbp-encounters" }, build: cbpBody,
 			follow: func(*extractors.Source, extractors.Request) string { return cbpRelease }},
 	)
@@ -59,6 +60,53 @@ func dosBody(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 			"(GitHub serves raw files as text/plain) and the fetch time (the commit's date) are reconstructed.",
 	}
 	return t.body, nil
+}
+
+// dosMonthly names, per source, the shared folder holding the repository's
+// per-month files (Russia's lines) that the source's requests fetch.
+var dosMonthly = map[string]string{
+	"us-dos-immigrant-visas-2024": "realdata/chapmanjacobd-us_visa_statistics__immigrant_data_RU_2024-2025",
+	"us-dos-nonimmigrant-visas":   "realdata/chapmanjacobd-us_visa_statistics__nonimmigrant_data_RU",
+}
+
+// dosRepoCommit is the commit the per-month files were read at
+// (shared/realdata/MANIFEST.tsv), and its date.
+const dosRepoCommit = "263928859d9e7cabc19c662b8ae64f10a99bd168"
+
+var dosRepoCommitted = time.Date(2025, 8, 20, 12, 0, 0, 0, time.UTC)
+
+// dosMonthlyBody serves the shared copy of the month's file the request
+// names: the repository's JSON lines, Russia's lines only, byte for byte.
+func dosMonthlyBody(s *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
+	dir := dosMonthly[s.ID]
+	prefix := "https://raw.githubusercontent.com/chapmanjacobd/us_visa_statistics/" + dosRepoCommit + "/"
+	repoPath, ok := strings.CutPrefix(e.URL, prefix)
+	if !ok {
+		return nil, fmt.Errorf("%s: not a file of the repository at commit %s", e.URL, dosRepoCommit)
+	}
+	name := path.Base(repoPath)
+	body, err := readShared(path.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	lines := bytes.Count(body, []byte("\n"))
+	if lines == 0 || !bytes.Contains(body, []byte(`"Russia"`)) {
+		return nil, fmt.Errorf("shared/%s/%s: no Russia line", dir, name)
+	}
+	e.Header = map[string]string{"Content-Type": "text/plain; charset=utf-8"}
+	e.FetchedAt = dosRepoCommitted
+	e.Provenance = &archive.Provenance{
+		Kind: "reconstructed",
+		From: fmt.Sprintf("shared/%s/%s (github.com/chapmanjacobd/us_visa_statistics, %s at commit %s; see shared/realdata/MANIFEST.tsv)",
+			dir, name, repoPath, dosRepoCommit),
+		Published: "https://travel.state.gov/content/travel/en/legal/visa-law0/visa-statistics.html " +
+			"(the State Department's monthly visa issuance reports, PDF, parsed by the repository)",
+		Note: fmt.Sprintf("The repository's file with Russia's %d lines only, byte for byte as the shared copy keeps them; "+
+			"the other nationalities' lines are not in the sample. The file is a third party's parse of the State "+
+			"Department's PDF, not the department's bytes. Content-Type (GitHub serves raw files as text/plain) and the "+
+			"fetch time (the commit's date) are reconstructed.", lines),
+	}
+	return body, nil
 }
 
 const cbpDerived = "russia__us_cbp_swb_encounters_RUS_monthly.csv"
