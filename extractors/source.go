@@ -169,6 +169,27 @@ func (s *Source) Metrics() []Metric {
 	}
 }
 
+// FeedsEstimate reports whether any of the source's figures can make an
+// estimate: asylum applications alone never do (METHOD.md), so a source
+// of those only is a cross-check.
+func (s *Source) FeedsEstimate() bool {
+	for _, m := range s.Metrics() {
+		if m != AsylumApplications {
+			return true
+		}
+	}
+	return false
+}
+
+// Destinations are the countries the source's figures count: its one
+// destination, or the countries a multi-country answer covers.
+func (s *Source) Destinations() []string {
+	if s.Destination != "" {
+		return []string{s.Destination}
+	}
+	return slices.Clone(s.Covers)
+}
+
 // MultiCountry reports whether each observation names its own destination.
 func (s *Source) MultiCountry() bool { return s.Map.Destination != "" }
 

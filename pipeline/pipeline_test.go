@@ -45,7 +45,7 @@ func TestOfflineRunLoadsTheSampleArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Failed != 0 || sum.Loaded != len(catalogue.MustDefault().Sources()) {
+	if sum.Failed != 0 || sum.Loaded != len(catalogue.MustDefault().SampleSources()) {
 		t.Fatalf("loaded %d, failed %d of %d: %+v", sum.Loaded, sum.Failed, sum.Attempted, failures(sum))
 	}
 	if !sum.Sample {

@@ -32,6 +32,20 @@ type sourceDoc struct {
 	Notes       string          `yaml:"notes"`
 	Expected    []expectedDoc   `yaml:"expected"`
 	Sample      *sampleDoc      `yaml:"sample"`
+	LiveOnly    *liveOnlyDoc    `yaml:"live_only"`
+}
+
+// liveOnlyDoc marks a source whose answer is not in the sample archive (no
+// real figures here to reconstruct it from): a live run fetches it, an
+// offline replay says "not in the sample archive". Its mapping is tested
+// on a fixture in the publisher's real format whose figures are made up.
+type liveOnlyDoc struct {
+	Reason string `yaml:"reason"`
+	// Fixture is a file in extractors/catalogue/testdata named *_madeup.*:
+	// the publisher's format with made-up figures, never in the sample.
+	Fixture string `yaml:"fixture"`
+	// Expected are the fixture's made-up figures, checked by the tests.
+	Expected []expectedDoc `yaml:"expected"`
 }
 
 type requestDoc struct {

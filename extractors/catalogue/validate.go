@@ -51,7 +51,8 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 	}
 	d.credentials(sd, s)
 	d.origin(sd, s)
-	e := &Entry{Source: s, Expected: d.expected(sd, s), Sample: d.sample(sd, s)}
+	e := &Entry{Source: s, Expected: d.expected(sd.Expected, "expected", s), Sample: d.sample(sd, s),
+		LiveOnly: d.liveOnly(sd, s)}
 	return e, len(*d.probs) == before
 }
 
@@ -403,10 +404,10 @@ func (d doc) date(v, field string, required bool) time.Time {
 	return t
 }
 
-func (d doc) expected(sd *sourceDoc, s *extractors.Source) []Expected {
+func (d doc) expected(eds []expectedDoc, field string, s *extractors.Source) []Expected {
 	var out []Expected
-	for i, ed := range sd.Expected {
-		f := fmt.Sprintf("expected[%d]", i)
+	for i, ed := range eds {
+		f := fmt.Sprintf("%s[%d]", field, i)
 		e := Expected{Destination: ed.Destination, Metric: extractors.Metric(ed.Metric), Missing: ed.Missing}
 		if e.Destination == "" {
 			e.Destination = s.Destination
@@ -448,6 +449,35 @@ func ParseExpectedPeriod(v string) (extractors.Period, error) {
 		return extractors.Period{Start: start, End: end}, nil
 	}
 	return extractors.ParsePeriod(v, false, "")
+}
+
+// reMadeUp is the name of a fixture whose figures are made up.
+var reMadeUp = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*_madeup\.[a-z0-9]+$`)
+
+// liveOnly checks a live-only source: a reason, a fixture with made-up
+// figures, those figures, and nothing that would put it in the sample.
+func (d doc) liveOnly(sd *sourceDoc, s *extractors.Source) *LiveOnly {
+	lo := sd.LiveOnly
+	if lo == nil {
+		return nil
+	}
+	if strings.TrimSpace(lo.Reason) == "" {
+		d.problem("live_only.reason", "missing: why there is no sample (no real figures here, which ones exist)")
+	}
+	if !reMadeUp.MatchString(lo.Fixture) {
+		d.problem("live_only.fixture", "%q: want a file name in %s/ ending _madeup.<ext>: its figures are made up", lo.Fixture, FixtureDir)
+	}
+	if len(lo.Expected) == 0 {
+		d.problem("live_only.expected", "missing: the fixture's figures the test checks")
+	}
+	if sd.Sample != nil || len(sd.Expected) > 0 {
+		d.problem("live_only", "a live-only source has no sample and no expected figures of its own (they are checked on the sample)")
+	}
+	if s.Statement != nil {
+		d.problem("live_only", "a statement is read from its page, which the sample keeps: it cannot be live-only")
+	}
+	return &LiveOnly{Reason: strings.TrimSpace(lo.Reason), Fixture: lo.Fixture,
+		Expected: d.expected(lo.Expected, "live_only.expected", s)}
 }
 
 func (d doc) sample(sd *sourceDoc, s *extractors.Source) *Sample {

@@ -88,7 +88,8 @@ func run(shared, out string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range cat.Sources() {
+	// Live-only sources have no real figures here: they stay out.
+	for _, s := range cat.SampleSources() {
 		f, err := familyOf(s)
 		if err != nil {
 			return err
