@@ -80,6 +80,9 @@ type Expected struct {
 // not in a shared file: the pages of a statement, or figures a release
 // published.
 type Sample struct {
+	// Link is the data file a discovery request's page links to in the
+	// sample (the release the figures are from).
+	Link    string
 	Pages   []SamplePage
 	Figures []SampleFigure
 }

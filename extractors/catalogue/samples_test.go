@@ -2,6 +2,7 @@ package catalogue_test
 
 import (
 	"context"
+	"slices"
 	"encoding/csv"
 	"html"
 	"os"
@@ -77,11 +78,12 @@ func TestSampleSnapshots(t *testing.T) {
 				}
 				return
 			}
-			if perSource[s.ID] != len(s.Requests) {
-				t.Errorf("%d snapshots for %d requests", perSource[s.ID], len(s.Requests))
+			all := append(slices.Clone(s.Requests), linkedFiles(s)...)
+			if perSource[s.ID] != len(all) {
+				t.Errorf("%d snapshots for %d requests and linked files", perSource[s.ID], len(all))
 			}
 			delete(perSource, s.ID)
-			for _, r := range s.Requests {
+			for _, r := range all {
 				e, ok := a.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
 				if !ok {
 					t.Fatalf("no snapshot for %s %s", r.MethodOrGet(), r.URL)
@@ -174,13 +176,36 @@ func TestExtractSamples(t *testing.T) {
 	}
 }
 
+// linkedFiles are the data files the sample's discovery pages link to.
+func linkedFiles(s *extractors.Source) []extractors.Request {
+	var out []extractors.Request
+	for _, r := range s.Requests {
+		if r.RoleOrData() == extractors.RoleDiscovery {
+			out = append(out, extractors.Request{Role: extractors.RoleData, URL: cat.Entry(s.ID).Sample.Link})
+		}
+	}
+	return out
+}
+
+// dataRequests are the requests whose answers the source's reader reads:
+// the data requests, and the files discovery pages link to.
+func dataRequests(s *extractors.Source) []extractors.Request {
+	var out []extractors.Request
+	for _, r := range s.Requests {
+		if r.RoleOrData() == extractors.RoleData {
+			out = append(out, r)
+		}
+	}
+	return append(out, linkedFiles(s)...)
+}
+
 // extractRequests runs the source end to end over the sample snapshot of
 // each of its requests, and returns the observations and the snapshots read.
 func extractRequests(t *testing.T, a *archive.Archive, s *extractors.Source) ([]extractors.Observation, map[string]bool) {
 	t.Helper()
 	var obs []extractors.Observation
 	snapshots := map[string]bool{}
-	for _, r := range s.Requests {
+	for _, r := range dataRequests(s) {
 		e, body := requestSnapshot(t, a, r)
 		got, err := mapping.Extract(context.Background(), s, e.URL, body, e.SHA256)
 		if err != nil {

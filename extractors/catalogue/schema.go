@@ -130,6 +130,9 @@ type expectedDoc struct {
 // sampleDoc is what the sample generator needs to rebuild this source's
 // snapshot, for sources whose figures are not in a shared file.
 type sampleDoc struct {
+	// Link is the data file's address a discovery page held when its
+	// figures were published: the sample's discovery page links to it.
+	Link    string            `yaml:"link"`
 	Pages   []samplePageDoc   `yaml:"pages"`
 	Figures []sampleFigureDoc `yaml:"figures"`
 }

@@ -484,7 +484,18 @@ func (d doc) sample(sd *sourceDoc, s *extractors.Source) *Sample {
 	if sd.Sample == nil {
 		return nil
 	}
-	out := &Sample{}
+	out := &Sample{Link: sd.Sample.Link}
+	discovers := slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.RoleOrData() == extractors.RoleDiscovery })
+	switch {
+	case discovers && sd.LiveOnly == nil && out.Link == "":
+		d.problem("sample.link", "missing: the data file's address the discovery page links to in the sample")
+	case !discovers && out.Link != "":
+		d.problem("sample.link", "only a source with a discovery request has one")
+	case out.Link != "":
+		if u, err := url.Parse(out.Link); err != nil || u.Scheme != "https" && u.Scheme != "http" {
+			d.problem("sample.link", "%q is not an http(s) address", out.Link)
+		}
+	}
 	for i, p := range sd.Sample.Pages {
 		f := fmt.Sprintf("sample.pages[%d]", i)
 		t, err := time.Parse(time.RFC3339, p.FetchedAt)

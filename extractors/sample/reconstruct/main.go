@@ -96,12 +96,8 @@ func run(shared, out string) error {
 		}
 		in := inputs{eurostat: es, entry: cat.Entry(s.ID)}
 		for _, req := range s.Requests {
-			body, e, err := reconstruct(f, s, req, in)
-			if err != nil {
-				return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
-			}
-			if _, err := a.Put(body, e); err != nil {
-				return fmt.Errorf("%s: %w", s.ID, err)
+			if err := putRequest(a, f, s, req, in); err != nil {
+				return err
 			}
 		}
 	}
@@ -133,6 +129,33 @@ func clearArchive(out string) error {
 		return err
 	}
 	return os.RemoveAll(filepath.Join(out, "objects"))
+}
+
+// putRequest writes one request's answer; for a discovery request, its
+// page and the data file the page links to, fetched at the same time.
+func putRequest(a *archive.Archive, f family, s *extractors.Source, req extractors.Request, in inputs) error {
+	discovery := req
+	if req.RoleOrData() == extractors.RoleDiscovery {
+		if in.entry == nil || in.entry.Sample == nil || in.entry.Sample.Link == "" {
+			return fmt.Errorf("%s: a discovery request needs sample.link in the source's file", s.ID)
+		}
+		req = extractors.Request{Role: extractors.RoleData, URL: in.entry.Sample.Link}
+	}
+	body, e, err := reconstruct(f, s, req, in)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
+	}
+	if _, err := a.Put(body, e); err != nil {
+		return fmt.Errorf("%s: %w", s.ID, err)
+	}
+	if discovery.RoleOrData() != extractors.RoleDiscovery {
+		return nil
+	}
+	page, pe := discoveryPage(s, discovery, req.URL, e.FetchedAt)
+	if _, err := a.Put(page, pe); err != nil {
+		return fmt.Errorf("%s: %w", s.ID, err)
+	}
+	return nil
 }
 
 func reconstruct(f family, s *extractors.Source, req extractors.Request, in inputs) ([]byte, archive.Entry, error) {
