@@ -2,11 +2,11 @@ package catalogue_test
 
 import (
 	"context"
-	"slices"
 	"encoding/csv"
 	"html"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
