@@ -74,6 +74,7 @@ type mappingDoc struct {
 	Metric           string            `yaml:"metric"`
 	Codes            map[string]string `yaml:"codes"`
 	StockAt          string            `yaml:"stock_at"`
+	TimePattern      string            `yaml:"time_pattern"`
 	Month            string            `yaml:"month"`
 	FiscalYearStart  int               `yaml:"fiscal_year_start"`
 	Sum              bool              `yaml:"sum"`

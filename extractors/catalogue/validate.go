@@ -203,9 +203,18 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 	m := extractors.Mapping{Time: md.Time, Destination: md.Destination, Citizenship: md.Citizenship,
 		FixedCitizenship: md.FixedCitizenship, Filter: md.Filter, MetricDim: md.MetricDim,
 		Metric: extractors.Metric(md.Metric), Codes: md.Codes, StockAt: md.StockAt, Month: md.Month,
-		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum}
+		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum, TimePattern: md.TimePattern}
 	if m.Time == "" {
 		d.problem("map.time", "missing: the dimension holding the period")
+	}
+	if md.TimePattern != "" {
+		re, err := regexp.Compile(md.TimePattern)
+		switch {
+		case err != nil:
+			d.problem("map.time_pattern", "%v", err)
+		case !slices.Contains(re.SubexpNames(), "year"):
+			d.problem("map.time_pattern", "%q: want a group (?P<year>...), and (?P<month>...) for a month", md.TimePattern)
+		}
 	}
 	if m.Citizenship == "" && m.FixedCitizenship == "" {
 		d.problem("map", "say the citizenship: map.citizenship (a dimension) or map.fixed_citizenship (a code)")
@@ -234,8 +243,8 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 			d.problem("map.stock_at", "%q: a stock (%s) needs start (1 January) or end (31 December)", m.StockAt, v)
 		}
 	}
-	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 || (md.FiscalYearStart > 0 && m.Month == "") {
-		d.problem("map.fiscal_year_start", "%d: want a month 1-12, and only with map.month", md.FiscalYearStart)
+	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 {
+		d.problem("map.fiscal_year_start", "%d: want a month 1-12", md.FiscalYearStart)
 	}
 	return m
 }
