@@ -180,6 +180,7 @@ func TestReplayEqualsLive(t *testing.T) {
 	live.ArchiveDir = filepath.Join(dir, "recorded")
 	live.Fetch.Mirrors = srv.Mirrors()
 	live.Fetch.Record = true
+	live.Sources = srv.Sources() // live-only sources have no answer to serve
 	sum, err := Run(ctx, live)
 	if err != nil {
 		t.Fatal(err)
@@ -222,6 +223,7 @@ func TestAFailingSourceKeepsWhatItLoadedBefore(t *testing.T) {
 	opt.ArchiveDir = filepath.Join(dir, "archive")
 	opt.Fetch.Mirrors = srv.Mirrors()
 	opt.Fetch.Record = true
+	opt.Sources = srv.Sources() // live-only sources have no answer to serve
 	if _, err := Run(ctx, opt); err != nil {
 		t.Fatal(err)
 	}
