@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,13 +53,17 @@ func TestLiveOnlyFixtures(t *testing.T) {
 			if len(obs) == 0 {
 				t.Fatal("no observations from the fixture")
 			}
+			obs = canonical(t, s, obs)
 			for _, o := range obs {
 				if o.Citizenship != "RU" || (s.Destination != "" && o.Destination != s.Destination) {
 					t.Errorf("observation %+v: want Russian citizens in %s", o, s.Destination)
 				}
+				if len(s.Covers) > 0 && !slices.Contains(s.Covers, o.Destination) {
+					t.Errorf("observation %+v: %s is not in the source's covers", o, o.Destination)
+				}
 			}
 			for _, w := range lo.Expected {
-				checkExpected(t, canonical(t, s, obs), w)
+				checkExpected(t, obs, w)
 			}
 			t.Logf("%d observations read from %s (figures made up)", len(obs), lo.Fixture)
 		})
@@ -79,13 +84,10 @@ func dataURL(s *extractors.Source) string {
 	return ""
 }
 
-// canonical writes a multi-country source's destinations in ISO alpha-2, as
-// the pipeline does, so expected figures name them that way.
+// canonical writes destinations and citizenships in ISO alpha-2, as the
+// pipeline does, so expected figures name them that way.
 func canonical(t *testing.T, s *extractors.Source, obs []extractors.Observation) []extractors.Observation {
 	t.Helper()
-	if !s.MultiCountry() {
-		return obs
-	}
 	out := make([]extractors.Observation, 0, len(obs))
 	for _, o := range obs {
 		c, err := transform.Canonicalize(o)
