@@ -3,7 +3,10 @@ package catalogue_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,4 +100,38 @@ func TestIsraelEndToEnd(t *testing.T) {
 	if got := asOf.Format(time.DateOnly); got != "2023-12-31" {
 		t.Errorf("as_of %s, want 2023-12-31", got)
 	}
+}
+
+// TestIsraelCBSAgainstPageFigures checks the 2022 figure read from CBS's own
+// release page in the sample is the one the shared register of published
+// figures quotes from that release (media release 280/2023).
+func TestIsraelCBSAgainstPageFigures(t *testing.T) {
+	b, err := os.ReadFile(pageFigures)
+	if err != nil {
+		t.Skipf("shared page figures not available (%v)", err)
+	}
+	var want float64
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) > 5 && f[0] == "Israel" && strings.Contains(f[1], "280/2023") && f[3] == "immigrants (olim) from Russia" {
+			if want, err = strconv.ParseFloat(f[2], 64); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(f[5], "https://www.cbs.gov.il/") {
+				t.Errorf("the register's page %s is not CBS's", f[5])
+			}
+		}
+	}
+	if want == 0 {
+		t.Fatal("no CBS 280/2023 figure for Russia in the register")
+	}
+	for _, o := range sampleOf(t, "il-cbs-statements") {
+		if o.PeriodStart.Year() == 2022 {
+			if o.Value != want {
+				t.Errorf("2022 from CBS's page: %v, the register %v", o.Value, want)
+			}
+			return
+		}
+	}
+	t.Error("no 2022 figure read from CBS's page")
 }
