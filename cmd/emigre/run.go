@@ -11,6 +11,7 @@ import (
 
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
@@ -123,17 +124,20 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	fmt.Fprintf(w, "run %s (%s): %d sources attempted, %d loaded, %d unchanged, %d failed; %d observations parsed\n",
 		s.RunID, s.Mode, s.Attempted, s.Loaded, s.Unchanged, s.Failed, s.Rows)
 	if s.NotConfigured > 0 {
-		fmt.Fprintf(w, "  %d sources not configured (a credential is not set; emigre sources --json says which variable)\n", s.NotConfigured)
+		fmt.Fprintf(w, "  %d sources not configured (a credential is not set; emigre sources --json says which variable): %s\n",
+			s.NotConfigured, outcomeIDs(s, load.SourceNotConfigured))
 	}
 	if s.NotArchived > 0 {
 		where := "in the archive"
 		if s.Sample {
 			where = "in the sample archive (a live run fetches them)"
 		}
-		fmt.Fprintf(w, "  %d sources not %s\n", s.NotArchived, where)
+		fmt.Fprintf(w, "  %d sources not %s: %s\n", s.NotArchived, where, outcomeIDs(s, load.SourceNotArchived))
 	}
+	// Only failures: a source not configured or not archived was never
+	// fetched, which is not a failure.
 	for _, o := range s.Outcomes {
-		if o.Err != nil {
+		if o.Err != nil && o.Status == load.SourceFailed {
 			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)
 		}
 	}
@@ -150,6 +154,17 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 		fmt.Fprintf(w, "report:    %s\n", s.Reports[0])
 	}
 	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
+}
+
+// outcomeIDs lists the sources of the run that ended with the status.
+func outcomeIDs(s *pipeline.Summary, status string) string {
+	var ids []string
+	for _, o := range s.Outcomes {
+		if o.Status == status {
+			ids = append(ids, o.Source.ID)
+		}
+	}
+	return strings.Join(ids, ", ")
 }
 
 // printEstimates is the summary's table: one row per destination and the total.

@@ -70,3 +70,20 @@ func TestSourcesSayWhatTheyCoverAndNeed(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineSummaryNamesLiveOnlySourcesWithoutFailing checks the summary
+// of an offline run: the live-only sources are named as not in the sample
+// archive, never listed as failures.
+func TestOfflineSummaryNamesLiveOnlySourcesWithoutFailing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, errs := run(t, "run", "--offline", "--db", filepath.Join(t.TempDir(), "w.duckdb"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "FAILED") {
+		t.Errorf("a source not in the sample is listed as failed:\n%s", out)
+	}
+	if !strings.Contains(out, "not in the sample archive (a live run fetches them): ") || !strings.Contains(out, "jp-isa-estat-foreign-residents") {
+		t.Errorf("the summary does not name the live-only sources:\n%s", out)
+	}
+}
