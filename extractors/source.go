@@ -169,6 +169,27 @@ func (s *Source) Metrics() []Metric {
 	}
 }
 
+// FeedsEstimate reports whether any of the source's figures can make an
+// estimate: asylum applications alone never do (METHOD.md), so a source
+// of those only is a cross-check.
+func (s *Source) FeedsEstimate() bool {
+	for _, m := range s.Metrics() {
+		if m != AsylumApplications {
+			return true
+		}
+	}
+	return false
+}
+
+// Destinations are the countries the source's figures count: its one
+// destination, or the countries a multi-country answer covers.
+func (s *Source) Destinations() []string {
+	if s.Destination != "" {
+		return []string{s.Destination}
+	}
+	return slices.Clone(s.Covers)
+}
+
 // MultiCountry reports whether each observation names its own destination.
 func (s *Source) MultiCountry() bool { return s.Map.Destination != "" }
 
@@ -337,8 +358,16 @@ type Mapping struct {
 	Month string
 	// FiscalYearStart is the first month of the publisher's fiscal year when
 	// Time holds a fiscal year (US federal: October, so FY 2023 OCT is
-	// October 2022); zero for calendar years. Only with Month.
+	// October 2022); zero for calendar years. Without Month, a year in
+	// Time is the whole fiscal year ending in it (FY 2023: 1 October 2022
+	// to 30 September 2023).
 	FiscalYearStart time.Month
+	// TimePattern, when set, reads a publisher's own period codes: a
+	// regular expression over the Time code with a group named year and
+	// optionally one named month ("2023001212", e-Stat's end of December
+	// 2023: ^(?P<year>\d{4})00\d\d(?P<month>\d\d)$). A code it does not
+	// match fails the source.
+	TimePattern string
 	// Sum adds up the cells that map to the same observation: tables that
 	// break a figure down by dimensions the source does not keep (CBP: one
 	// row per area of responsibility and demographic). A part published as

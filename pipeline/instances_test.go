@@ -89,7 +89,7 @@ func TestOfflineSourceNotInTheArchiveIsNotAFailure(t *testing.T) {
 	opt := offlineOptions(filepath.Join(t.TempDir(), "w.duckdb"))
 	s := keyedSource("https://stats.example.org")
 	s.Credentials = nil
-	opt.Sources = append(catalogue.MustDefault().Sources(), s)
+	opt.Sources = append(catalogue.MustDefault().SampleSources(), s)
 	sum, err := Run(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)

@@ -126,21 +126,23 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 		s.RunID, s.Mode, s.Attempted, s.Loaded, s.Unchanged, s.Failed, s.Rows)
 	if s.NotConfigured > 0 {
 		fmt.Fprintf(w, "  %d sources not configured (a credential is not set):\n", s.NotConfigured)
+		for _, o := range s.Outcomes {
+			if o.Status == load.SourceNotConfigured {
+				fmt.Fprintf(w, "    %v\n", o.Err) // says which variable to set
+			}
+		}
 	}
 	if s.NotArchived > 0 {
 		where := "in the archive"
 		if s.Sample {
 			where = "in the sample archive (a live run fetches them)"
 		}
-		fmt.Fprintf(w, "  %d sources not %s\n", s.NotArchived, where)
+		fmt.Fprintf(w, "  %d sources not %s: %s\n", s.NotArchived, where, outcomeIDs(s, load.SourceNotArchived))
 	}
+	// Only failures: a source not configured or not archived was never
+	// fetched, which is not a failure.
 	for _, o := range s.Outcomes {
-		switch {
-		case o.Status == load.SourceNotConfigured:
-			// Skipped, not failed: the error says which variable to set.
-			fmt.Fprintf(w, "    %v\n", o.Err)
-		case o.Status == load.SourceNotArchived:
-		case o.Err != nil:
+		if o.Err != nil && o.Status == load.SourceFailed {
 			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)
 		}
 	}
@@ -157,6 +159,17 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 		fmt.Fprintf(w, "report:    %s\n", s.Reports[0])
 	}
 	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
+}
+
+// outcomeIDs lists the sources of the run that ended with the status.
+func outcomeIDs(s *pipeline.Summary, status string) string {
+	var ids []string
+	for _, o := range s.Outcomes {
+		if o.Status == status {
+			ids = append(ids, o.Source.ID)
+		}
+	}
+	return strings.Join(ids, ", ")
 }
 
 // printEstimates is the summary's table: one row per destination and the total.

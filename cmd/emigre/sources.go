@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/load"
 )
 
@@ -33,8 +34,22 @@ type sourceInfo struct {
 	File        string `json:"file"` // the catalogue file it was read from
 	// OriginCode says the request takes the run's origin ({origin}, in
 	// this code system); empty when the source counts a fixed citizenship.
-	OriginCode string                  `json:"origin_code,omitempty"`
-	Covers     []string                `json:"covers,omitempty"`
+	OriginCode string `json:"origin_code,omitempty"`
+	// Covers are the destinations the source's figures count: its one
+	// destination, or every country of a multi-country answer.
+	Covers []string `json:"covers"`
+	// FeedsEstimate is false for a source of asylum applications only:
+	// those never make an estimate (a cross-check).
+	FeedsEstimate bool `json:"feeds_estimate"`
+	// Availability is "sample" (the sample archive holds its answer) or
+	// "live-only" (a live run fetches it; an offline replay says "not in
+	// the sample archive").
+	Availability string `json:"availability"`
+	// Credentials are the environment variables a live request needs; a
+	// source missing one is "not configured", never failed.
+	Credentials []credentialInfo `json:"credentials,omitempty"`
+	// Configured is false when a credential's variable is not set.
+	Configured bool                    `json:"configured"`
 	Requests   []requestInfo           `json:"requests"`
 	Verified   extractors.Verification `json:"verified"`
 	// Statements only.
@@ -51,6 +66,62 @@ type sourceInfo struct {
 	LastStatus   string `json:"last_status,omitempty"`
 	LastRunAt    string `json:"last_run_at,omitempty"`
 	NewestPeriod string `json:"newest_period,omitempty"`
+}
+
+type credentialInfo struct {
+	Name string `json:"name"` // the {name} placeholder in the request
+	Env  string `json:"env"`  // the variable holding it (the config may name another)
+	Set  bool   `json:"set"`  // whether the variable is set in this environment
+}
+
+// Availability of a source's answer.
+const (
+	inSample = "sample"
+	liveOnly = "live-only"
+)
+
+// availability fills what the catalogue says of where a source's answer
+// comes from and what a live run needs: the sample or live only, and the
+// credentials from the environment (names as the config overrides them).
+func availability(r *sourceInfo, e *catalogue.Entry, envNames map[string]string, getenv func(string) string) {
+	r.Availability, r.Configured = inSample, true
+	if e.LiveOnly != nil {
+		r.Availability = liveOnly
+	}
+	for _, c := range e.Source.Credentials {
+		env := c.Env
+		if name := envNames[c.Name]; name != "" {
+			env = name
+		}
+		set := getenv(env) != ""
+		r.Credentials = append(r.Credentials, credentialInfo{Name: c.Name, Env: env, Set: set})
+		r.Configured = r.Configured && set
+	}
+}
+
+// availabilityText is the AVAILABILITY column: "sample", "live-only", and
+// the variables a live run lacks.
+func availabilityText(r sourceInfo) string {
+	out := r.Availability
+	var unset []string
+	for _, c := range r.Credentials {
+		if !c.Set {
+			unset = append(unset, c.Env)
+		}
+	}
+	if len(unset) > 0 {
+		out += ", needs " + strings.Join(unset, ", ")
+	}
+	return out
+}
+
+// coversText is the COVERS column: the destination, or how many countries
+// a multi-country answer covers.
+func coversText(r sourceInfo) string {
+	if r.Destination != "" || len(r.Covers) == 0 {
+		return r.Destination
+	}
+	return fmt.Sprintf("%d countries", len(r.Covers))
 }
 
 type requestInfo struct {
@@ -73,7 +144,7 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 		Dataset: s.Dataset, Title: s.Title, Metric: sourceMetric(s), Format: s.Format,
 		Cadence: string(s.Cadence), LagMonths: s.LagMonths, Priority: s.Priority,
 		Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes, File: s.File,
-		OriginCode: s.OriginCode, Covers: s.Covers, Verified: s.Verified}
+		OriginCode: s.OriginCode, Covers: s.Destinations(), FeedsEstimate: s.FeedsEstimate(), Verified: s.Verified}
 	for _, q := range s.Requests {
 		req := requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL}
 		if l := q.Link; l != nil {
@@ -176,6 +247,7 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	for _, s := range cat.Sources() {
 		r := catalogueInfo(s)
 		r.StatementPages = pages[s.ID]
+		availability(&r, cat.Entry(s.ID), cfg.Credentials[s.ID], os.Getenv)
 		r.LastStatus, r.LastRunAt, r.NewestPeriod = health[s.ID].LastStatus, health[s.ID].LastRunAt, health[s.ID].NewestPeriod
 		rows = append(rows, r)
 	}
@@ -185,35 +257,42 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCOUNTRY\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tLAST RESULT\tNEWEST PERIOD")
-	// A multi-country source (empty destination) adds no country of its
-	// own: its coverage is cross-checks, not a destination's source.
-	countries, multi := map[string]bool{}, 0
+	fmt.Fprintln(tw, "ID\tCOVERS\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tAVAILABILITY\tLAST RESULT\tNEWEST PERIOD")
+	// Countries are counted from every source's covers; those with a
+	// source that feeds an estimate (not asylum applications alone) apart.
+	countries, estimable, multi := map[string]bool{}, map[string]bool{}, 0
 	for _, r := range rows {
-		dest := r.Destination
-		if dest == "" {
-			dest, multi = "(multi)", multi+1
-		} else {
-			countries[dest] = true
+		if r.Destination == "" {
+			multi++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, dest, truncate(r.Publisher, 40), r.Metric,
-			r.Format, r.Cadence, lastResult(r), r.NewestPeriod)
+		for _, c := range r.Covers {
+			countries[c] = true
+			estimable[c] = estimable[c] || r.FeedsEstimate
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, coversText(r), truncate(r.Publisher, 40), r.Metric,
+			r.Format, r.Cadence, availabilityText(r), lastResult(r), r.NewestPeriod)
 	}
 	gaps := cat.Gaps()
 	for _, g := range gaps {
-		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29))
+		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29)+" (checked "+g.Checked.Format(time.DateOnly)+")")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	multiNote := ""
 	if multi > 0 {
-		multiNote = fmt.Sprintf(" (and %d multi-country sources)", multi)
+		multiNote = fmt.Sprintf(" (%d of them multi-country)", multi)
+	}
+	n := 0
+	for _, ok := range estimable {
+		if ok {
+			n++
+		}
 	}
 	// A gap may keep sources the estimate ignores (Azerbaijan: UNHCR's
 	// asylum applications only), so it can be among the countries too.
-	_, err = fmt.Fprintf(w, "\n%d sources, %d countries%s; %d countries with no source the estimate can use (status %q)\n",
-		len(rows), len(countries), multiNote, len(gaps), extractors.GapStatus)
+	_, err = fmt.Fprintf(w, "\n%d sources%s covering %d countries, %d of them with a source that feeds an estimate (not asylum applications alone); %d countries with no source the estimate can use (status %q)\n",
+		len(rows), multiNote, len(countries), n, len(gaps), extractors.GapStatus)
 	return err
 }
 

@@ -52,7 +52,22 @@ type Entry struct {
 	Source   *extractors.Source
 	Expected []Expected // figures the publisher published, for tests
 	Sample   *Sample    // inputs of the sample generator, when it needs them
+	// LiveOnly is set for a source that is not in the sample archive.
+	LiveOnly *LiveOnly
 }
+
+// LiveOnly says a source's answer is fetched live only: no real figures
+// here reconstruct it, so the sample archive has no snapshot of it. Its
+// reader and mapping are tested on a fixture with made-up figures.
+type LiveOnly struct {
+	Reason   string
+	Fixture  string     // a file in extractors/catalogue/testdata, *_madeup.*
+	Expected []Expected // the fixture's made-up figures
+}
+
+// FixtureDir is where live-only sources' fixtures are, relative to this
+// package's folder.
+const FixtureDir = "testdata"
 
 // Expected is one published figure a source's sample (or fixture) must
 // read to.
@@ -68,6 +83,9 @@ type Expected struct {
 // not in a shared file: the pages of a statement, or figures a release
 // published.
 type Sample struct {
+	// Link is the data file a discovery request's page links to in the
+	// sample (the release the figures are from).
+	Link    string
 	Pages   []SamplePage
 	Figures []SampleFigure
 }
@@ -342,6 +360,18 @@ func (l *loader) build() *Catalogue {
 // Sources returns every source, ordered by destination then id (sources
 // that cover many destinations first).
 func (c *Catalogue) Sources() []*extractors.Source { return slices.Clone(c.sources) }
+
+// SampleSources returns the sources the sample archive holds: every source
+// but the live-only ones.
+func (c *Catalogue) SampleSources() []*extractors.Source {
+	var out []*extractors.Source
+	for _, s := range c.sources {
+		if c.entries[s.ID].LiveOnly == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // ErrUnknownSource is the error of a source id the catalogue lacks.
 var ErrUnknownSource = errors.New("unknown source")

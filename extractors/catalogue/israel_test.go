@@ -3,7 +3,10 @@ package catalogue_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,16 +17,15 @@ import (
 	"github.com/emigre/emigre/transform"
 )
 
-// methodIsraelArrivals is METHOD.md's worked example for Israel: "about
-// 45,500 (2022, 60.9% of 74,714) and 33,116 (2023): arrivals 78,616,
-// returns unknown, flagged gross". The specification's figure, checked
-// against what the pipeline makes of the archived pages.
-const methodIsraelArrivals = 78616
+// israelArrivals is METHOD.md's worked example for Israel with CBS's own
+// 2022 count: METHOD.md computed "about 45,500 (2022, 60.9% of 74,714)"
+// from a press relay; CBS's media release 280/2023 gives 45,472 itself.
+// With 33,116 (2023): arrivals 78,588, returns unknown, flagged gross.
+const israelArrivals = 45472 + 33116
 
 // TestIsraelEndToEnd replays Israel's sources from the sample archive into a
-// real warehouse and reads latest_estimates: CBS's two yearly statements,
-// each read from its own archived page (2022 computed from the share and
-// the total the page states), are summed to METHOD.md's figure.
+// real warehouse and reads latest_estimates: CBS's two yearly figures, each
+// read from its own archived page (2022 from CBS's own release), are summed.
 func TestIsraelEndToEnd(t *testing.T) {
 	var srcs []*extractors.Source
 	for _, s := range cat.Sources() {
@@ -89,8 +91,8 @@ func TestIsraelEndToEnd(t *testing.T) {
 	if want := perYear[2022] + perYear[2023]; net != want || !arrivals.Valid || arrivals.Float64 != want {
 		t.Errorf("net %v, arrivals %v: want the two years' sum %v", net, arrivals, want)
 	}
-	if net != methodIsraelArrivals {
-		t.Errorf("net %v, METHOD.md's worked example says %v", net, methodIsraelArrivals)
+	if net != israelArrivals {
+		t.Errorf("net %v, CBS's 2022 and 2023 figures sum to %v", net, israelArrivals)
 	}
 	if returns.Valid || !gross || baseline {
 		t.Errorf("returns %v, gross %v, stock_without_baseline %v: want unknown returns, flagged gross", returns, gross, baseline)
@@ -98,4 +100,38 @@ func TestIsraelEndToEnd(t *testing.T) {
 	if got := asOf.Format(time.DateOnly); got != "2023-12-31" {
 		t.Errorf("as_of %s, want 2023-12-31", got)
 	}
+}
+
+// TestIsraelCBSAgainstPageFigures checks the 2022 figure read from CBS's own
+// release page in the sample is the one the shared register of published
+// figures quotes from that release (media release 280/2023).
+func TestIsraelCBSAgainstPageFigures(t *testing.T) {
+	b, err := os.ReadFile(pageFigures)
+	if err != nil {
+		t.Skipf("shared page figures not available (%v)", err)
+	}
+	var want float64
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) > 5 && f[0] == "Israel" && strings.Contains(f[1], "280/2023") && f[3] == "immigrants (olim) from Russia" {
+			if want, err = strconv.ParseFloat(f[2], 64); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(f[5], "https://www.cbs.gov.il/") {
+				t.Errorf("the register's page %s is not CBS's", f[5])
+			}
+		}
+	}
+	if want == 0 {
+		t.Fatal("no CBS 280/2023 figure for Russia in the register")
+	}
+	for _, o := range sampleOf(t, "il-cbs-statements") {
+		if o.PeriodStart.Year() == 2022 {
+			if o.Value != want {
+				t.Errorf("2022 from CBS's page: %v, the register %v", o.Value, want)
+			}
+			return
+		}
+	}
+	t.Error("no 2022 figure read from CBS's page")
 }

@@ -18,15 +18,19 @@ func (c *Catalogue) WriteMarkdown(w io.Writer) error {
 	b.WriteString("[extractors/catalogue](../extractors/catalogue) (one YAML file per source). Each file says what its\n")
 	b.WriteString("request rests on (`verified`), what is not verified, and what the figures count; `emigre sources --json`\n")
 	b.WriteString("prints all of it.\n\n")
-	b.WriteString("| id | country | publisher | metric | format | cadence | request verified by |\n")
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("*answer*: `sample` when the sample archive holds the source's answer, `live-only` when only a live\n")
+	b.WriteString("run fetches it (an offline replay says \"not in the sample archive\"), followed by the environment\n")
+	b.WriteString("variables a live request needs (without them the source is \"not configured\", not failed).\n\n")
+	b.WriteString("| id | country | publisher | metric | format | cadence | request verified by | answer |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, s := range c.sources {
 		metric := metricsLabel(s)
 		dest := s.Destination
 		if dest == "" {
-			dest = "(multi)" // each observation names its destination
+			dest = fmt.Sprintf("(multi: %d)", len(s.Covers)) // each observation names its destination
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.ID, dest, s.Publisher, metric, s.Format, s.Cadence, s.Verified.How)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.ID, dest, s.Publisher, metric, s.Format,
+			s.Cadence, s.Verified.How, c.answerLabel(s))
 	}
 	c.writeStatements(&b)
 	b.WriteString("\n## Countries with no source\n\n")
@@ -54,6 +58,19 @@ func (c *Catalogue) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// answerLabel says where a source's answer comes from: the sample or a
+// live run only, and the variables a live request needs.
+func (c *Catalogue) answerLabel(s *extractors.Source) string {
+	out := "sample"
+	if c.entries[s.ID].LiveOnly != nil {
+		out = "live-only"
+	}
+	for _, cr := range s.Credentials {
+		out += ", `" + cr.Env + "`"
+	}
+	return out
 }
 
 func metricsLabel(s *extractors.Source) string {

@@ -133,7 +133,7 @@ func TestGermanyKeepsEurostatAndTheRegisterWidensTheRange(t *testing.T) {
 	var obs []extractors.Observation
 	prio := map[string]int{}
 	pop1ctz := ""
-	for _, s := range cat.Sources() {
+	for _, s := range cat.SampleSources() {
 		if s.Destination != "DE" && !s.MultiCountry() {
 			continue
 		}

@@ -32,6 +32,20 @@ type sourceDoc struct {
 	Notes       string          `yaml:"notes"`
 	Expected    []expectedDoc   `yaml:"expected"`
 	Sample      *sampleDoc      `yaml:"sample"`
+	LiveOnly    *liveOnlyDoc    `yaml:"live_only"`
+}
+
+// liveOnlyDoc marks a source whose answer is not in the sample archive (no
+// real figures here to reconstruct it from): a live run fetches it, an
+// offline replay says "not in the sample archive". Its mapping is tested
+// on a fixture in the publisher's real format whose figures are made up.
+type liveOnlyDoc struct {
+	Reason string `yaml:"reason"`
+	// Fixture is a file in extractors/catalogue/testdata named *_madeup.*:
+	// the publisher's format with made-up figures, never in the sample.
+	Fixture string `yaml:"fixture"`
+	// Expected are the fixture's made-up figures, checked by the tests.
+	Expected []expectedDoc `yaml:"expected"`
 }
 
 type requestDoc struct {
@@ -60,6 +74,7 @@ type mappingDoc struct {
 	Metric           string            `yaml:"metric"`
 	Codes            map[string]string `yaml:"codes"`
 	StockAt          string            `yaml:"stock_at"`
+	TimePattern      string            `yaml:"time_pattern"`
 	Month            string            `yaml:"month"`
 	FiscalYearStart  int               `yaml:"fiscal_year_start"`
 	Sum              bool              `yaml:"sum"`
@@ -117,6 +132,9 @@ type expectedDoc struct {
 // sampleDoc is what the sample generator needs to rebuild this source's
 // snapshot, for sources whose figures are not in a shared file.
 type sampleDoc struct {
+	// Link is the data file's address a discovery page held when its
+	// figures were published: the sample's discovery page links to it.
+	Link    string            `yaml:"link"`
 	Pages   []samplePageDoc   `yaml:"pages"`
 	Figures []sampleFigureDoc `yaml:"figures"`
 }

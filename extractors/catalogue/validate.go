@@ -51,7 +51,8 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 	}
 	d.credentials(sd, s)
 	d.origin(sd, s)
-	e := &Entry{Source: s, Expected: d.expected(sd, s), Sample: d.sample(sd, s)}
+	e := &Entry{Source: s, Expected: d.expected(sd.Expected, "expected", s), Sample: d.sample(sd, s),
+		LiveOnly: d.liveOnly(sd, s)}
 	return e, len(*d.probs) == before
 }
 
@@ -202,9 +203,18 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 	m := extractors.Mapping{Time: md.Time, Destination: md.Destination, Citizenship: md.Citizenship,
 		FixedCitizenship: md.FixedCitizenship, Filter: md.Filter, MetricDim: md.MetricDim,
 		Metric: extractors.Metric(md.Metric), Codes: md.Codes, StockAt: md.StockAt, Month: md.Month,
-		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum}
+		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum, TimePattern: md.TimePattern}
 	if m.Time == "" {
 		d.problem("map.time", "missing: the dimension holding the period")
+	}
+	if md.TimePattern != "" {
+		re, err := regexp.Compile(md.TimePattern)
+		switch {
+		case err != nil:
+			d.problem("map.time_pattern", "%v", err)
+		case !slices.Contains(re.SubexpNames(), "year"):
+			d.problem("map.time_pattern", "%q: want a group (?P<year>...), and (?P<month>...) for a month", md.TimePattern)
+		}
 	}
 	if m.Citizenship == "" && m.FixedCitizenship == "" {
 		d.problem("map", "say the citizenship: map.citizenship (a dimension) or map.fixed_citizenship (a code)")
@@ -233,8 +243,8 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 			d.problem("map.stock_at", "%q: a stock (%s) needs start (1 January), end (31 December) or the day as MM-DD (a census night)", m.StockAt, v)
 		}
 	}
-	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 || (md.FiscalYearStart > 0 && m.Month == "") {
-		d.problem("map.fiscal_year_start", "%d: want a month 1-12, and only with map.month", md.FiscalYearStart)
+	if md.FiscalYearStart < 0 || md.FiscalYearStart > 12 {
+		d.problem("map.fiscal_year_start", "%d: want a month 1-12", md.FiscalYearStart)
 	}
 	return m
 }
@@ -449,10 +459,10 @@ func (d doc) date(v, field string, required bool) time.Time {
 	return t
 }
 
-func (d doc) expected(sd *sourceDoc, s *extractors.Source) []Expected {
+func (d doc) expected(eds []expectedDoc, field string, s *extractors.Source) []Expected {
 	var out []Expected
-	for i, ed := range sd.Expected {
-		f := fmt.Sprintf("expected[%d]", i)
+	for i, ed := range eds {
+		f := fmt.Sprintf("%s[%d]", field, i)
 		e := Expected{Destination: ed.Destination, Metric: extractors.Metric(ed.Metric), Missing: ed.Missing}
 		if e.Destination == "" {
 			e.Destination = s.Destination
@@ -496,11 +506,51 @@ func ParseExpectedPeriod(v string) (extractors.Period, error) {
 	return extractors.ParsePeriod(v, false, "")
 }
 
+// reMadeUp is the name of a fixture whose figures are made up.
+var reMadeUp = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*_madeup\.[a-z0-9]+$`)
+
+// liveOnly checks a live-only source: a reason, a fixture with made-up
+// figures, those figures, and nothing that would put it in the sample.
+func (d doc) liveOnly(sd *sourceDoc, s *extractors.Source) *LiveOnly {
+	lo := sd.LiveOnly
+	if lo == nil {
+		return nil
+	}
+	if strings.TrimSpace(lo.Reason) == "" {
+		d.problem("live_only.reason", "missing: why there is no sample (no real figures here, which ones exist)")
+	}
+	if !reMadeUp.MatchString(lo.Fixture) {
+		d.problem("live_only.fixture", "%q: want a file name in %s/ ending _madeup.<ext>: its figures are made up", lo.Fixture, FixtureDir)
+	}
+	if len(lo.Expected) == 0 {
+		d.problem("live_only.expected", "missing: the fixture's figures the test checks")
+	}
+	if sd.Sample != nil || len(sd.Expected) > 0 {
+		d.problem("live_only", "a live-only source has no sample and no expected figures of its own (they are checked on the sample)")
+	}
+	if s.Statement != nil {
+		d.problem("live_only", "a statement is read from its page, which the sample keeps: it cannot be live-only")
+	}
+	return &LiveOnly{Reason: strings.TrimSpace(lo.Reason), Fixture: lo.Fixture,
+		Expected: d.expected(lo.Expected, "live_only.expected", s)}
+}
+
 func (d doc) sample(sd *sourceDoc, s *extractors.Source) *Sample {
 	if sd.Sample == nil {
 		return nil
 	}
-	out := &Sample{}
+	out := &Sample{Link: sd.Sample.Link}
+	discovers := slices.ContainsFunc(s.Requests, func(r extractors.Request) bool { return r.RoleOrData() == extractors.RoleDiscovery })
+	switch {
+	case discovers && sd.LiveOnly == nil && out.Link == "":
+		d.problem("sample.link", "missing: the data file's address the discovery page links to in the sample")
+	case !discovers && out.Link != "":
+		d.problem("sample.link", "only a source with a discovery request has one")
+	case out.Link != "":
+		if u, err := url.Parse(out.Link); err != nil || u.Scheme != "https" && u.Scheme != "http" {
+			d.problem("sample.link", "%q is not an http(s) address", out.Link)
+		}
+	}
 	for i, p := range sd.Sample.Pages {
 		f := fmt.Sprintf("sample.pages[%d]", i)
 		t, err := time.Parse(time.RFC3339, p.FetchedAt)

@@ -8,9 +8,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 )
@@ -98,10 +100,15 @@ type mapper struct {
 	checked  *extractors.Table // the last table whose shape was checked
 	cells    int
 	summed   map[string]int // Mapping.Sum: observation key -> index in out
+	timeRe   *regexp.Regexp // Mapping.TimePattern, compiled once
 }
 
 func newMapper(s *extractors.Source, snapshot string) *mapper {
-	return &mapper{s: s, snapshot: snapshot}
+	m := &mapper{s: s, snapshot: snapshot}
+	if p := s.Map.TimePattern; p != "" {
+		m.timeRe, _ = regexp.Compile(p) // validated by the catalogue; a bad one fails each cell below
+	}
+	return m
 }
 
 func (m *mapper) cell(c extractors.Cell) error {
@@ -147,9 +154,19 @@ func (m *mapper) cell(c extractors.Cell) error {
 		}
 		timeCode = code
 	}
+	if mp.TimePattern != "" {
+		code, err := patternPeriod(m.timeRe, mp.TimePattern, timeCode)
+		if err != nil {
+			return fmt.Errorf("dimension %s: %w", mp.Time, err)
+		}
+		timeCode = code
+	}
 	p, err := extractors.ParsePeriod(timeCode, metric.IsStock(), mp.StockAt)
 	if err != nil {
 		return fmt.Errorf("dimension %s: %w", mp.Time, err)
+	}
+	if mp.Month == "" && mp.FiscalYearStart > 1 && !metric.IsStock() {
+		p = fiscalYear(p, mp.FiscalYearStart)
 	}
 	o := extractors.Observation{
 		SourceID:    m.s.ID,
@@ -268,4 +285,37 @@ func (m *mapper) finish() error {
 		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v): codes renamed or removed?", m.cells, m.s.Map.Filter)
 	}
 	return nil
+}
+
+// fiscalYear turns a year period into the fiscal year the publisher means by
+// it, named after the calendar year it ends in: FY 2023 starting in October
+// is 1 October 2022 - 30 September 2023 (tables that give fiscal years
+// without months: the DHS yearbook). Other periods are left as they are.
+func fiscalYear(p extractors.Period, start time.Month) extractors.Period {
+	y := p.Start.Year()
+	if p.Start.YearDay() != 1 || p.End.Year() != y || p.End.Month() != time.December || p.End.Day() != 31 {
+		return p
+	}
+	from := time.Date(y-1, start, 1, 0, 0, 0, 0, time.UTC)
+	return extractors.Period{Start: from, End: from.AddDate(1, 0, -1)}
+}
+
+// patternPeriod reads a publisher's period code with the source's time
+// pattern into a code ParsePeriod knows: "2023" or "2023-12".
+func patternPeriod(re *regexp.Regexp, pattern, code string) (string, error) {
+	if re == nil {
+		return "", fmt.Errorf("time pattern %q is not a regular expression", pattern)
+	}
+	m := re.FindStringSubmatch(code)
+	if m == nil {
+		return "", fmt.Errorf("period %q does not match the source's time pattern %s", code, pattern)
+	}
+	year, month := m[re.SubexpIndex("year")], ""
+	if i := re.SubexpIndex("month"); i >= 0 {
+		month = m[i]
+	}
+	if month == "" {
+		return year, nil
+	}
+	return year + "-" + month, nil
 }

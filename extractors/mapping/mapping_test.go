@@ -2,8 +2,10 @@ package mapping
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 )
@@ -127,5 +129,38 @@ func TestExtractHandsTheMetadataToTheReader(t *testing.T) {
 	}
 	if string(seenMetadata) != `{"variables":[]}` {
 		t.Errorf("reader saw metadata %q", seenMetadata)
+	}
+}
+
+// TestFiscalYearWithoutMonth reads a year of a table that gives fiscal
+// years (the DHS yearbook: FY 2023 is October 2022 - September 2023) as
+// that fiscal year; a stock and a non-year period are left alone.
+func TestFiscalYearWithoutMonth(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	p := fiscalYear(extractors.Period{Start: day(2023, 1, 1), End: day(2023, 12, 31)}, time.October)
+	if !p.Start.Equal(day(2022, 10, 1)) || !p.End.Equal(day(2023, 9, 30)) {
+		t.Errorf("FY 2023 = %v..%v, want 2022-10-01..2023-09-30", p.Start, p.End)
+	}
+	month := extractors.Period{Start: day(2023, 3, 1), End: day(2023, 3, 31)}
+	if got := fiscalYear(month, time.October); got != month {
+		t.Errorf("a month became %v", got)
+	}
+}
+
+// TestPatternPeriod reads e-Stat's ten-digit period codes with a source's
+// time pattern; a code the pattern does not match is an error.
+func TestPatternPeriod(t *testing.T) {
+	const estat = `^(?P<year>\d{4})00\d\d(?P<month>\d\d)$`
+	re := regexp.MustCompile(estat)
+	for code, want := range map[string]string{"2023001212": "2023-12", "2022000606": "2022-06"} {
+		if got, err := patternPeriod(re, estat, code); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", code, got, err, want)
+		}
+	}
+	if got, err := patternPeriod(regexp.MustCompile(`^(?P<year>\d{4})年`), "", "2021年"); err != nil || got != "2021" {
+		t.Errorf("a year alone: %q, %v", got, err)
+	}
+	if _, err := patternPeriod(re, estat, "2023"); err == nil {
+		t.Error("a code the pattern does not match must fail")
 	}
 }

@@ -60,10 +60,10 @@ type family struct {
 	name   string
 	builds func(s *extractors.Source) bool
 	build  func(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error)
-	// follow is the address of the data file a discovery page links (the
-	// page the family writes for the request): that file is archived too,
-	// as a live run records the page and the file it follows.
-	follow func(s *extractors.Source, page extractors.Request) string
+	// page writes a discovery request's page in the publisher's markup,
+	// linking the source's sample.link; nil for discoveryPage, a plain
+	// listing of that one link.
+	page func(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error)
 }
 
 // families are added from each family's file.
@@ -92,44 +92,20 @@ func run(shared, out string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range cat.Sources() {
+	// Live-only sources have no real figures here: they stay out.
+	for _, s := range cat.SampleSources() {
 		f, err := familyOf(s)
 		if err != nil {
 			return err
 		}
 		in := inputs{eurostat: es, entry: cat.Entry(s.ID)}
-		reqs, err := answered(f, s)
-		if err != nil {
-			return err
-		}
-		for _, req := range reqs {
-			body, e, err := reconstruct(f, s, req, in)
-			if err != nil {
-				return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
-			}
-			if _, err := a.Put(body, e); err != nil {
-				return fmt.Errorf("%s: %w", s.ID, err)
+		for _, req := range s.Requests {
+			if err := putRequest(a, f, s, req, in); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
-}
-
-// answered are the requests a run of the source makes, in order: the
-// catalogue's, each discovery page followed by the data file it links.
-func answered(f family, s *extractors.Source) ([]extractors.Request, error) {
-	var reqs []extractors.Request
-	for _, req := range s.Requests {
-		reqs = append(reqs, req)
-		if req.RoleOrData() != extractors.RoleDiscovery {
-			continue
-		}
-		if f.follow == nil {
-			return nil, fmt.Errorf("%s: %s is a discovery page, and the %s family names no file it links", s.ID, req.URL, f.name)
-		}
-		reqs = append(reqs, extractors.Request{Role: extractors.RoleData, URL: f.follow(s, req)})
-	}
-	return reqs, nil
 }
 
 // familyOf is the one family that builds the source's snapshots.
@@ -157,6 +133,36 @@ func clearArchive(out string) error {
 		return err
 	}
 	return os.RemoveAll(filepath.Join(out, "objects"))
+}
+
+// putRequest writes one request's answer; for a discovery request, its
+// page and the data file the page links to, fetched at the same time.
+func putRequest(a *archive.Archive, f family, s *extractors.Source, req extractors.Request, in inputs) error {
+	discovery := req
+	if req.RoleOrData() == extractors.RoleDiscovery {
+		if in.entry == nil || in.entry.Sample == nil || in.entry.Sample.Link == "" {
+			return fmt.Errorf("%s: a discovery request needs sample.link in the source's file", s.ID)
+		}
+		req = extractors.Request{Role: extractors.RoleData, URL: in.entry.Sample.Link}
+	}
+	body, e, err := reconstruct(f, s, req, in)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
+	}
+	if _, err := a.Put(body, e); err != nil {
+		return fmt.Errorf("%s: %w", s.ID, err)
+	}
+	if discovery.RoleOrData() != extractors.RoleDiscovery {
+		return nil
+	}
+	page, pe, err := pageOf(f, s, discovery, in, e.FetchedAt)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", s.ID, discovery.URL, err)
+	}
+	if _, err := a.Put(page, pe); err != nil {
+		return fmt.Errorf("%s: %w", s.ID, err)
+	}
+	return nil
 }
 
 func reconstruct(f family, s *extractors.Source, req extractors.Request, in inputs) ([]byte, archive.Entry, error) {

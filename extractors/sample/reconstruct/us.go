@@ -22,8 +22,8 @@ func init() {
 	families = append(families,
 		family{name: "us-dos", builds: func(s *extractors.Source) bool { return s.ID == "us-dos-immigrant-visas" }, build: dosBody},
 		family{name: "us-dos-monthly", builds: func(s *extractors.Source) bool { return dosMonthly[s.ID] != "" }, build: dosMonthlyBody},
-		family{name: "us-cbp", builds: func(s *extractors.Source) bool { return s.ID == "us-cbp-encounters" }, build: cbpBody,
-			follow: func(*extractors.Source, extractors.Request) string { return cbpRelease }},
+		family{name: "us-cbp", builds: func(s *extractors.Source) bool { return s.ID == "us-cbp-encounters" }, build: cbpCSV,
+			page: cbpPage},
 	)
 }
 
@@ -115,26 +115,14 @@ const cbpDerived = "russia__us_cbp_swb_encounters_RUS_monthly.csv"
 var cbpHeader = []string{"Fiscal Year", "Month Grouping", "Month (abbv)", "Component", "Land Border Region",
 	"Area of Responsibility", "AOR (Abbv)", "Demographic", "Citizenship", "Title of Authority", "Encounter Type", "Encounter Count"}
 
-// cbpRelease is the release the sample's data page links: the end-of-year
-// file of FY2025, published in November 2025.
-const cbpRelease = "https://www.cbp.gov/sites/default/files/2025-11/nationwide-encounters-fy22-fy25-aor.csv"
-
 // cbpFetched is when the sample's page and file are taken to be fetched.
 var cbpFetched = time.Date(2025, 11, 15, 12, 0, 0, 0, time.UTC)
-
-// cbpBody answers the source's data page and the release it links.
-func cbpBody(s *extractors.Source, in inputs, e *archive.Entry) ([]byte, error) {
-	if e.URL == cbpRelease {
-		return cbpCSV(s, in, e)
-	}
-	return cbpPage(e)
-}
 
 // cbpPage is the data page reduced to the link the source follows, in the
 // form CBP writes its release links (a relative href under
 // /sites/default/files/<YYYY-MM>/).
-func cbpPage(e *archive.Entry) ([]byte, error) {
-	u, err := url.Parse(cbpRelease)
+func cbpPage(_ *extractors.Source, in inputs, e *archive.Entry) ([]byte, error) {
+	u, err := url.Parse(in.entry.Sample.Link)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +213,7 @@ func cbpCSV(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 	e.Provenance = &archive.Provenance{
 		Kind:      "reconstructed",
 		From:      "shared/realdata/derived/" + cbpDerived + " (decoded from an R data file of CBP encounters, see shared/realdata/README.md)",
-		Published: cbpRelease + " (linked from https://www.cbp.gov/document/stats/nationwide-encounters, CBP's monthly encounters by citizenship)",
+		Published: e.URL + " (linked from https://www.cbp.gov/document/stats/nationwide-encounters, CBP's monthly encounters by citizenship)",
 		Note: fmt.Sprintf("The extract's %d monthly southwest-border figures for Russian citizens (%s to %s, by component and "+
 			"encounter type) written in the column layout of CBP's encounters CSV. Reconstructed, not recorded: the extract "+
 			"sums over areas of responsibility and demographics, so those columns are empty and there is one row per month, "+
