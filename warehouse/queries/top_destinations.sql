@@ -1,6 +1,8 @@
 -- Where did Russians go? Destinations by net arrivals since the window start
--- in the newest run, each with its share of the total, its range and the
--- method and source behind it.
+-- in the newest run, each with its share of the total, its range, the
+-- method and source behind it, and the caveats that qualify its number:
+-- gross (arrivals only, nobody who left again is netted out),
+-- stock_without_baseline (a stock as of now, no 2022 level subtracted), ...
 SELECT
     destination,
     destination_name,
@@ -9,6 +11,7 @@ SELECT
     low,
     high,
     method,
+    flags,
     as_of,
     source_id
 FROM latest_estimates
