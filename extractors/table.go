@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Table is the header of the cells a reader emits: which dataset they belong
@@ -64,8 +65,46 @@ type Emit func(Cell) error
 type Reader interface {
 	// Format is the reader's registered name ("jsonstat", "pxweb", ...).
 	Format() string
+	// Params lists the parameters the reader takes; a name ending in "."
+	// stands for every name with that prefix ("dim." for dim.year). A
+	// parameter not listed is refused (CheckParams), never ignored.
+	Params() []string
 	// Read decodes in and calls emit once per cell.
 	Read(ctx context.Context, in Input, emit Emit) error
+}
+
+// CheckParams refuses the parameters the reader does not take, naming them
+// and the ones it does: a misspelt parameter would otherwise be ignored and
+// its default silently used.
+func CheckParams(r Reader, params map[string]string) error {
+	var unknown []string
+	for name := range params {
+		if !takesParam(r, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	takes := slices.Clone(r.Params())
+	slices.Sort(takes)
+	for i, t := range takes {
+		if strings.HasSuffix(t, ".") {
+			takes[i] = t + "ID"
+		}
+	}
+	return fmt.Errorf("reader %s does not take parameter %s (it takes: %s)", r.Format(),
+		strings.Join(unknown, ", "), strings.Join(takes, ", "))
+}
+
+func takesParam(r Reader, name string) bool {
+	for _, p := range r.Params() {
+		if p == name || (strings.HasSuffix(p, ".") && strings.HasPrefix(name, p) && len(name) > len(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 var readers = map[string]Reader{}

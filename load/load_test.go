@@ -932,3 +932,54 @@ func TestPublishReadsTheRunAfterBuild(t *testing.T) {
 		t.Errorf("nil run: %v", err)
 	}
 }
+
+// OpenReadOnly reaches nothing beyond the warehouse, by DuckDB's settings
+// (what emigre sql, the dashboard and the report read through): no file
+// written or read, no database attached, no setting turned back. The
+// export's open writes files, and only that.
+func TestOpenReadOnlyStaysInsideTheWarehouse(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.duckdb")
+	db, err := load.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ro, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.csv")
+	for _, q := range []string{
+		"COPY (SELECT 1) TO '" + out + "'",
+		"SELECT * FROM read_csv('" + path + "')",
+		"ATTACH '" + filepath.Join(dir, "other.duckdb") + "'",
+		"SET enable_external_access = true",
+		"SET autoload_known_extensions = true",
+		"INSTALL httpfs",
+	} {
+		if _, err := ro.ExecContext(ctx, q); err == nil {
+			t.Errorf("%s: allowed on a read-only warehouse", q)
+		}
+	}
+	var n int
+	if err := ro.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n == 0 {
+		t.Errorf("reading the warehouse itself: %d rows, %v", n, err)
+	}
+	ro.Close()
+	if _, err := os.Stat(out); err == nil {
+		t.Error("COPY wrote a file through the read-only open")
+	}
+	ex, err := load.OpenForExport(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	if _, err := ex.ExecContext(ctx, "COPY (SELECT 1 AS x) TO '"+out+"'"); err != nil {
+		t.Errorf("the export's open cannot write: %v", err)
+	}
+	if _, err := ex.ExecContext(ctx, "CREATE TABLE t (x INT)"); err == nil {
+		t.Error("the export's open can change the warehouse")
+	}
+}

@@ -35,6 +35,13 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 // DuckDB's access_mode=READ_ONLY, so any number of processes can read it
 // while Publish replaces it. The schema is not touched.
 //
+// Read-only means nothing beyond the warehouse either, by DuckDB's own
+// settings rather than by screening SQL: no file or network access
+// (enable_external_access=false: no COPY ... TO, read_csv, ATTACH or URL),
+// no extension installed or loaded behind the query's back, and the
+// configuration locked so a query cannot turn any of it back on. This is
+// what `emigre sql`, the dashboard and the report read through.
+//
 // A reader keeps seeing the file it opened even after a new one is
 // published. To see the new file, close the DB and open again. Within one
 // process DuckDB hands every open of a path the same database while any of
@@ -43,8 +50,24 @@ func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
 	}
-	return openDB(ctx, path, "access_mode=READ_ONLY")
+	return openDB(ctx, path, readOnlyOptions+"&"+lockedDown)
 }
+
+// OpenForExport opens the published warehouse read-only like OpenReadOnly
+// but with file access, for the export, which writes Parquet and CSV files
+// through DuckDB's COPY. Nothing else opens it this way.
+func OpenForExport(ctx context.Context, path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
+	}
+	return openDB(ctx, path, readOnlyOptions+"&autoinstall_known_extensions=false&autoload_known_extensions=false")
+}
+
+const (
+	readOnlyOptions = "access_mode=READ_ONLY"
+	// lockedDown keeps a reader inside the warehouse file (see OpenReadOnly).
+	lockedDown = "enable_external_access=false&autoinstall_known_extensions=false&autoload_known_extensions=false&lock_configuration=true"
+)
 
 // openDB opens a file-backed DuckDB through a connector of its own, so that
 // closing the DB closes the connector and releases DuckDB's cached instance
@@ -84,6 +107,9 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	// A new file gets the whole schema: not news. Upgrading a warehouse
+	// that holds data is, one line per migration.
+	fresh := len(applied) == 0
 	known := map[int]bool{}
 	for _, m := range warehouse.Migrations() {
 		known[m.Version] = true
@@ -106,7 +132,11 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return fmt.Errorf("apply migration %04d_%s: %w", m.Version, m.Name, err)
 		}
-		slog.InfoContext(ctx, "applied warehouse migration", "version", m.Version, "name", m.Name)
+		if fresh {
+			slog.DebugContext(ctx, "created warehouse schema", "version", m.Version, "name", m.Name)
+		} else {
+			slog.InfoContext(ctx, "applied warehouse migration", "version", m.Version, "name", m.Name)
+		}
 	}
 	for v := range applied {
 		if !known[v] {

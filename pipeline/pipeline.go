@@ -102,6 +102,11 @@ func openArchive(opt Options) (*archive.Archive, string, bool, error) {
 	case opt.Offline && opt.ArchiveDir == "":
 		a, err := archive.OpenFS(sample.FS())
 		return a, "(embedded sample archive)", true, err
+	case opt.Offline:
+		// A replay creates nothing: a mistyped folder is an error, not an
+		// empty archive that fails every source.
+		a, err := archive.OpenReplay(opt.ArchiveDir)
+		return a, opt.ArchiveDir, false, err
 	default:
 		a, err := archive.Open(opt.ArchiveDir)
 		return a, opt.ArchiveDir, false, err

@@ -33,7 +33,8 @@ type Dashboard struct {
 }
 
 // NewDashboard returns the dashboard of the warehouse file. opt configures
-// the reports it builds (RunID is ignored: pages show the latest run).
+// the reports it builds (RunID is ignored: pages show the latest run of
+// opt.Origin, or of ?origin=CC).
 // metrics serves /metrics; it is the caller's because the Prometheus
 // collector over the warehouse lives with the schedules (nil: no /metrics).
 func NewDashboard(warehouse string, opt Options, metrics http.Handler) *Dashboard {
@@ -121,8 +122,18 @@ func render(name string, data any) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
-func (d *Dashboard) overview(ctx context.Context, db *sql.DB, _ *http.Request) (Page, error) {
-	rep, err := Build(ctx, db, d.opt)
+// options are the report options of a request: the dashboard's, with the
+// origin of ?origin=CC when given (the configured origin otherwise).
+func (d *Dashboard) options(r *http.Request) Options {
+	opt := d.opt
+	if o := r.URL.Query().Get("origin"); o != "" {
+		opt.Origin = strings.ToUpper(o)
+	}
+	return opt
+}
+
+func (d *Dashboard) overview(ctx context.Context, db *sql.DB, r *http.Request) (Page, error) {
+	rep, err := Build(ctx, db, d.options(r))
 	if err != nil {
 		return Page{}, err
 	}
@@ -328,7 +339,7 @@ func (d *Dashboard) report(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var b bytes.Buffer
 		err := d.withDB(r.Context(), func(db *sql.DB) error {
-			rep, err := Build(r.Context(), db, d.opt)
+			rep, err := Build(r.Context(), db, d.options(r))
 			if err != nil {
 				return err
 			}
@@ -361,7 +372,7 @@ func (d *Dashboard) estimates(w http.ResponseWriter, r *http.Request) {
 	err := d.withDB(r.Context(), func(db *sql.DB) error {
 		rep := &Report{}
 		var ws time.Time
-		if err := readRun(r.Context(), db, "", &rep.Run, &ws, &rep.Sample); err != nil {
+		if err := readRun(r.Context(), db, "", d.options(r).Origin, &rep.Run, &ws, &rep.Sample); err != nil {
 			return err
 		}
 		if err := readEstimates(r.Context(), db, rep); err != nil {

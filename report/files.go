@@ -26,9 +26,9 @@ func Load(ctx context.Context, warehouse string, opt Options) (*Report, error) {
 	return r, errors.Join(err, db.Close())
 }
 
-// WriteFiles writes r in every format into dir as report-<run>.<ext> and
-// latest.<ext>, each file replaced atomically so a reader never sees half
-// a report. It returns the paths written.
+// WriteFiles writes r in every format into dir as FileName(run, origin)
+// and LatestName(origin), each file replaced atomically so a reader never
+// sees half a report. It returns the paths written, the HTML first.
 func WriteFiles(dir string, r *Report) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("reports folder: %w", err)
@@ -39,7 +39,7 @@ func WriteFiles(dir string, r *Report) ([]string, error) {
 		if err := Write(&b, r, format); err != nil {
 			return written, err
 		}
-		for _, name := range []string{"report-" + r.Run.ID + "." + format, "latest." + format} {
+		for _, name := range []string{FileName(r.Run.ID, r.Run.Origin, format), LatestName(r.Run.Origin, format)} {
 			path := filepath.Join(dir, name)
 			if err := writeAtomic(path, b.Bytes()); err != nil {
 				return written, err
@@ -49,6 +49,16 @@ func WriteFiles(dir string, r *Report) ([]string, error) {
 	}
 	return written, nil
 }
+
+// FileName is the report file of one run: report-<run>-<origin>.<format>.
+func FileName(runID, origin, format string) string {
+	return "report-" + runID + "-" + origin + "." + format
+}
+
+// LatestName is the file holding the newest report for an origin,
+// latest-<origin>.<format>: one per origin, so a run for another
+// citizenship never replaces the report people read for this one.
+func LatestName(origin, format string) string { return "latest-" + origin + "." + format }
 
 func writeAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")

@@ -9,9 +9,10 @@ import (
 	"github.com/emigre/emigre/internal/numfmt"
 )
 
-// mdProblems bounds the failed and warned checks Markdown lists: chat
-// messages stay readable; the HTML and JSON have them all.
-const mdProblems = 15
+// mdSubjects bounds the sources Markdown names per group of failed or
+// warned checks: chat messages stay readable; the HTML and JSON have them
+// all, with their figures.
+const mdSubjects = 12
 
 // WriteMarkdown writes the report for chat and pull requests.
 func WriteMarkdown(w io.Writer, r *Report) error {
@@ -24,32 +25,14 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	p("Run `%s` (%s, %s), started %s: %d sources attempted, %d loaded, %d unchanged, %d failed.\n\n",
 		r.Run.ID, r.Run.Mode, r.Run.Status, r.Run.StartedAt.Format("2006-01-02 15:04 UTC"),
 		r.Run.SourcesAttempted, r.Run.SourcesLoaded, r.Run.SourcesUnchanged, r.Run.SourcesFailed)
-	p("**Total: %s** net arrivals (range %s – %s) in %d countries, data as of %s to %s.\n\n",
-		numfmt.Count(r.Total.Net, false), numfmt.Count(r.Total.Low, false), numfmt.Count(r.Total.High, false),
-		r.Total.Countries, r.Total.OldestAsOf, r.Total.AsOf)
-	p("What it counts: %s\n\n", r.Total.Summary)
-
-	p("## Net arrivals by country\n\n| country | net | low | high | in total | method | as of | source |\n|---|--:|--:|--:|---|---|---|---|\n")
-	for _, e := range r.Estimates {
-		method := e.Method
-		if len(e.Flags) > 0 {
-			method += " (" + strings.Join(e.Flags, ", ") + ")"
-		}
-		source := "`" + e.SourceID + "`"
-		if len(e.ThirdParty) > 0 {
-			source += " (third-party copy: " + strings.Join(e.ThirdParty, ", ") + ")"
-		}
-		p("| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", e.Country, e.Destination, numfmt.Count(e.Net, false),
-			numfmt.Count(e.Low, false), numfmt.Count(e.High, false), yesNo(e.InTotal), method, e.AsOf, source)
-	}
-	for _, e := range r.Estimates {
-		if len(e.Components) == 0 {
-			continue
-		}
-		p("\n%s (%s) is a sum of gross components:\n\n", e.Country, e.Destination)
-		for _, c := range e.Components {
-			p("- %s: %s (%s to %s, `%s`)\n", c.Name, numfmt.Count(c.Value, false), c.PeriodStart, c.PeriodEnd, c.SourceID)
-		}
+	if r.NoEstimate != "" {
+		p("**%s**\n\n", r.NoEstimate)
+	} else {
+		p("**Total: %s** net arrivals (range %s – %s) in %d countries, data as of %s to %s.\n\n",
+			numfmt.Count(r.Total.Net, false), numfmt.Count(r.Total.Low, false), numfmt.Count(r.Total.High, false),
+			r.Total.Countries, r.Total.OldestAsOf, r.Total.AsOf)
+		p("What it counts: %s\n\n", r.Total.Summary)
+		writeCountriesMarkdown(p, r)
 	}
 	if len(r.TotalOverTime) > 0 {
 		p("\n## Total over time\n\n| as of | net | low | high | countries | not in total |\n|---|--:|--:|--:|--:|--:|\n")
@@ -63,21 +46,22 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	for _, c := range r.Checks.ByCheck {
 		p("| %s | %d | %d | %d |\n", c.Check, c.Pass, c.Warn, c.Fail)
 	}
-	if n := len(r.Checks.Problems); n > 0 {
-		p("\n")
-		for i, pr := range r.Checks.Problems {
-			if i == mdProblems {
-				p("- ... and %d more (see the HTML or JSON report)\n", n-mdProblems)
-				break
+	if groups := problemGroups(r.Checks.Problems); len(groups) > 0 {
+		p("\nFailed or warned, by check and cause:\n\n")
+		for _, g := range groups {
+			p("- **%d %s** %s: %s\n", len(g.Problems), g.Outcome, g.Check, g.Cause)
+			var subjects []string
+			for _, pr := range g.Problems {
+				subject := pr.SourceID
+				if subject == "" {
+					subject = pr.Destination
+				}
+				subjects = append(subjects, "`"+subject+"`")
 			}
-			subject := pr.SourceID
-			if subject == "" {
-				subject = pr.Destination
+			if len(subjects) > mdSubjects {
+				subjects = append(subjects[:mdSubjects], fmt.Sprintf("and %d more (see the HTML or JSON report)", len(subjects)-mdSubjects))
 			}
-			p("- **%s** %s `%s`: %s\n", pr.Outcome, pr.Check, subject, pr.Summary)
-			for _, s := range pr.Samples {
-				p("  - %s\n", s)
-			}
+			p("  - %s\n", strings.Join(subjects, ", "))
 		}
 	}
 
@@ -123,6 +107,32 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		return fmt.Errorf("write report Markdown: %w", err)
 	}
 	return nil
+}
+
+// writeCountriesMarkdown is the table of net arrivals by country.
+func writeCountriesMarkdown(p func(string, ...any), r *Report) {
+	p("## Net arrivals by country\n\n| country | net | low | high | in total | method | as of | source |\n|---|--:|--:|--:|---|---|---|---|\n")
+	for _, e := range r.Estimates {
+		method := e.Method
+		if len(e.Flags) > 0 {
+			method += " (" + strings.Join(e.Flags, ", ") + ")"
+		}
+		source := "`" + e.SourceID + "`"
+		if len(e.ThirdParty) > 0 {
+			source += " (third-party copy: " + strings.Join(e.ThirdParty, ", ") + ")"
+		}
+		p("| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", e.Country, e.Destination, numfmt.Count(e.Net, false),
+			numfmt.Count(e.Low, false), numfmt.Count(e.High, false), yesNo(e.InTotal), method, e.AsOf, source)
+	}
+	for _, e := range r.Estimates {
+		if len(e.Components) == 0 {
+			continue
+		}
+		p("\n%s (%s) is a sum of gross components:\n\n", e.Country, e.Destination)
+		for _, c := range e.Components {
+			p("- %s: %s (%s to %s, `%s`)\n", c.Name, numfmt.Count(c.Value, false), c.PeriodStart, c.PeriodEnd, c.SourceID)
+		}
+	}
 }
 
 func optCount(v *float64) string {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +60,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.2f", *v)
 	},
 	"opt":  optCount,
+	"id":   unbrokenDates,
 	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"join": strings.Join,
 }
@@ -84,11 +87,24 @@ func WritePage(w io.Writer, p Page) error {
 	return nil
 }
 
+// datesInText are the dates and numbered parts of an id (2024-08).
+var datesInText = regexp.MustCompile(`\d+(?:-\d+)+`)
+
+// unbrokenDates is text as HTML in which a line never breaks inside a date
+// (am-statement-2024-08 may break at its other hyphens).
+func unbrokenDates(text string) template.HTML {
+	return template.HTML(datesInText.ReplaceAllStringFunc(template.HTMLEscapeString(text), func(d string) string {
+		return `<span class="date">` + d + `</span>`
+	}))
+}
+
 // countryRow is a row of the countries table.
 type countryRow struct {
-	E          Estimate
-	Spark      template.HTML
-	SparkLabel string
+	E     Estimate
+	Spark template.HTML
+	// The series' metric and its first and last dates (From empty: no
+	// series; To empty: one point), shown under the sparkline.
+	Metric, From, To string
 }
 
 // WriteHTML writes the report as one self-contained HTML page; nav, when
@@ -109,30 +125,24 @@ func heading(r *Report) string {
 func reportBody(r *Report) (template.HTML, error) {
 	pass, warn, fail := checkTotals(r)
 	data := struct {
-		R                         *Report
-		Heading                   string
-		Passes, Warns, Fails      int
-		BarChart, LineChart, Grid template.HTML
-		Countries                 []countryRow
-		NoSource, NoData          []Gap
+		R                    *Report
+		Heading              string
+		Passes, Warns, Fails int
+		BarChart, LineChart  template.HTML
+		HealthLegend         template.HTML
+		HealthGroups         []healthGroup
+		ProblemGroups        []problemGroup
+		Countries            []countryRow
+		NoSource, NoData     []Gap
 	}{R: r, Heading: heading(r), Passes: pass, Warns: warn, Fails: fail,
-		BarChart: template.HTML(NetChart(r)), LineChart: template.HTML(TotalChart(r)), Grid: template.HTML(HealthGrid(r))}
+		BarChart: template.HTML(NetChart(r)), LineChart: template.HTML(TotalChart(r)),
+		HealthLegend: template.HTML(svg.Legend("health-legend", "What the colours of the source health grids mean", healthLegend)),
+		HealthGroups: healthGroups(r), ProblemGroups: problemGroups(r.Checks.Problems)}
 	for _, e := range r.Estimates {
-		var vs []float64
-		for _, p := range e.Series {
-			vs = append(vs, p.Value)
-		}
-		metric, _, _ := strings.Cut(e.Metric, ",")
-		label := "no series"
-		switch n := len(e.Series); {
-		case n == 1:
-			label = fmt.Sprintf("%s, %s", metric, e.Series[0].Date)
-		case n > 1:
-			label = fmt.Sprintf("%s, %s to %s", metric, e.Series[0].Date, e.Series[n-1].Date)
-		}
-		data.Countries = append(data.Countries, countryRow{E: e, SparkLabel: label,
-			Spark: template.HTML(svg.Sparkline(e.Country+": "+label, vs))})
+		data.Countries = append(data.Countries, countryRowOf(e))
 	}
+	// The chart ranks the countries; the table is for looking one up.
+	slices.SortFunc(data.Countries, func(a, b countryRow) int { return strings.Compare(a.E.Destination, b.E.Destination) })
 	for _, g := range r.Gaps {
 		if g.Kind == "no_source" {
 			data.NoSource = append(data.NoSource, g)
@@ -145,6 +155,28 @@ func reportBody(r *Report) (template.HTML, error) {
 		return "", fmt.Errorf("render report of run %s: %w", r.Run.ID, err)
 	}
 	return template.HTML(b.String()), nil
+}
+
+// countryRowOf is a country's row: its estimate and the sparkline of the
+// series behind it.
+func countryRowOf(e Estimate) countryRow {
+	var vs []float64
+	for _, p := range e.Series {
+		vs = append(vs, p.Value)
+	}
+	row := countryRow{E: e}
+	row.Metric, _, _ = strings.Cut(e.Metric, ",")
+	label := "no series"
+	switch n := len(e.Series); {
+	case n == 1:
+		row.From = e.Series[0].Date
+		label = fmt.Sprintf("%s, %s", row.Metric, row.From)
+	case n > 1:
+		row.From, row.To = e.Series[0].Date, e.Series[n-1].Date
+		label = fmt.Sprintf("%s, %s to %s", row.Metric, row.From, row.To)
+	}
+	row.Spark = template.HTML(svg.Sparkline(e.Country+": "+label, vs))
+	return row
 }
 
 // NetChart is the bar chart of net arrivals by country, largest first,
@@ -171,9 +203,62 @@ func TotalChart(r *Report) string {
 		"reference date (data whose period ended by then)", "persons", pts)
 }
 
-// HealthGrid is the source × run grid coloured by state, with a last
-// column for the worst check outcome of the reported run.
-func HealthGrid(r *Report) string {
+// healthLegend says what the health grids' colours mean.
+var healthLegend = [][2]string{{svg.ColorOK, "ok / checks pass"}, {svg.ColorNeutral, "unchanged"},
+	{svg.ColorWarn, "checks warn"}, {svg.ColorFail, "failed / checks fail"}, {svg.ColorNone, "not attempted"}}
+
+// healthGroup is the sources in one state in the reported run, with the
+// grid of their recent runs.
+type healthGroup struct {
+	Title   string
+	Open    bool // shown unfolded: the groups that need someone
+	Sources []HealthSource
+	Grid    template.HTML
+}
+
+// healthGroups sorts the sources by their state in the reported run, those
+// that need attention first: failed, checks failed, checks warned, not
+// fetched (not configured, not in the archive), then the healthy ones,
+// folded away.
+func healthGroups(r *Report) []healthGroup {
+	groups := []healthGroup{
+		{Title: "failed in this run", Open: true},
+		{Title: "loaded, but checks failed", Open: true},
+		{Title: "loaded, checks warned", Open: true},
+		{Title: "not fetched in this run (not configured, not in the archive, or another origin)"},
+		{Title: "ok: loaded (or unchanged) and passed their checks"},
+	}
+	for _, s := range r.Health.Sources {
+		last := ""
+		if n := len(s.States); n > 0 {
+			last = s.States[n-1]
+		}
+		i := 4
+		switch {
+		case last == "failed":
+			i = 0
+		case s.Quality == "fail":
+			i = 1
+		case s.Quality == "warn":
+			i = 2
+		case last != "ok" && last != "unchanged":
+			i = 3
+		}
+		groups[i].Sources = append(groups[i].Sources, s)
+	}
+	var out []healthGroup
+	for _, g := range groups {
+		if len(g.Sources) > 0 {
+			g.Grid = template.HTML(HealthGrid(r, g.Title, g.Sources))
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// HealthGrid is the source × run grid of some sources, coloured by state,
+// with a last column for the worst check outcome of the reported run.
+func HealthGrid(r *Report, title string, sources []HealthSource) string {
 	var cols []string
 	for _, h := range r.Health.Runs {
 		cols = append(cols, h.StartedAt.Format("01-02 15:04"))
@@ -183,7 +268,7 @@ func HealthGrid(r *Report) string {
 	var cells [][]svg.Cell
 	stateColor := map[string]string{"ok": svg.ColorOK, "unchanged": svg.ColorNeutral, "failed": svg.ColorFail}
 	checkColor := map[string]string{"pass": svg.ColorOK, "warn": svg.ColorWarn, "fail": svg.ColorFail}
-	for _, s := range r.Health.Sources {
+	for _, s := range sources {
 		rows = append(rows, s.Destination+"  "+s.ID)
 		var row []svg.Cell
 		for i, st := range s.States {
@@ -203,8 +288,47 @@ func HealthGrid(r *Report) string {
 		row = append(row, svg.Cell{Color: checkColor[s.Quality], Title: fmt.Sprintf("%s: checks %s", s.ID, q)})
 		cells = append(cells, row)
 	}
-	return svg.Grid("chart-health", "Source health over recent runs",
+	return svg.Grid("", "Source health: "+title,
 		fmt.Sprintf("%d sources by %d runs, coloured by the source's state in each run.", len(rows), len(r.Health.Runs)),
-		rows, cols, cells, [][2]string{{svg.ColorOK, "ok / pass"}, {svg.ColorNeutral, "unchanged"},
-			{svg.ColorWarn, "checks warn"}, {svg.ColorFail, "failed / fail"}, {svg.ColorNone, "not attempted"}})
+		rows, cols, cells)
+}
+
+// problemGroup is the checks that warned or failed alike: one check, one
+// outcome, one cause (the summary with its figures left out).
+type problemGroup struct {
+	Check, Outcome, Cause string
+	Problems              []Problem
+}
+
+// figures are the numbers and dates of a check's summary: what differs
+// between sources with the same cause.
+var figures = regexp.MustCompile(`\d+(?:[.,:-]\d+)*`)
+
+// problemGroups groups the failed and warned checks by check, outcome and
+// cause: failures first, then the largest groups.
+func problemGroups(problems []Problem) []problemGroup {
+	var out []problemGroup
+	index := map[string]int{}
+	for _, p := range problems {
+		cause := figures.ReplaceAllString(p.Summary, "…")
+		key := p.Outcome + "\x00" + p.Check + "\x00" + cause
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, problemGroup{Check: p.Check, Outcome: p.Outcome, Cause: cause})
+		}
+		out[i].Problems = append(out[i].Problems, p)
+	}
+	rank := map[string]int{"fail": 0, "warn": 1}
+	slices.SortStableFunc(out, func(a, b problemGroup) int {
+		if c := rank[a.Outcome] - rank[b.Outcome]; c != 0 {
+			return c
+		}
+		if c := len(b.Problems) - len(a.Problems); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Check, b.Check)
+	})
+	return out
 }

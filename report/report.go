@@ -42,6 +42,7 @@ type Report struct {
 	Sample        bool         `json:"sample"`
 	SampleNotice  string       `json:"sample_notice,omitempty"`
 	Run           Run          `json:"run"`
+	NoEstimate    string       `json:"no_estimate,omitempty"` // in words: the run estimated nothing for its origin
 	Total         Total        `json:"total"`
 	Estimates     []Estimate   `json:"estimates"`
 	TotalOverTime []TotalPoint `json:"total_over_time"`
@@ -210,7 +211,10 @@ type Gap struct {
 
 // Options configure Build.
 type Options struct {
-	RunID string // "" for the latest run
+	RunID string // "" for the latest run (of Origin, when given)
+	// Origin picks the latest run counting this citizenship when RunID is
+	// "": a run for another origin never hides this one's report.
+	Origin string
 	// HealthRuns is how many recent runs the health grid shows (default 12).
 	HealthRuns int
 	Now        func() time.Time
@@ -229,7 +233,7 @@ func Build(ctx context.Context, db load.Querier, opt Options) (*Report, error) {
 	}
 	r := &Report{Schema: SchemaVersion, GeneratedAt: opt.Now().UTC().Truncate(time.Second)}
 	var windowStart time.Time
-	if err := readRun(ctx, db, opt.RunID, &r.Run, &windowStart, &r.Sample); err != nil {
+	if err := readRun(ctx, db, opt.RunID, opt.Origin, &r.Run, &windowStart, &r.Sample); err != nil {
 		return nil, err
 	}
 	if r.Sample {
@@ -240,7 +244,15 @@ func Build(ctx context.Context, db load.Querier, opt Options) (*Report, error) {
 		what string
 		fn   func() error
 	}{
-		{"estimates", func() error { return readEstimates(ctx, db, r) }},
+		{"estimates", func() error {
+			if err := readEstimates(ctx, db, r); err != nil {
+				return err
+			}
+			if len(r.Estimates) == 0 {
+				r.NoEstimate = NoEstimate(r.Run.Origin)
+			}
+			return nil
+		}},
 		{"third-party sources", func() error { return readThirdParty(ctx, db, r) }},
 		{"components", func() error { return readComponents(ctx, db, r) }},
 		{"observations", func() (err error) { obs, err = observationsAsOf(ctx, db, r); return err }},
@@ -259,16 +271,19 @@ func Build(ctx context.Context, db load.Querier, opt Options) (*Report, error) {
 	return r, nil
 }
 
-func readRun(ctx context.Context, db load.Querier, id string, run *Run, windowStart *time.Time, sample *bool) error {
+func readRun(ctx context.Context, db load.Querier, id, origin string, run *Run, windowStart *time.Time, sample *bool) error {
+	if id != "" {
+		origin = "" // the run named is the one reported, whatever it counts
+	}
 	found := false
 	err := load.ScanRows(ctx, db, `
 		SELECT run_id, started_at, coalesce(finished_at, started_at), mode, coalesce(archive, ''), status,
 			origin, window_start, sources_attempted, sources_loaded, sources_unchanged, sources_failed,
 			coalesce(emigre_version, ''), sample
 		FROM runs
-		WHERE (? = '' OR run_id = ?)
+		WHERE (? = '' OR run_id = ?) AND (? = '' OR origin = ?)
 		ORDER BY started_at DESC, run_id DESC
-		LIMIT 1`, []any{id, id}, func(rows *sql.Rows) error {
+		LIMIT 1`, []any{id, id, origin, origin}, func(rows *sql.Rows) error {
 		found = true
 		return rows.Scan(&run.ID, &run.StartedAt, &run.FinishedAt, &run.Mode, &run.Archive, &run.Status,
 			&run.Origin, windowStart, &run.SourcesAttempted, &run.SourcesLoaded, &run.SourcesUnchanged,
@@ -278,14 +293,45 @@ func readRun(ctx context.Context, db load.Querier, id string, run *Run, windowSt
 		return fmt.Errorf("report: read run: %w", err)
 	}
 	if !found {
-		if id != "" {
+		switch {
+		case id != "":
 			return fmt.Errorf("report: run %q is not in the warehouse", id)
+		case origin != "":
+			return noRunFor(ctx, db, origin)
 		}
 		return ErrNoRun
 	}
 	run.StartedAt, run.FinishedAt = run.StartedAt.UTC(), run.FinishedAt.UTC()
 	run.WindowStart = windowStart.Format(time.DateOnly)
 	return nil
+}
+
+// noRunFor is the error of a warehouse without a run for origin: ErrNoRun,
+// naming the origins it has runs for.
+func noRunFor(ctx context.Context, db load.Querier, origin string) error {
+	var others []string
+	err := load.ScanRows(ctx, db, `SELECT DISTINCT origin FROM runs ORDER BY origin`, nil, func(rows *sql.Rows) error {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return err
+		}
+		others = append(others, o)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("report: read runs: %w", err)
+	}
+	if len(others) == 0 {
+		return ErrNoRun
+	}
+	return fmt.Errorf("%w for citizens of %s (runs for: %s; --origin picks one)", ErrNoRun, origin, strings.Join(others, ", "))
+}
+
+// NoEstimate says in words that a run estimated nothing for its origin:
+// not zero, but no figure.
+func NoEstimate(origin string) string {
+	return fmt.Sprintf("NO ESTIMATE for citizens of %s (%s): no current observation counts them, "+
+		"which is not the same as none having moved.", origin, iso3166.Name(origin))
 }
 
 func readEstimates(ctx context.Context, db load.Querier, r *Report) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/url"
 	"os"
@@ -150,6 +151,18 @@ func TestReportOfOfflineRun(t *testing.T) {
 			t.Errorf("fewer countries as time passes: %+v", r.TotalOverTime)
 		}
 	}
+	// No point is dated after the data (the newest as_of of any row, in
+	// the total or not): a year not over by then is labelled with the date
+	// the data stops at, not a year end still to come.
+	newest := r.Total.AsOf
+	for _, e := range r.Estimates {
+		newest = max(newest, e.AsOf)
+	}
+	for _, p := range r.TotalOverTime {
+		if p.AsOf > newest {
+			t.Errorf("a total-over-time point is dated %s, after the data (%s)", p.AsOf, newest)
+		}
+	}
 	// Every source of the catalogue table has a row and one state per run.
 	if want := queryOne[int](t, path, `select count(*) from sources`); len(r.Health.Sources) != want {
 		t.Errorf("%d health rows, %d sources", len(r.Health.Sources), want)
@@ -243,7 +256,7 @@ func TestEveryRenderingSaysSampleFirst(t *testing.T) {
 			}
 		}
 		// The run wrote the same rendering beside the warehouse.
-		written, err := os.ReadFile(filepath.Join(report.Dir(path), "report-"+r.Run.ID+"."+format))
+		written, err := os.ReadFile(filepath.Join(report.Dir(path), report.FileName(r.Run.ID, r.Run.Origin, format)))
 		if err != nil {
 			t.Fatalf("the run did not write its %s report: %v", format, err)
 		}
@@ -355,7 +368,54 @@ func TestReportInBrowser(t *testing.T) {
 	if got := b.Text("#chart-net .x-axis .axis-label"); !strings.Contains(got, "persons") {
 		t.Errorf("the bar chart's axis label %q names no unit", got)
 	}
+	testReportLayout(t, b, r)
 	b.Screenshot("report")
+}
+
+// testReportLayout checks what a reader sees: the bar chart fills its
+// panel; no date in the country table breaks over two lines; the table
+// is sorted by country code; the health grid's legend comes before its
+// groups; the failed and warned checks come as one block per check and
+// cause, its count first.
+func testReportLayout(t *testing.T, b *browsertest.Browser, r *report.Report) {
+	t.Helper()
+	if !b.Eval(`(() => { const svg = document.querySelector('#chart-net'), panel = svg.parentElement;
+		const inner = panel.clientWidth - 16; return svg.getBoundingClientRect().width >= 0.95 * inner })()`) {
+		t.Error("the bar chart does not fill its panel")
+	}
+	// Every date in the table's text, measured where it is laid out.
+	if !b.Eval(`(() => { const walk = document.createTreeWalker(document.querySelector('#country-table'), NodeFilter.SHOW_TEXT);
+		let n = 0, whole = 0;
+		for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+			if (node.parentElement.closest('svg')) continue; // a chart's tooltip, not laid out
+			for (const m of node.textContent.matchAll(/\d{4}-\d{2}(-\d{2})?/g)) {
+				const range = document.createRange();
+				range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+				n++; if (range.getClientRects().length === 1) whole++;
+			}
+		}
+		return n > 0 && n === whole })()`) {
+		t.Error("a date in the country table breaks over two lines")
+	}
+	if !b.Eval(`(() => { const codes = Array.from(document.querySelectorAll('#country-table tbody tr td:first-child'))
+		.map(td => td.textContent.match(/\(([A-Z]{2})\)$/)[1]); return codes.every((c, i) => i === 0 || codes[i-1] < c) })()`) {
+		t.Error("the country table is not sorted by country code")
+	}
+	if !b.Eval(`(() => { const legend = document.querySelector('#chart-health #health-legend'), group = document.querySelector('#chart-health details.health-group');
+		return !!(legend && group && (legend.compareDocumentPosition(group) & Node.DOCUMENT_POSITION_FOLLOWING)) })()`) {
+		t.Error("the health grid's legend does not come before its groups")
+	}
+	if got := b.Count("#chart-health details.health-group"); got < 2 || got > 5 {
+		t.Errorf("%d health groups, want the sources grouped by state (2 to 5 groups)", got)
+	}
+	groups := b.Count("#problems details.problem-group")
+	if groups == 0 || groups >= len(r.Checks.Problems) || b.Count("#problems tr.problem") != len(r.Checks.Problems) {
+		t.Errorf("%d problem groups for %d problems (%d rows): want them grouped by check and cause, every one listed",
+			groups, len(r.Checks.Problems), b.Count("#problems tr.problem"))
+	}
+	if !b.Eval(`Array.from(document.querySelectorAll('#problems details.problem-group > summary')).every(s => /^\d+\s/.test(s.textContent.trim()))`) {
+		t.Error("a group of checks does not start with its count")
+	}
 }
 
 func countWhiskers(r *report.Report) int {
@@ -383,4 +443,41 @@ func formatCount(n float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// Failed and warned checks come grouped by check, outcome and cause (the
+// summary without its figures), failures first, each group's count first:
+// not one block per source.
+func TestChecksAreGroupedByCheckAndCause(t *testing.T) {
+	obs := func(v float64) *float64 { return &v }
+	r := &report.Report{Schema: report.SchemaVersion, Run: report.Run{ID: "r1", Origin: "RU", WindowStart: "2022-01-01"},
+		Estimates: []report.Estimate{}, TotalOverTime: []report.TotalPoint{}}
+	for i, id := range []string{"at-a", "be-a", "cy-a"} {
+		r.Checks.Problems = append(r.Checks.Problems, report.Problem{Check: "freshness", Outcome: "fail", SourceID: id,
+			Observed: obs(float64(7 + i)), Threshold: obs(6),
+			Summary: fmt.Sprintf("newest period 2024-12-31; the next (annual, usual lag 4 months) was due by 2026-04-30: %d.9 months overdue on 2026-11-25", 6+i)})
+	}
+	r.Checks.Problems = append(r.Checks.Problems,
+		report.Problem{Check: "anomaly", Outcome: "warn", SourceID: "de-b", Summary: "newest values of 1 series vs their history: largest robust z 6.6"},
+		report.Problem{Check: "anomaly", Outcome: "fail", SourceID: "es-b", Summary: "newest values of 2 series vs their history: largest robust z 31.5"})
+	var md bytes.Buffer
+	if err := report.WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	fresh := strings.Index(out, "- **3 fail** freshness: newest period …; the next (annual, usual lag … months) was due by …: … months overdue on …")
+	anomalyFail, anomalyWarn := strings.Index(out, "- **1 fail** anomaly"), strings.Index(out, "- **1 warn** anomaly")
+	if fresh < 0 || anomalyFail < fresh || anomalyWarn < anomalyFail || !strings.Contains(out, "`at-a`, `be-a`, `cy-a`") {
+		t.Errorf("Markdown groups:\n%s", out)
+	}
+	var html bytes.Buffer
+	if err := report.WriteHTML(&html, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(html.String(), `class="problem-group`); n != 3 {
+		t.Errorf("%d groups in the HTML, want 3", n)
+	}
+	if n := strings.Count(html.String(), `<tr class="problem">`); n != 5 {
+		t.Errorf("%d problem rows in the HTML, want every one of the 5", n)
+	}
 }

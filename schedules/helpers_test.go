@@ -70,7 +70,8 @@ func annual(id string, lag int) *extractors.Source {
 // panickingReader is a reader with a bug.
 type panickingReader struct{}
 
-func (panickingReader) Format() string { return "test-panics" }
+func (panickingReader) Format() string   { return "test-panics" }
+func (panickingReader) Params() []string { return nil }
 func (panickingReader) Read(context.Context, extractors.Input, extractors.Emit) error {
 	var m map[string]int
 	m["boom"]++ // a nil map write: a real runtime panic

@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // the independent reader opens the file through database/sql itself
 
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/warehouse"
 )
 
@@ -38,7 +39,11 @@ func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
 func testExport(t *testing.T, w *sampleWarehouse) {
 	ctx := context.Background()
 	before := fileSum(t, w.path)
-	db := openReadOnly(t, w.path)
+	db, err := load.OpenForExport(ctx, w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
 	dir := t.TempDir()
 
 	out := filepath.Join(dir, "parquet")

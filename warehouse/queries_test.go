@@ -88,6 +88,11 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 			if share := num(t, r["share_of_total"]); math.Abs(share-want[i].Net/w.second.Total.Net) > 0.0005 {
 				t.Errorf("%s: share %v of total %v", want[i].Destination, share, w.second.Total.Net)
 			}
+			// The caveats show beside the number they qualify.
+			flags, _ := r["flags"].([]any)
+			if got := fmt.Sprint(flags); got != fmt.Sprint(want[i].Result.Flags) {
+				t.Errorf("%s: flags %s, want %v", want[i].Destination, got, want[i].Result.Flags)
+			}
 		}
 	},
 	"change_since_last_quarter": func(t *testing.T, w *sampleWarehouse, db *sql.DB, rows []map[string]any) {

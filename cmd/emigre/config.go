@@ -3,9 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/quality"
+	"github.com/emigre/emigre/transform"
 )
 
 // Config is the config file (emigre.yaml), with environment overrides. Every
@@ -34,6 +35,9 @@ type Config struct {
 		Timeout  Duration `yaml:"timeout"`
 		MaxBytes int64    `yaml:"max_bytes"`
 		Retries  *int     `yaml:"retries"`
+		// Deadline bounds a run's fetching (default 30m): what is not
+		// fetched by then fails, and the rest publishes.
+		Deadline Duration `yaml:"deadline"`
 	} `yaml:"fetch"`
 	// Mirrors rewrites URL prefixes (a caching proxy, a test server).
 	Mirrors map[string]string `yaml:"mirrors"`
@@ -91,26 +95,40 @@ type Config struct {
 			PasswordEnv string   `yaml:"password_env"`
 		} `yaml:"smtp"`
 	} `yaml:"sinks"`
+
+	// Where the values came from, for errors: the file read (and its
+	// YAML, for lines) and the keys set by environment variables.
+	file    string
+	doc     *yaml.Node
+	fromEnv map[string]string
 }
 
 // Duration is a time.Duration written as "2s" in YAML.
 type Duration time.Duration
 
-// UnmarshalYAML implements yaml.Unmarshaler. Besides Go's units ("90s",
-// "36h") it takes whole days ("30d").
+// UnmarshalYAML implements yaml.Unmarshaler.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if days, ok := strings.CutSuffix(n.Value, "d"); ok {
-		if v, err := strconv.Atoi(days); err == nil && v >= 0 {
-			*d = Duration(time.Duration(v) * 24 * time.Hour)
-			return nil
-		}
-	}
-	v, err := time.ParseDuration(n.Value)
+	v, err := parseDuration(n.Value)
 	if err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// parseDuration reads a config duration: Go's units ("90s", "36h") or
+// whole days ("30d").
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if v, err := strconv.Atoi(days); err == nil && v >= 0 {
+			return time.Duration(v) * 24 * time.Hour, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration (write 90s, 10m, 36h or 30d)", s)
+	}
+	return v, nil
 }
 
 func defaultConfig() Config {
@@ -123,7 +141,8 @@ func defaultConfig() Config {
 }
 
 // loadConfig reads path (or $EMIGRE_CONFIG, or ./emigre.yaml if present)
-// and applies EMIGRE_* environment overrides.
+// and applies EMIGRE_* environment overrides. Its errors are the user's
+// (usage errors) and name the file, line and key, and what is accepted.
 func loadConfig(path string) (Config, error) {
 	cfg := defaultConfig()
 	explicit := path != ""
@@ -138,37 +157,114 @@ func loadConfig(path string) (Config, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 	case err != nil:
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		return cfg, usagef("config %s: %w", path, err)
 	default:
-		dec := yaml.NewDecoder(strings.NewReader(string(b)))
-		dec.KnownFields(true)                                               // a misspelt key is an error, not a silent default
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
-			return cfg, fmt.Errorf("config %s: %w", path, err)
+		if err := cfg.decode(path, b); err != nil {
+			return cfg, usageError{err}
 		}
 	}
-	for env, dst := range map[string]*string{
-		"EMIGRE_WAREHOUSE":    &cfg.Warehouse,
-		"EMIGRE_ARCHIVE":      &cfg.Archive,
-		"EMIGRE_CONTACT":      &cfg.Contact,
-		"EMIGRE_ORIGIN":       &cfg.Origin,
-		"EMIGRE_WINDOW_START": &cfg.WindowStart,
-		"EMIGRE_CATALOGUE":    &cfg.Catalogue,
-	} {
+	cfg.fromEnv = map[string]string{}
+	for env, key := range envKeys {
 		if v := os.Getenv(env); v != "" {
-			*dst = v
+			*cfg.field(key) = v
+			cfg.fromEnv[key] = env
 		}
 	}
 	if _, err := cfg.windowStart(); err != nil {
-		return cfg, err
+		return cfg, usageError{err}
 	}
 	if err := cfg.Quality.Validate(); err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		return cfg, usagef("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
+// envKeys are the environment variables that override a config key.
+var envKeys = map[string]string{
+	"EMIGRE_WAREHOUSE":    "warehouse",
+	"EMIGRE_ARCHIVE":      "archive",
+	"EMIGRE_CONTACT":      "contact",
+	"EMIGRE_ORIGIN":       "origin",
+	"EMIGRE_WINDOW_START": "window_start",
+	"EMIGRE_CATALOGUE":    "catalogue",
+}
+
+// field is the string field of a top-level key of envKeys.
+func (c *Config) field(key string) *string {
+	return map[string]*string{"warehouse": &c.Warehouse, "archive": &c.Archive, "contact": &c.Contact,
+		"origin": &c.Origin, "window_start": &c.WindowStart, "catalogue": &c.Catalogue}[key]
+}
+
+// decode reads the file's YAML into c after checking every key and value
+// against the Config type, so that a mistake is reported in the file's
+// terms (line, key, accepted keys or values), never in Go's.
+func (c *Config) decode(path string, b []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("config %s: not YAML: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil // an empty file: every default
+	}
+	if err := checkNode(path, doc.Content[0], reflect.TypeFor[Config](), ""); err != nil {
+		return err
+	}
+	if err := doc.Decode(c); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	c.file, c.doc = path, doc.Content[0]
+	return nil
+}
+
+// where says where a top-level key's value came from, for errors: the
+// environment variable, the file and line, or the default.
+func (c Config) where(key string) string {
+	if env, ok := c.fromEnv[key]; ok {
+		return env
+	}
+	if n := c.lookup(key); n != nil {
+		return fmt.Sprintf("config %s line %d: %s", c.file, n.Line, key)
+	}
+	return key + " (default)"
+}
+
+// lookup is the value node at a path of mapping keys in the config file;
+// nil when the file does not set it.
+func (c Config) lookup(path ...string) *yaml.Node {
+	n := c.doc
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// origin is the citizenship a command counts: the flag's when given, else
+// the configured one; a code that is not a country is an error naming
+// where it came from.
+func (c Config) origin(flagValue string) (string, error) {
+	v, where := flagValue, "--origin"
+	if v == "" {
+		v, where = c.Origin, c.where("origin")
+	}
+	code, err := transform.CountryCode(v)
+	if err != nil {
+		return "", usagef("%s: %q is not a country: want an ISO 3166 alpha-2 code such as RU, BY or UA", where, v)
+	}
+	return code, nil
+}
+
 // catalogue opens the embedded catalogue with the configured folder (or
-// the flag's, when given) over it. A problem in a folder is the user's:
+// the flag's, when given) over it, and checks the source ids the config
+// names against it. A problem in a folder or an unknown id is the user's:
 // a usage error naming the file, line and field.
 func (c Config) catalogue(flagDir string) (*catalogue.Catalogue, error) {
 	dir := c.Catalogue
@@ -179,13 +275,48 @@ func (c Config) catalogue(flagDir string) (*catalogue.Catalogue, error) {
 	if err != nil && dir != "" {
 		return nil, usageError{err}
 	}
-	return cat, err
+	if err != nil {
+		return nil, err
+	}
+	return cat, c.checkSourceIDs(cat)
+}
+
+// sourceIDKeys are the config's places that name sources: lists of ids and
+// mappings keyed by id.
+var sourceIDKeys = [][]string{{"exclude"}, {"quality", "sources"}, {"credentials"}, {"schedule", "sources"}}
+
+// checkSourceIDs refuses a source id the catalogue does not hold: a typo
+// in exclude: would otherwise run the source, one in quality: would keep
+// the default thresholds, both silently.
+func (c Config) checkSourceIDs(cat *catalogue.Catalogue) error {
+	for _, path := range sourceIDKeys {
+		n := c.lookup(path...)
+		if n == nil {
+			continue
+		}
+		var ids []*yaml.Node
+		switch n.Kind {
+		case yaml.SequenceNode:
+			ids = n.Content
+		case yaml.MappingNode:
+			for i := 0; i < len(n.Content); i += 2 {
+				ids = append(ids, n.Content[i])
+			}
+		}
+		for _, id := range ids {
+			if _, err := cat.Source(id.Value); err != nil {
+				return usagef("config %s line %d: %s: unknown source %q (emigre sources lists them)",
+					c.file, id.Line, strings.Join(path, "."), id.Value)
+			}
+		}
+	}
+	return nil
 }
 
 func (c Config) windowStart() (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, c.WindowStart)
 	if err != nil {
-		return t, fmt.Errorf("window_start %q: want YYYY-MM-DD", c.WindowStart)
+		return t, fmt.Errorf("%s: %q is not a date: want YYYY-MM-DD", c.where("window_start"), c.WindowStart)
 	}
 	return t, nil
 }

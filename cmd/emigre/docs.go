@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/warehouse"
@@ -19,15 +20,24 @@ import (
 // SQL and the sources.
 func cmdDocs(ctx context.Context, args []string, w io.Writer) error {
 	fs := newFlags("docs")
-	out := fs.String("out", filepath.Join("docs", "warehouse.md"), "the data dictionary's file; - for stdout")
+	out := fs.String("out", "", "the data dictionary's file; - for stdout (default docs/warehouse.md, in the emigre repository only)")
 	sourcesOut := fs.String("sources", "", "the catalogue's page (default sources.md beside the data dictionary; none with --out -)")
 	cfgPath := fs.String("config", "", "config file")
 	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("usage: emigre docs [--out FILE] [--sources FILE]")
+	if err := noArguments(fs); err != nil {
+		return err
+	}
+	if *out == "" {
+		// The default rewrites the repository's own page: elsewhere it
+		// would scatter a docs/ folder into the user's directory.
+		if !inRepository() {
+			return usagef("docs: not in the emigre repository's root, where docs/warehouse.md lives: " +
+				"give --out FILE (or --out - for standard output)")
+		}
+		*out = filepath.Join("docs", "warehouse.md")
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
@@ -56,6 +66,17 @@ func cmdDocs(ctx context.Context, args []string, w io.Writer) error {
 		return err
 	}
 	return writeFile(w, *sourcesOut, b.Bytes())
+}
+
+// inRepository says whether the working directory is the emigre
+// repository's root: its go.mod names the module.
+func inRepository() bool {
+	b, err := os.ReadFile("go.mod")
+	if err != nil {
+		return false
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSpace(first) == "module github.com/emigre/emigre"
 }
 
 // writeFile replaces path with data through a temporary file, and says so.

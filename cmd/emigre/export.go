@@ -21,17 +21,20 @@ func cmdExport(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() > 0 {
+	if err := noArguments(fs); err != nil {
+		return err
+	}
+	if *out == "" {
 		return usagef("usage: emigre export [--format parquet|csv] --out DIR")
 	}
 	if *format != warehouse.FormatParquet && *format != warehouse.FormatCSV {
 		return usagef("--format %q: want parquet or csv", *format)
 	}
-	path, err := publishedWarehouse(*cfgPath, *db)
+	_, path, err := configAndWarehouse(*cfgPath, *db)
 	if err != nil {
 		return err
 	}
-	conn, err := load.OpenReadOnly(ctx, path)
+	conn, err := load.OpenForExport(ctx, path)
 	if err != nil {
 		return err
 	}

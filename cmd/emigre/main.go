@@ -14,7 +14,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/emigre/emigre/schedules"
 
 	_ "github.com/emigre/emigre/extractors/formats" // registers the readers
 )
@@ -27,6 +30,7 @@ const (
 	exitOK      = 0 // everything loaded
 	exitPartial = 1 // some sources failed, the rest loaded (or a run failed)
 	exitUsage   = 2 // usage or configuration error
+	exitLocked  = 3 // another process holds the warehouse lock: nothing was done
 )
 
 // usageError marks errors that are the caller's: exit code 2.
@@ -36,26 +40,36 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 
 type command struct {
 	name, summary string
+	args          string // the arguments besides flags, for the help: ` "QUERY"`
 	run           func(ctx context.Context, args []string, stdout io.Writer) error
 }
 
 func commands() []command {
 	return []command{
-		{"run", "fetch (or replay) every source, estimate, and publish the warehouse", cmdRun},
-		{"sources", "list the source catalogue (--json for machines)", cmdSources},
-		{"parse", "read a local file with a format reader and print tidy CSV", cmdParse},
-		{"sql", "query the published warehouse, read-only (a prompt on a terminal)", cmdSQL},
-		{"export", "write every table and view as Parquet or CSV with a manifest", cmdExport},
-		{"docs", "write docs/warehouse.md, the data dictionary, from the schema's comments", cmdDocs},
-		{"schedule", "refresh on cron schedules, alert on sources in trouble (--list: next runs)", cmdSchedule},
-		{"status", "each source's state, newest period, expected period and open alerts", cmdStatus},
-		{"report", "write the report of a run: HTML, JSON or Markdown", cmdReport},
-		{"serve", "serve a read-only dashboard of the published warehouse, with /metrics", cmdServe},
-		{"version", "print the version", func(_ context.Context, _ []string, w io.Writer) error {
-			_, err := fmt.Fprintln(w, "emigre", version)
-			return err
-		}},
+		{"run", "fetch (or replay) every source, estimate, and publish the warehouse", "", cmdRun},
+		{"sources", "list the source catalogue (--json for machines)", "", cmdSources},
+		{"parse", "read a local file with a format reader and print tidy CSV", " FILE", cmdParse},
+		{"sql", "query the published warehouse, read-only (a prompt on a terminal)", ` ["QUERY"]`, cmdSQL},
+		{"export", "write every table and view as Parquet or CSV with a manifest", "", cmdExport},
+		{"docs", "write docs/warehouse.md, the data dictionary, from the schema's comments", "", cmdDocs},
+		{"schedule", "refresh on cron schedules, alert on sources in trouble (--list: next runs)", "", cmdSchedule},
+		{"status", "each source's state, newest period, expected period and open alerts", "", cmdStatus},
+		{"report", "write the report of a run: HTML, JSON or Markdown", "", cmdReport},
+		{"serve", "serve a read-only dashboard of the published warehouse, with /metrics", "", cmdServe},
+		{"version", "print the version", "", cmdVersion},
 	}
+}
+
+func cmdVersion(_ context.Context, args []string, w io.Writer) error {
+	fs := newFlags("version")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArguments(fs); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "emigre", version)
+	return err
 }
 
 func main() {
@@ -64,12 +78,21 @@ func main() {
 
 func realMain(args []string, stdout, stderr io.Writer) int {
 	setupLogging(stderr)
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	helpOut = stdout
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		printUsage(stdout)
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "help" {
+		// emigre help CMD is emigre CMD -h.
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "emigre: help takes one command, got %q\n", strings.Join(args[1:], " "))
+			return exitUsage
+		}
+		args = []string{args[1], "-h"}
 	}
 	if args[0] == "--version" || args[0] == "-version" {
 		args = []string{"version"}
@@ -77,31 +100,32 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, args[1:], stdout)
-		var ue usageError
-		var pe partialError
-		switch {
-		case err == nil:
-			return exitOK
-		case errors.Is(err, flag.ErrHelp):
-			return exitOK
-		case errors.As(err, &ue):
-			fmt.Fprintln(stderr, "emigre:", err)
-			return exitUsage
-		case errors.As(err, &pe):
-			fmt.Fprintln(stderr, "emigre:", err)
-			return exitPartial
-		default:
-			fmt.Fprintln(stderr, "emigre:", err)
-			return exitPartial
+		if c.name == args[0] {
+			return exitCode(stderr, c.run(ctx, args[1:], stdout))
 		}
 	}
 	fmt.Fprintf(stderr, "emigre: unknown command %q\n\n", args[0])
 	printUsage(stderr)
 	return exitUsage
+}
+
+// exitCode prints a command's error once and returns the exit code a
+// scheduler tells apart: usage (2), a warehouse locked by another writer
+// (3), or some sources failed or the run failed (1).
+func exitCode(stderr io.Writer, err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "emigre:", err)
+	var ue usageError
+	var le *schedules.LockedError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &le):
+		return exitLocked
+	}
+	return exitPartial
 }
 
 // partialError is a run that loaded some sources and failed others.
@@ -116,7 +140,7 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'emigre <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'emigre help <command>' (or 'emigre <command> -h') for a command's flags.")
 }
 
 // setupLogging logs text to a terminal and JSON lines otherwise (a
@@ -144,27 +168,3 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
-
-// newFlags returns a flag set that reports errors instead of exiting.
-func newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("emigre "+name, flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	return fs
-}
-
-// parseFlags parses args, turning flag errors into usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	return nil
-}
-
-// multiFlag collects a repeatable flag (--source a --source b).
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return fmt.Sprint([]string(*m)) }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -39,6 +39,9 @@ func cmdParse(ctx context.Context, args []string, w io.Writer) error {
 		}
 		p[k] = v
 	}
+	if err := extractors.CheckParams(r, p); err != nil {
+		return usagef("--param: %v", err)
+	}
 	path := fs.Arg(0)
 	f, err := os.Open(path)
 	if err != nil {

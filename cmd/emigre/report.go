@@ -15,7 +15,8 @@ import (
 // published warehouse, read-only.
 func cmdReport(ctx context.Context, args []string, w io.Writer) error {
 	fs := newFlags("report")
-	run := fs.String("run", "", "run id (default: the latest run)")
+	run := fs.String("run", "", "run id (default: the latest run for --origin)")
+	origin := fs.String("origin", "", "citizenship whose latest run to report, ISO alpha-2 (default from config: RU)")
 	format := fs.String("format", "html", "html, json or md")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	db := fs.String("db", "", "published warehouse file (default from config)")
@@ -23,17 +24,21 @@ func cmdReport(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("report: unexpected argument %q", fs.Arg(0))
+	if err := noArguments(fs); err != nil {
+		return err
 	}
 	if !slices.Contains(report.Formats, *format) {
 		return usagef("--format %q: want one of %s", *format, strings.Join(report.Formats, ", "))
 	}
-	_, path, err := configAndWarehouse(*cfgPath, *db)
+	cfg, path, err := configAndWarehouse(*cfgPath, *db)
 	if err != nil {
 		return err
 	}
-	r, err := report.Load(ctx, path, report.Options{RunID: *run})
+	code, err := cfg.origin(*origin)
+	if err != nil {
+		return err
+	}
+	r, err := report.Load(ctx, path, report.Options{RunID: *run, Origin: code})
 	if err != nil {
 		return err
 	}

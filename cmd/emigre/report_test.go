@@ -30,7 +30,7 @@ func TestReportAndServe(t *testing.T) {
 // warehouse; `emigre report` renders any run in any format, to standard
 // output or a file.
 func testReportCommand(t *testing.T, dir, db string) {
-	for _, name := range []string{"latest.html", "latest.json", "latest.md"} {
+	for _, name := range []string{"latest-RU.html", "latest-RU.json", "latest-RU.md"} {
 		if fi, err := os.Stat(filepath.Join(dir, "reports", name)); err != nil || fi.Size() == 0 {
 			t.Errorf("the run did not write reports/%s: %v", name, err)
 		}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/emigre/emigre/extractors/archive"
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/load"
@@ -30,6 +34,9 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArguments(fs); err != nil {
+		return err
+	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return usageError{err}
@@ -42,11 +49,15 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnNoContact(cfg, opt)
 	sum, err := refresh(ctx, cfg, opt, "emigre run")
 	if err != nil {
 		return err
 	}
-	printSummary(w, sum, opt.Estimate.Origin)
+	// A bare `emigre sql` here opens the config's warehouse: the hint names
+	// this one when it is another.
+	namedDB := (*db != "" && filepath.Clean(*db) != filepath.Clean(cfg.Warehouse)) || *cfgPath != ""
+	printSummary(w, sum, opt.Estimate.Origin, namedDB)
 	if sum.Failed > 0 {
 		return partialError{failed: sum.Failed, attempted: sum.Attempted}
 	}
@@ -67,12 +78,9 @@ func runOptions(cfg Config, cat *catalogue.Catalogue, offline bool, archiveDir, 
 	case !offline:
 		opt.ArchiveDir = cfg.Archive
 	}
-	if origin == "" {
-		origin = cfg.Origin
-	}
-	code, err := transform.CountryCode(origin)
+	code, err := cfg.origin(origin)
 	if err != nil {
-		return opt, usagef("--origin: %v", err)
+		return opt, err
 	}
 	ws, err := cfg.windowStart()
 	if err != nil {
@@ -105,6 +113,9 @@ func runOptions(cfg Config, cat *catalogue.Catalogue, offline bool, archiveDir, 
 	if d := time.Duration(cfg.Fetch.Timeout); d > 0 {
 		fc.Timeout = d
 	}
+	if d := time.Duration(cfg.Fetch.Deadline); d > 0 {
+		fc.Deadline = d
+	}
 	if cfg.Fetch.MaxBytes > 0 {
 		fc.MaxBytes = cfg.Fetch.MaxBytes
 	}
@@ -113,12 +124,53 @@ func runOptions(cfg Config, cat *catalogue.Catalogue, offline bool, archiveDir, 
 	}
 	fc.Mirrors = cfg.Mirrors
 	opt.Fetch = fc
-	return opt, nil
+	return opt, checkRunPaths(opt)
+}
+
+// noContactWarning is said once at the start of a live run without a
+// contact.
+const noContactWarning = "no contact configured: publishers ask whoever runs a collector for a way to reach them; " +
+	"set contact: you@example.org in emigre.yaml (or EMIGRE_CONTACT); it goes into the User-Agent of every request"
+
+// warnNoContact says once, at the start of a live run, that no contact is
+// configured and how to set one.
+func warnNoContact(cfg Config, opt pipeline.Options) {
+	if !opt.Offline && cfg.Contact == "" {
+		slog.Warn(noContactWarning)
+	}
+}
+
+// checkRunPaths refuses, before any work (no lock file, no folder, no
+// alert), the paths a run cannot use: a warehouse that is a folder or lies
+// under a file, and an offline archive that does not exist or holds no
+// manifest.
+func checkRunPaths(opt pipeline.Options) error {
+	if fi, err := os.Stat(opt.Warehouse); err == nil && !fi.Mode().IsRegular() {
+		return usagef("warehouse %s is a folder, not a DuckDB file (give a file path: --db %s)",
+			opt.Warehouse, filepath.Join(opt.Warehouse, "emigre.duckdb"))
+	}
+	for dir := filepath.Dir(opt.Warehouse); ; dir = filepath.Dir(dir) {
+		if fi, err := os.Stat(dir); err == nil {
+			if !fi.IsDir() {
+				return usagef("warehouse %s: %s is a file, not a folder", opt.Warehouse, dir)
+			}
+			break
+		}
+		if dir == filepath.Dir(dir) {
+			break
+		}
+	}
+	if opt.Offline && opt.ArchiveDir != "" {
+		if err := archive.CheckReplay(opt.ArchiveDir); err != nil {
+			return usagef("--offline: %v", err)
+		}
+	}
+	return nil
 }
 
 // printSummary is the human report of a run: what loaded, what failed and
 // why, the estimate per country and the total for citizens of origin.
-func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
+func printSummary(w io.Writer, s *pipeline.Summary, origin string, namedDB bool) {
 	if s.Sample {
 		fmt.Fprintln(w, "SAMPLE DATA: replayed from the sample archive embedded in the binary (reconstructed snapshots, see provenance).")
 	}
@@ -150,7 +202,7 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	if len(s.Estimates) == 0 {
 		// Not a table of zeros: nothing the sources published counts these
 		// citizens, which is not the same as none having moved.
-		fmt.Fprintf(w, "NO ESTIMATE for citizens of %s (%s): no current observation counts them.\n", origin, transform.CountryName(origin))
+		fmt.Fprintln(w, report.NoEstimate(origin))
 	} else {
 		printEstimates(w, s)
 	}
@@ -158,7 +210,25 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 	if len(s.Reports) > 0 {
 		fmt.Fprintf(w, "report:    %s\n", s.Reports[0])
 	}
-	fmt.Fprintln(w, "query it:  emigre sql \"select * from latest_estimates order by net desc\"")
+	fmt.Fprintln(w, "query it:  "+queryHint(s.Warehouse, namedDB))
+}
+
+// queryHint is the command that queries what a run published, with --db
+// when the warehouse is not the one a bare `emigre sql` opens.
+func queryHint(warehouse string, namedDB bool) string {
+	db := ""
+	if namedDB {
+		db = "--db " + shellQuote(warehouse) + " "
+	}
+	return "emigre sql " + db + `"select * from latest_estimates order by net desc"`
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // outcomeIDs lists the sources of the run that ended with the status.

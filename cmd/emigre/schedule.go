@@ -35,6 +35,9 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArguments(fs); err != nil {
+		return err
+	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return usageError{err}
@@ -62,6 +65,7 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnNoContact(cfg, opt)
 	defer func() {
 		if err := lock.Release(); err != nil {
 			slog.Error("release the warehouse lock", "error", err)

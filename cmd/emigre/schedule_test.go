@@ -90,7 +90,7 @@ func TestRunRefusesWhileAnotherWriterHoldsTheWarehouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := run(t, "run", "--offline", "--db", db)
-	if code != exitPartial || !strings.Contains(errs, fmt.Sprintf("PID %d", os.Getpid())) || !strings.Contains(errs, "emigre schedule") {
+	if code != exitLocked || !strings.Contains(errs, fmt.Sprintf("PID %d", os.Getpid())) || !strings.Contains(errs, "emigre schedule") {
 		t.Errorf("exit %d, stderr %q: want a refusal naming the holder", code, errs)
 	}
 	if _, err := os.Stat(db); err == nil {

@@ -30,6 +30,9 @@ func cmdServe(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := noArguments(fs); err != nil {
+		return err
+	}
 	cfg, path, err := configAndWarehouse(*cfgPath, *db)
 	if err != nil {
 		return err
@@ -43,7 +46,17 @@ func cmdServe(ctx context.Context, args []string, w io.Writer) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	fmt.Fprintf(w, "serving %s read-only at http://%s/ (Ctrl-C to stop)\n", path, ln.Addr())
+	if !loopback(ln.Addr()) {
+		fmt.Fprintf(w, "WARNING: %s is reachable from the network, and the dashboard has no authentication: "+
+			"anyone who can reach it reads the warehouse. Bind 127.0.0.1 (the default) unless that is meant.\n", ln.Addr())
+	}
 	return serveUntilDone(ctx, ln, h)
+}
+
+// loopback says whether a listener is reachable from this machine only.
+func loopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // dashboardHandler is the dashboard over the warehouse at path, with the
@@ -56,7 +69,11 @@ func dashboardHandler(cfg Config, path string) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(&schedules.Collector{Warehouse: path, Policy: policy})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
-	return report.NewDashboard(path, report.Options{}, metrics), nil
+	origin, err := cfg.origin("")
+	if err != nil {
+		return nil, err
+	}
+	return report.NewDashboard(path, report.Options{Origin: origin}, metrics), nil
 }
 
 // serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.

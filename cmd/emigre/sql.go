@@ -21,7 +21,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/warehouse"
 )
 
@@ -46,7 +45,7 @@ func cmdSQL(ctx context.Context, args []string, w io.Writer) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	path, err := publishedWarehouse(*cfgPath, *db)
+	_, path, err := configAndWarehouse(*cfgPath, *db)
 	if err != nil {
 		return err
 	}
@@ -62,7 +61,7 @@ func cmdSQL(ctx context.Context, args []string, w io.Writer) error {
 			return usagef(`usage: emigre sql [--format table|csv|json] "QUERY" (or the query on stdin, or no query on a terminal for a prompt)`)
 		}
 	}
-	conn, err := load.OpenReadOnly(ctx, path)
+	conn, err := openPublished(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -71,19 +70,6 @@ func cmdSQL(ctx context.Context, args []string, w io.Writer) error {
 		return interactiveSQL(ctx, conn, w, path, *format)
 	}
 	return runQuery(ctx, conn, w, query, *format)
-}
-
-// publishedWarehouse is the warehouse file a reading command opens: --db,
-// else the config's.
-func publishedWarehouse(cfgPath, db string) (string, error) {
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		return "", usageError{err}
-	}
-	if db != "" {
-		return db, nil
-	}
-	return cfg.Warehouse, nil
 }
 
 func checkFormat(format string) error {

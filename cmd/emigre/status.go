@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"text/tabwriter"
 	"time"
 
@@ -20,6 +23,9 @@ func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
 	cfgPath := fs.String("config", "", "config file (default $EMIGRE_CONFIG or ./emigre.yaml)")
 	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArguments(fs); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*cfgPath)
@@ -44,9 +50,9 @@ func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
 	if *db != "" {
 		path = *db
 	}
-	conn, err := load.OpenReadOnly(ctx, path)
+	conn, err := openPublished(ctx, path)
 	if err != nil {
-		return fmt.Errorf("%w (publish a run first: emigre run)", err)
+		return err
 	}
 	defer conn.Close()
 	st, err := schedules.ReadStatus(ctx, conn, when, p, cat.Sources())
@@ -59,6 +65,17 @@ func cmdStatus(ctx context.Context, args []string, w io.Writer) error {
 		return enc.Encode(st)
 	}
 	return printStatus(w, st, *at != "")
+}
+
+// openPublished opens the published warehouse read-only; when there is no
+// file yet, the error says how to publish one (and only then: a damaged
+// file needs another remedy than a run).
+func openPublished(ctx context.Context, path string) (*sql.DB, error) {
+	conn, err := load.OpenReadOnly(ctx, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no warehouse at %s yet: publish one first (emigre run), or name it with --db", path)
+	}
+	return conn, err
 }
 
 func printStatus(w io.Writer, st *schedules.Status, explicit bool) error {

@@ -23,7 +23,7 @@ func TestSummarySaysSkippedIsNotFailed(t *testing.T) {
 		{Source: src("xx-broken"), Status: load.SourceFailed, Stage: "fetch", Err: errors.New("HTTP 500")},
 	}}
 	var b bytes.Buffer
-	printSummary(&b, s, "RU")
+	printSummary(&b, s, "RU", false)
 	out := b.String()
 	for _, want := range []string{"1 sources not configured", "set GENESIS_USER", "FAILED xx-broken (fetch): HTTP 500", "1 sources not in the archive"} {
 		if !strings.Contains(out, want) {

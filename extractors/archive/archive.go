@@ -98,6 +98,38 @@ func Open(dir string) (*Archive, error) {
 	return a, nil
 }
 
+// OpenReplay opens the archive in dir to replay it, creating nothing: a
+// folder that does not exist or holds no manifest is an error (CheckReplay),
+// not an empty archive whose every request would fail.
+func OpenReplay(dir string) (*Archive, error) {
+	if err := CheckReplay(dir); err != nil {
+		return nil, err
+	}
+	a := &Archive{fsys: os.DirFS(dir), dir: dir}
+	if err := a.load(); err != nil {
+		return nil, fmt.Errorf("archive %s: %w", dir, err)
+	}
+	return a, nil
+}
+
+// CheckReplay says whether dir is an archive a run can replay: an existing
+// folder with a manifest.
+func CheckReplay(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("archive %s does not exist (a live run records one: emigre run --archive %s)", dir, dir)
+	case err != nil:
+		return fmt.Errorf("archive %s: %w", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("archive %s is not a folder", dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestName)); err != nil {
+		return fmt.Errorf("archive %s has no %s: not an archive a run recorded", dir, ManifestName)
+	}
+	return nil
+}
+
 // OpenFS opens a read-only archive from a file system (the embedded sample).
 func OpenFS(fsys fs.FS) (*Archive, error) {
 	a := &Archive{fsys: fsys}

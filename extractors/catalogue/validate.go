@@ -99,8 +99,10 @@ func (d doc) required(s *extractors.Source) {
 		}
 	}
 	if s.Format != "" {
-		if _, err := extractors.ReaderFor(s.Format); err != nil {
+		if r, err := extractors.ReaderFor(s.Format); err != nil {
 			d.problem("format", "%v", err)
+		} else if err := extractors.CheckParams(r, s.Params); err != nil {
+			d.problem("params", "%v", err)
 		}
 	}
 	if !slices.Contains(extractors.Cadences, s.Cadence) {

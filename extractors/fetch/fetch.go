@@ -53,6 +53,11 @@ type FetchConfig struct {
 	// Mirrors rewrites URL prefixes before a request is sent (a mirror, or
 	// a local test server), while the archive keeps the catalogue's URL.
 	Mirrors map[string]string
+	// Deadline bounds the fetching of a whole run: when it passes, the
+	// requests under way are cancelled and the sources not fetched yet fail
+	// (DeadlineError), so that the run publishes what it has instead of
+	// hanging on a network that does not answer. 0: no deadline.
+	Deadline time.Duration
 	// Record says whether responses are written to the archive (live runs).
 	Record bool
 	// Now is the clock, for tests.
@@ -69,14 +74,43 @@ func DefaultFetchConfig(contact string) FetchConfig {
 		Retries:     3,
 		BackoffBase: 2 * time.Second,
 		BackoffMax:  2 * time.Minute,
+		Deadline:    DefaultDeadline,
 		Record:      true,
 	}
 }
 
-// UserAgent is the User-Agent the fetcher sends.
+// DefaultDeadline is a live run's fetch deadline unless configured: a full
+// refresh at the polite delay takes a few minutes; this is many times that.
+const DefaultDeadline = 30 * time.Minute
+
+// DeadlineError is why a source failed when the run's deadline for fetching
+// (FetchConfig.Deadline) passed before it was fetched.
+type DeadlineError struct{ Deadline time.Duration }
+
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("the run's fetch deadline (%s, config fetch.deadline) passed before this source was fetched", e.Deadline)
+}
+
+// UnresolvedError is the failure of a request whose host does not resolve
+// (no such host, or no DNS at all): not retried, and the host's other
+// requests in the run fail at once with it.
+type UnresolvedError struct {
+	Host string
+	Err  error
+}
+
+func (e *UnresolvedError) Error() string {
+	return fmt.Sprintf("host %s does not resolve (DNS), not retried: %v", e.Host, e.Err)
+}
+
+func (e *UnresolvedError) Unwrap() error { return e.Err }
+
+// UserAgent is the User-Agent the fetcher sends: the project and what it
+// does, and the operator's contact when one is configured. Without one it
+// says no more than that (the run says once, at its start, how to set one).
 func UserAgent(contact string) string {
 	if contact == "" {
-		contact = "no contact configured"
+		return "emigre/0.1 (official migration statistics collector)"
 	}
 	return "emigre/0.1 (official migration statistics collector; " + contact + ")"
 }
@@ -123,6 +157,9 @@ type Fetcher struct {
 	c       *colly.Collector
 	limits  *bodyLimits
 	delayed map[string]bool
+
+	mu         sync.Mutex
+	unresolved map[string]*UnresolvedError // hosts that did not resolve in this run
 }
 
 // NewFetcher builds the run's collector over the transport.
@@ -151,7 +188,8 @@ func NewFetcher(cfg FetchConfig, arch *archive.Archive) *Fetcher {
 		r.Ctx.Put("response", r)
 		r.Ctx.Put("error", err)
 	})
-	return &Fetcher{cfg: cfg, arch: arch, c: c, limits: limits, delayed: map[string]bool{}}
+	return &Fetcher{cfg: cfg, arch: arch, c: c, limits: limits, delayed: map[string]bool{},
+		unresolved: map[string]*UnresolvedError{}}
 }
 
 // FetchAll fetches the sources, hosts in parallel and each host's requests
@@ -175,9 +213,17 @@ func (f *Fetcher) FetchAll(ctx context.Context, srcs []*extractors.Source) []Sou
 	for _, h := range hosts {
 		f.limitHost(h)
 	}
+	if f.cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, f.cfg.Deadline, &DeadlineError{Deadline: f.cfg.Deadline})
+		defer cancel()
+	}
 	// colly takes its stdlib context from the collector: set once, before
-	// any request, so a cancelled run stops mid-request.
+	// any request, so a cancelled run (or one past its deadline) stops
+	// mid-request. colly's robots.txt requests do not carry it: the
+	// transport under colly ties every request to it as well.
 	f.c.Context = ctx
+	f.limits.setRun(ctx)
 	var wg sync.WaitGroup
 	for _, h := range hosts {
 		wg.Add(1)
@@ -213,6 +259,10 @@ func (f *Fetcher) fetchSource(ctx context.Context, s *extractors.Source) SourceF
 	res := SourceFetch{Source: s}
 	if len(s.Requests) == 0 {
 		res.Err = fmt.Errorf("source %s has no request", s.ID)
+		return res
+	}
+	if ctx.Err() != nil {
+		res.Err = fmt.Errorf("source %s: not fetched: %w", s.ID, context.Cause(ctx))
 		return res
 	}
 	for _, req := range s.Requests {
@@ -273,6 +323,10 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 	}
 	target := f.rewrite(req.Fill(req.URL))
 	f.limits.set(target, limit)
+	host := hostOf(target)
+	if err := f.unresolvedHost(host); err != nil {
+		return Response{}, 0, err
+	}
 
 	var lastStatus int
 	for attempt := 1; ; attempt++ {
@@ -284,7 +338,15 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 		}
 		var rt *retryable
 		err = scrubbed(req, err)
-		if !errors.As(err, &rt) || attempt > f.cfg.Retries || ctx.Err() != nil {
+		var unresolved *UnresolvedError
+		if errors.As(err, &unresolved) {
+			f.markUnresolved(host, unresolved)
+		}
+		if ctx.Err() != nil {
+			// Cancelled, or the run's deadline passed: say which.
+			return Response{}, lastStatus, fmt.Errorf("%w (%v)", context.Cause(ctx), err)
+		}
+		if !errors.As(err, &rt) || attempt > f.cfg.Retries {
 			if attempt > 1 {
 				err = fmt.Errorf("after %d attempts: %w", attempt, err)
 			}
@@ -294,10 +356,34 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 		slog.Warn("retrying", "source", s.ID, "url", req.URL, "attempt", attempt, "wait", wait, "error", err)
 		select {
 		case <-ctx.Done():
-			return Response{}, lastStatus, ctx.Err()
+			return Response{}, lastStatus, context.Cause(ctx)
 		case <-time.After(wait):
 		}
 	}
+}
+
+// unresolvedHost is the error of a host that did not resolve earlier in
+// the run, nil otherwise: its other requests fail at once.
+func (f *Fetcher) unresolvedHost(host string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e, ok := f.unresolved[host]; ok {
+		return e
+	}
+	return nil
+}
+
+func (f *Fetcher) markUnresolved(host string, e *UnresolvedError) {
+	f.mu.Lock()
+	f.unresolved[host] = e
+	f.mu.Unlock()
+}
+
+func hostOf(target string) string {
+	if u, err := url.Parse(target); err == nil {
+		return u.Hostname()
+	}
+	return ""
 }
 
 // scrubbedError is an error whose text shows no secret of its request.
@@ -371,6 +457,11 @@ func (f *Fetcher) attempt(ctx context.Context, method, target string, req extrac
 		if errors.Is(err, ErrBodyTooLarge) || ctx.Err() != nil || strings.Contains(err.Error(), "stopped after") {
 			// too large, cancelled, or a redirect loop: trying again won't help
 			return Response{}, status, err
+		}
+		if dns := (*net.DNSError)(nil); errors.As(err, &dns) {
+			// No such host, or no DNS at all: retrying (and every other
+			// request to the host) would only wait for the same answer.
+			return Response{}, status, &UnresolvedError{Host: hostOf(target), Err: err}
 		}
 		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 			// Go words this several ways; say it once, with the limit.
@@ -520,6 +611,28 @@ type bodyLimits struct {
 	def   int64
 	mu    sync.Mutex
 	byURL map[string]int64
+	run   context.Context // cancels every request when the run ends; nil: none
+}
+
+func (b *bodyLimits) setRun(ctx context.Context) {
+	b.mu.Lock()
+	b.run = ctx
+	b.mu.Unlock()
+}
+
+// withRun ties the request to the run's context too, so that a request
+// made without it (colly's robots.txt) is cancelled with the run; release
+// frees what it holds once the answer is read.
+func (b *bodyLimits) withRun(req *http.Request) (*http.Request, func()) {
+	b.mu.Lock()
+	run := b.run
+	b.mu.Unlock()
+	if run == nil {
+		return req, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(req.Context())
+	stop := context.AfterFunc(run, func() { cancel(context.Cause(run)) })
+	return req.WithContext(ctx), func() { stop(); cancel(nil) }
 }
 
 func (b *bodyLimits) set(u string, n int64) {
@@ -529,8 +642,10 @@ func (b *bodyLimits) set(u string, n int64) {
 }
 
 func (b *bodyLimits) RoundTrip(req *http.Request) (*http.Response, error) {
+	req, release := b.withRun(req)
 	resp, err := b.base.RoundTrip(req)
 	if err != nil || resp.Body == nil {
+		release()
 		return resp, err
 	}
 	b.mu.Lock()
@@ -541,17 +656,19 @@ func (b *bodyLimits) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if resp.ContentLength > n {
 		resp.Body.Close()
+		release()
 		return nil, fmt.Errorf("%w: Content-Length %d > %d bytes", ErrBodyTooLarge, resp.ContentLength, n)
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: n, limit: n}
+	resp.Body = &limitedBody{rc: resp.Body, left: n, limit: n, release: release}
 	resp.Uncompressed = true
 	return resp, nil
 }
 
 type limitedBody struct {
-	rc    io.ReadCloser
-	left  int64
-	limit int64
+	rc      io.ReadCloser
+	left    int64
+	limit   int64
+	release func() // called once the body is closed
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
@@ -574,4 +691,10 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (l *limitedBody) Close() error { return l.rc.Close() }
+func (l *limitedBody) Close() error {
+	err := l.rc.Close()
+	if l.release != nil {
+		l.release()
+	}
+	return err
+}

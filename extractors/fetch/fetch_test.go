@@ -248,3 +248,69 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A host that does not resolve (.invalid never does) fails at once: not
+// retried, and the host's other sources fail with the same answer without
+// asking the resolver again.
+func TestUnresolvedHostIsNotRetried(t *testing.T) {
+	cfg := testFetchConfig()
+	cfg.Retries = 5
+	cfg.BackoffBase, cfg.BackoffMax = time.Hour, time.Hour // a retry would hang the test
+	f := NewFetcher(cfg, newArchive(t))
+	res := f.FetchAll(context.Background(), []*extractors.Source{
+		testSource("a", "http://nowhere.invalid/a.json"),
+		testSource("b", "http://nowhere.invalid/b.json"),
+	})
+	for _, r := range res {
+		var unresolved *UnresolvedError
+		if !errors.As(r.Err, &unresolved) || unresolved.Host != "nowhere.invalid" || strings.Contains(r.Err.Error(), "attempts") {
+			t.Errorf("%s: err = %v, want one attempt failing as an unresolved host", r.Source.ID, r.Err)
+		}
+	}
+}
+
+// The run's deadline cuts a request that never answers (robots.txt
+// included) and fails the sources not fetched yet; the others keep what
+// they fetched.
+func TestDeadlineEndsTheFetching(t *testing.T) {
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release)
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	defer ok.Close()
+	cfg := testFetchConfig()
+	cfg.Timeout = time.Hour
+	cfg.Deadline = 300 * time.Millisecond
+	f := NewFetcher(cfg, newArchive(t))
+	res := f.FetchAll(context.Background(), []*extractors.Source{
+		testSource("fine", ok.URL+"/data.json"),
+		testSource("hangs", hang.URL+"/data.json"),
+		testSource("queued", hang.URL+"/more.json"),
+	})
+	if res[0].Err != nil {
+		t.Errorf("fine: %v", res[0].Err)
+	}
+	for _, r := range res[1:] {
+		var d *DeadlineError
+		if !errors.As(r.Err, &d) || d.Deadline != cfg.Deadline {
+			t.Errorf("%s: err = %v, want the run's deadline", r.Source.ID, r.Err)
+		}
+	}
+}
+
+func TestUserAgentWithoutContact(t *testing.T) {
+	if ua := UserAgent(""); strings.Contains(ua, "contact") || !strings.HasPrefix(ua, "emigre/") {
+		t.Errorf("UserAgent(\"\") = %q", ua)
+	}
+	if ua := UserAgent("ops@example.org"); !strings.Contains(ua, "ops@example.org") {
+		t.Errorf("UserAgent(contact) = %q", ua)
+	}
+}

@@ -82,6 +82,9 @@ func (jsonLinesReader) Read(ctx context.Context, in extractors.Input, emit extra
 		lineOf = append(lineOf, n+1)
 	}
 	if len(records) == 0 {
+		if len(bytes.TrimSpace(data)) == 0 {
+			return in.Errorf("", "empty body: no JSON line")
+		}
 		return in.Errorf("", "no records: the body holds no JSON line")
 	}
 	return emitRecords(ctx, in, layout, records, func(i int) string { return "line " + strconv.Itoa(lineOf[i]) }, "$", emit)

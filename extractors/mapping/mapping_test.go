@@ -17,7 +17,8 @@ type tableReader struct {
 	cells [][]string // codes..., value ("" = missing)
 }
 
-func (tableReader) Format() string { return "test-table" }
+func (tableReader) Format() string   { return "test-table" }
+func (tableReader) Params() []string { return nil }
 
 func (r tableReader) Read(_ context.Context, _ extractors.Input, emit extractors.Emit) error {
 	t := &extractors.Table{Dims: r.dims}
@@ -45,7 +46,8 @@ var testTable tableReader
 
 type registeredTable struct{}
 
-func (registeredTable) Format() string { return "test-table" }
+func (registeredTable) Format() string   { return "test-table" }
+func (registeredTable) Params() []string { return nil }
 func (registeredTable) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
 	return testTable.Read(ctx, in, emit)
 }
@@ -111,7 +113,8 @@ func TestExtractFailsWhenNothingMatches(t *testing.T) {
 // metadataReader checks the reader is handed the metadata answer.
 type metadataReader struct{ got *[]byte }
 
-func (metadataReader) Format() string { return "test-metadata" }
+func (metadataReader) Format() string   { return "test-metadata" }
+func (metadataReader) Params() []string { return nil }
 func (r metadataReader) Read(_ context.Context, in extractors.Input, emit extractors.Emit) error {
 	*r.got = in.Metadata
 	return emit(extractors.Cell{Table: &extractors.Table{Dims: []string{"time"}}, Codes: []string{"2022"}, Value: 1})

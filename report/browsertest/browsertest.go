@@ -164,6 +164,17 @@ func (b *Browser) Visible(selector string) bool {
 	return ok
 }
 
+// Eval evaluates a JavaScript expression in the page and returns its value
+// as a bool (a layout check: does a date wrap, does a chart fill its panel).
+func (b *Browser) Eval(expr string) bool {
+	b.t.Helper()
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return ok
+}
+
 // ArtefactDir is where screenshots go: $EMIGRE_TEST_ARTEFACTS, or
 // testdata/artefacts in the test's package (ignored by git).
 func ArtefactDir() string {

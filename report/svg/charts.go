@@ -3,6 +3,7 @@ package svg
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/emigre/emigre/internal/numfmt"
 )
@@ -29,14 +30,20 @@ type Bar struct {
 	Note      string // shown in the tooltip (method, as of)
 }
 
+// PanelWidth is the width of the report's chart panels in pixels (its
+// page's 1100 px column less padding): a full-width chart is this wide,
+// and the page scales it down on a narrower screen.
+const PanelWidth = 1040.0
+
 // BarChart draws horizontal bars, one per item in the order given, from a
-// zero line, with a low–high whisker across each bar, value labels, and an
-// x axis with ticks and the axis label (say the unit: "persons").
+// zero line, with a low–high whisker across each bar, value labels at each
+// bar's end (over the whisker, on a halo, so they read), and an x axis with
+// ticks and the axis label (say the unit: "persons"). It fills the panel.
 func BarChart(id, title, desc, axisLabel string, bars []Bar) string {
 	const (
-		labelW = 130.0
+		labelW = 150.0
 		valueW = 70.0
-		plotW  = 520.0
+		plotW  = PanelWidth - labelW - valueW
 		rowH   = 22.0
 		top    = 10.0
 		axisH  = 44.0
@@ -49,8 +56,16 @@ func BarChart(id, title, desc, axisLabel string, bars []Bar) string {
 		lo = math.Min(lo, math.Min(b.Value, b.Low))
 		hi = math.Max(hi, math.Max(b.Value, b.High))
 	}
+	// The scale ends where the data ends on the negative side: a round
+	// tick far below the smallest whisker would leave the panel's left
+	// quarter empty. Room is left there for a negative bar's label.
 	ticks := Ticks(lo, hi, 5)
-	x := Linear{ticks[0], ticks[len(ticks)-1], labelW, labelW + plotW}
+	d0, left := ticks[0], 0.0
+	if lo < 0 {
+		d0, left = lo-(ticks[len(ticks)-1]-lo)*0.01, negativeLabelW
+	}
+	ticks = slices.DeleteFunc(ticks, func(t float64) bool { return t < d0 })
+	x := Linear{d0, ticks[len(ticks)-1], labelW + left, labelW + plotW}
 	plotBottom := top + rowH*float64(max(len(bars), 1))
 	d.Group(A("class", "grid"))
 	for _, t := range ticks {
@@ -78,13 +93,31 @@ func BarChart(id, title, desc, axisLabel string, bars []Bar) string {
 			d.Line(x.At(b.High), wy-5, x.At(b.High), wy+5, nil)
 			d.End()
 		}
-		d.Text(x.At(math.Max(b.High, math.Max(b.Value, 0)))+4, y+rowH/2+4, "start", numfmt.Count(b.Value, false),
-			A("class", "bar-value", "font-size", "11"))
+		// The label sits where the bar ends (left of a negative bar), not
+		// at the whisker's end: the number is the bar's. A whisker passing
+		// there runs behind the label's backing.
+		label := numfmt.Count(b.Value, false)
+		lw := labelWidth(label, 11)
+		lx, anchor, bx := x.At(b.Value)+4, "start", x.At(b.Value)+2
+		if b.Value < 0 {
+			lx, anchor, bx = x.At(b.Value)-4, "end", x.At(b.Value)-lw-6
+		}
+		d.Rect(bx, y+rowH/2-6, lw+4, 13, A("class", "bar-value-bg", "fill", "#fff", "fill-opacity", "0.9"), "")
+		d.Text(lx, y+rowH/2+4, anchor, label, A("class", "bar-value", "font-size", "11"))
 	}
 	d.End()
 	axis(d, x, ticks, plotBottom, axisLabel)
 	return d.String()
 }
+
+// labelWidth estimates the width of a number's label in pixels at a font
+// size (digits and separators of a sans-serif font are about 0.6 em).
+func labelWidth(label string, size float64) float64 {
+	return float64(len([]rune(label))) * size * 0.6
+}
+
+// negativeLabelW is the room left of the scale for a negative bar's label.
+const negativeLabelW = 50.0
 
 // axis draws the x axis under a plot: the line, ticks with short labels
 // and the axis label centred below.
@@ -113,7 +146,7 @@ func LineChart(id, title, desc, xLabel, yLabel string, pts []Point) string {
 		left   = 80.0
 		right  = 30.0
 		top    = 16.0
-		plotW  = 560.0
+		plotW  = PanelWidth - left - right
 		plotH  = 220.0
 		bottom = 50.0
 	)
@@ -198,19 +231,17 @@ type Cell struct {
 }
 
 // Grid draws rows × columns of coloured cells with row labels on the left
-// and column labels on top (drawn slanted); legend pairs colours with what
-// they mean.
-func Grid(id, title, desc string, rows, cols []string, cells [][]Cell, legend [][2]string) string {
+// and column labels on top (drawn slanted). Its legend is a Legend drawn
+// before it, so it is read first.
+func Grid(id, title, desc string, rows, cols []string, cells [][]Cell) string {
 	const (
 		labelW = 290.0
 		cellW  = 22.0
 		cellH  = 16.0
 		headH  = 70.0
-		legH   = 28.0
 	)
 	width := labelW + cellW*float64(max(len(cols), 1)) + 20
-	width = math.Max(width, labelW+float64(len(legend))*110)
-	height := headH + cellH*float64(len(rows)) + legH + 8
+	height := headH + cellH*float64(len(rows)) + 8
 	d := New(id, width, height, title, desc)
 	d.Group(A("class", "col-labels", "fill", ColorAxis, "font-size", "10"))
 	for j, c := range cols {
@@ -229,12 +260,18 @@ func Grid(id, title, desc string, rows, cols []string, cells [][]Cell, legend []
 			d.Rect(labelW+cellW*float64(j)+1, y+1, cellW-2, cellH-2, A("class", "cell", "fill", c.Color), c.Title)
 		}
 	}
-	ly := headH + cellH*float64(len(rows)) + 18
+	return d.String()
+}
+
+// Legend draws colour swatches in a row, each with what it means.
+func Legend(id, title string, items [][2]string) string {
+	const itemW, h = 130.0, 22.0
+	d := New(id, itemW*float64(max(len(items), 1)), h, title, "")
 	d.Group(A("class", "legend", "font-size", "11"))
-	for k, l := range legend {
-		lx := labelW + float64(k)*110
-		d.Rect(lx, ly-10, 12, 12, A("fill", l[0]), "")
-		d.Text(lx+16, ly, "start", l[1], nil)
+	for k, l := range items {
+		lx := itemW * float64(k)
+		d.Rect(lx+1, 5, 12, 12, A("class", "swatch", "fill", l[0]), "")
+		d.Text(lx+17, 15, "start", l[1], nil)
 	}
 	d.End()
 	return d.String()

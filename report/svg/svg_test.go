@@ -206,8 +206,7 @@ func TestSparkline(t *testing.T) {
 
 func TestGrid(t *testing.T) {
 	cells := [][]Cell{{{Color: ColorOK, Title: "ok"}, {Color: ColorFail, Title: "failed: HTTP 404"}}, {{Color: ColorOK}}}
-	els := parse(t, Grid("health", "Health", "d", []string{"de-a", "fi-b"}, []string{"run 1", "run 2"}, cells,
-		[][2]string{{ColorOK, "ok"}, {ColorFail, "failed"}}))
+	els := parse(t, Grid("health", "Health", "d", []string{"de-a", "fi-b"}, []string{"run 1", "run 2"}, cells))
 	got := withClass(els, "cell")
 	if len(got) != 4 {
 		t.Fatalf("%d cells, want 2×2", len(got))
@@ -217,5 +216,48 @@ func TestGrid(t *testing.T) {
 	}
 	if !strings.Contains(texts(els), "failed: HTTP 404") {
 		t.Error("a cell's tooltip is missing")
+	}
+}
+
+func TestLegend(t *testing.T) {
+	els := parse(t, Legend("legend", "What the colours mean", [][2]string{{ColorOK, "ok"}, {ColorFail, "failed"}}))
+	swatches := withClass(els, "swatch")
+	if len(swatches) != 2 || swatches[1].attrs["fill"] != ColorFail {
+		t.Fatalf("swatches %+v", swatches)
+	}
+	if got := texts(els); !strings.Contains(got, "ok\n") || !strings.Contains(got, "failed\n") {
+		t.Errorf("legend texts %q", got)
+	}
+}
+
+// A bar's value label sits at the end of its bar (left of a negative one),
+// not at the end of its whisker: Türkiye's 96,000 is printed at 96,000, not
+// at the 145,715 its range reaches. The chart is as wide as the panel.
+func TestBarChartLabelsAtTheBarsEnd(t *testing.T) {
+	bars := []Bar{
+		{Label: "Türkiye", Value: 96000, Low: 96000, High: 145715},
+		{Label: "Germany", Value: 34546, Low: 10740, High: 56783},
+		{Label: "Norway", Value: -1306, Low: -3019, High: 1863},
+	}
+	els := parse(t, BarChart("net", "Net arrivals", "desc", "persons", bars))
+	if w := f(t, els[0], "width"); w != PanelWidth {
+		t.Errorf("chart width %v, want the panel's %v", w, PanelWidth)
+	}
+	rects, labels := withClass(els, "bar"), withClass(els, "bar-value")
+	if len(labels) != len(bars) {
+		t.Fatalf("%d value labels, want %d", len(labels), len(bars))
+	}
+	for i, b := range bars {
+		x := f(t, labels[i], "x")
+		end := f(t, rects[i], "x") + f(t, rects[i], "width")
+		if b.Value < 0 {
+			end = f(t, rects[i], "x")
+			if labels[i].attrs["text-anchor"] != "end" {
+				t.Errorf("%s: a negative bar's label is not right-aligned to its end", b.Label)
+			}
+		}
+		if math.Abs(x-end) > 6 {
+			t.Errorf("%s: label at x=%v, the bar ends at %v", b.Label, x, end)
+		}
 	}
 }

@@ -1,8 +1,11 @@
 -- Where did Russians go? Destinations by net arrivals since the window start
--- in the newest run, each with its share of the total, its range and the
--- method and source behind it. Destinations whose figure is not a change
--- since the window start (in_total = false: a stock without a baseline, flows
--- with a gap) come after the others, with no share: they are not in the total.
+-- in the newest run, each with its share of the total, its range, the
+-- method and source behind it, and the caveats that qualify its number
+-- (flags): gross (arrivals only, nobody who left again is netted out),
+-- stock_without_baseline (a stock as of now, no 2022 level subtracted),
+-- gap_in_flows (stated flows that do not cover the window). Destinations
+-- whose figure is not a change since the window start (in_total = false)
+-- come after the others, with no share: they are not in the total.
 SELECT
     destination,
     destination_name,
@@ -13,10 +16,10 @@ SELECT
     low,
     high,
     method,
+    flags,
     as_of,
     source_id,
-    in_total,
-    flags
+    in_total
 FROM latest_estimates
 WHERE citizenship = 'RU'
 ORDER BY in_total DESC, net DESC, destination
