@@ -44,9 +44,11 @@ func (odsReader) Params() []string  { return params(gridParams, []string{"sheet"
 func (htmlTableReader) Params() []string {
 	return params(gridParams, []string{"selector", "caption", "index", "charset"})
 }
-func (genesisReader) Params() []string { return params([]string{"charset", "member", "max_rows", "dim."}) }
-func (tempusReader) Params() []string  { return params() }
-func (odataReader) Params() []string   { return params(gridParams, []string{"next_link", "cbs_period"}) }
+func (genesisReader) Params() []string {
+	return params([]string{"charset", "member", "max_rows", "dim."})
+}
+func (tempusReader) Params() []string { return params() }
+func (odataReader) Params() []string  { return params(gridParams, []string{"next_link", "cbs_period"}) }
 func (jsonRecordsReader) Params() []string {
 	return params(gridParams, []string{"records", "page", "page_count"})
 }
