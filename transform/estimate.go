@@ -30,6 +30,10 @@ const (
 	FlagGross                = "gross"                  // returns unknown: net counts arrivals only
 	FlagProrated             = "prorated"               // a period straddling W was pro-rated by days
 	FlagStockWithoutBaseline = "stock_without_baseline" // a statement of a stock, not of a change
+	// FlagSeriesBreak: the stock series is flagged as broken (status b) at
+	// a date after the baseline and up to as_of, so part of the change may
+	// be a change of method, not of people.
+	FlagSeriesBreak = "series_break"
 )
 
 // DefaultPriority is the priority of a source missing from Options.Priority.
@@ -42,6 +46,10 @@ type Options struct {
 	WindowStart time.Time           // W, default 2022-01-01
 	MethodOrder map[string][]Method // per destination override of the default order
 	Priority    map[string]int      // source id -> priority (lower preferred; missing = 100)
+	// DestinationPriority overrides Priority for one destination of a
+	// source that answers for many (source id -> destination -> priority):
+	// Eurostat's first permits are preferred everywhere but in Finland.
+	DestinationPriority map[string]map[string]int
 	ProRate     map[string]bool     // source ids that opt into pro-rating a straddling period
 	// TrendStart and TrendEnd bound the pre-war period whose yearly average
 	// gives the excess column: first and last day, default 2019-01-01 and
@@ -70,7 +78,7 @@ type Result struct {
 
 	PeriodStart time.Time // first day summed, or the baseline's date
 	AsOf        time.Time // end of the latest period, or the latest reference date
-	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline
+	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline, FlagSeriesBreak
 
 	Trend     *float64 // yearly average over the trend period, same method and series
 	NetExcess *float64 // Net - Trend * years(W, AsOf)
@@ -122,7 +130,7 @@ func Estimates(obs []extractors.Observation, opt Options) []Estimate {
 			s = &series{key: k}
 			d[k] = s
 		}
-		s.add(point{start: day(o.PeriodStart), end: day(o.PeriodEnd), value: o.Value, measure: o.Measure, seq: i})
+		s.add(point{start: day(o.PeriodStart), end: day(o.PeriodEnd), value: o.Value, measure: o.Measure, flags: o.Flags, seq: i})
 	}
 
 	dests := make([]string, 0, len(byDest))
@@ -179,7 +187,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-func (o Options) priority(source string) int {
+func (o Options) priority(source, dest string) int {
+	if p, ok := o.DestinationPriority[source][dest]; ok {
+		return p
+	}
 	if p, ok := o.Priority[source]; ok {
 		return p
 	}
@@ -208,7 +219,8 @@ type point struct {
 	start, end time.Time
 	value      float64
 	measure    extractors.Metric
-	seq        int // input order: a later duplicate supersedes an earlier one
+	flags      string // as published
+	seq        int    // input order: a later duplicate supersedes an earlier one
 }
 
 type series struct {
@@ -289,7 +301,7 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 		return Estimate{}, false
 	}
 	for i := range cands {
-		cands[i].priority = opt.priority(cands[i].SourceID)
+		cands[i].priority = opt.priority(cands[i].SourceID, dest)
 	}
 
 	rank := map[Method]int{}
@@ -415,6 +427,9 @@ func stockChange(s *series, opt Options) (candidate, bool) {
 		},
 		from: instant(base.end), to: instant(last.end), contiguous: true,
 	}
+	if breakBetween(pts, base, last) {
+		c.Flags = append(c.Flags, FlagSeriesBreak)
+	}
 	// Trend: the same method over the trend period, ending exactly at its end.
 	trendEnd := opt.TrendEnd.AddDate(0, 0, 1)
 	var pre []point
@@ -428,6 +443,32 @@ func stockChange(s *series, opt Options) (candidate, bool) {
 		c.setTrend(t, opt.WindowStart, c.to)
 	}
 	return c, true
+}
+
+// breakBetween reports whether a stock after the baseline, up to and
+// including the last, carries a break-in-series flag: the level changed
+// between it and the stock before, so the change may not be one of people.
+func breakBetween(pts []point, base, last point) bool {
+	for _, p := range pts {
+		t := instant(p.end)
+		if t.After(instant(base.end)) && !t.After(instant(last.end)) && isBreak(p.flags) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBreak reports whether published status flags mark a break in series:
+// Eurostat's b, alone or combined (be, bep: "break in time series,
+// estimated, provisional"). Flags are letters, several attributes' flags
+// joined with "," or " ".
+func isBreak(flags string) bool {
+	for _, f := range strings.FieldsFunc(flags, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if len(f) <= 4 && strings.ContainsRune(f, 'b') && strings.Trim(f, "abcdefghijklmnopqrstuvwxyz") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // --- flows ---
