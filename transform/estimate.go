@@ -50,7 +50,7 @@ type Options struct {
 	// source that answers for many (source id -> destination -> priority):
 	// Eurostat's first permits are preferred everywhere but in Finland.
 	DestinationPriority map[string]map[string]int
-	ProRate     map[string]bool     // source ids that opt into pro-rating a straddling period
+	ProRate             map[string]bool // source ids that opt into pro-rating a straddling period
 	// TrendStart and TrendEnd bound the pre-war period whose yearly average
 	// gives the excess column: first and last day, default 2019-01-01 and
 	// 2021-12-31.
