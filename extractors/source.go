@@ -46,6 +46,11 @@ type Request struct {
 	Header map[string]string // e.g. Content-Type of the body
 	// Link picks the data file's address on a discovery page.
 	Link *LinkRule
+	// Paging, on a data request to an API that pages its answer, says how
+	// to ask for the next page and how the answer says where it is: the
+	// fetcher fetches every page, each archived under its own URL, and
+	// fails the source when it cannot get them all.
+	Paging *PagingRule
 	// Secrets are credential values (name -> value) filled into {name}
 	// placeholders of URL, Body and Header when the request is sent. The
 	// archive, logs and errors keep the placeholders.
@@ -96,6 +101,14 @@ type LinkRule struct {
 	// date or release number in the file name: the newest); without one,
 	// the first match on the page.
 	Match string
+}
+
+// PagingRule is how an API pages a JSON answer (UNHCR's population
+// statistics API: ?page=N, answered {"page":N,"maxPages":M,"items":[...]}).
+type PagingRule struct {
+	Param string // the query parameter holding the page number ("page")
+	Page  string // the answer's top-level member holding its page number ("page")
+	Pages string // the answer's top-level member holding the number of pages ("maxPages")
 }
 
 // Source is one catalogue entry: where to fetch, which reader decodes the
@@ -296,6 +309,11 @@ type Mapping struct {
 	// (sex=T, age=TOTAL, unit=NR). A filter on a dimension that the table
 	// lacks is a shape error: the publisher changed the table.
 	Filter map[string]string
+	// Fallback names, per filtered dimension, a code whose cells stand in
+	// for an observation that no cell with the filter's code gives, flagged
+	// with that code: UNHCR's asylum applications of a country and year
+	// reported only as new and repeat together (NR), never as new (N).
+	Fallback map[string]string
 	// MetricDim, when set, names the dimension whose codes say the metric
 	// (Geostat: "Immigrants"/"Emigrants"); Metrics maps those codes.
 	MetricDim string

@@ -119,6 +119,7 @@ func clone(s *extractors.Source) *extractors.Source {
 	c := *s
 	c.Params = maps.Clone(s.Params)
 	c.Map.Filter = maps.Clone(s.Map.Filter)
+	c.Map.Fallback = maps.Clone(s.Map.Fallback)
 	c.Requests = make([]extractors.Request, len(s.Requests))
 	for i, r := range s.Requests {
 		r.Header = maps.Clone(r.Header)

@@ -55,6 +55,7 @@ type mappingDoc struct {
 	Citizenship      string            `yaml:"citizenship"`
 	FixedCitizenship string            `yaml:"fixed_citizenship"`
 	Filter           map[string]string `yaml:"filter"`
+	Fallback         map[string]string `yaml:"fallback"`
 	MetricDim        string            `yaml:"metric_dim"`
 	Metrics          map[string]string `yaml:"metrics"`
 	Metric           string            `yaml:"metric"`

@@ -202,7 +202,12 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 	m := extractors.Mapping{Time: md.Time, Destination: md.Destination, Citizenship: md.Citizenship,
 		FixedCitizenship: md.FixedCitizenship, Filter: md.Filter, MetricDim: md.MetricDim,
 		Metric: extractors.Metric(md.Metric), Codes: md.Codes, StockAt: md.StockAt, Month: md.Month,
-		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum}
+		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum, Fallback: md.Fallback}
+	for dim := range md.Fallback {
+		if _, ok := md.Filter[dim]; !ok {
+			d.problem("map.fallback."+dim, "a fallback stands in for a filter's code: map.filter has no %s", dim)
+		}
+	}
 	if m.Time == "" {
 		d.problem("map.time", "missing: the dimension holding the period")
 	}

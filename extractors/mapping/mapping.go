@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/internal/iso3166"
 )
 
 // ReaderParams returns the parameters the source's reader gets: the
@@ -49,21 +50,42 @@ func Extract(ctx context.Context, s *extractors.Source, name string, body []byte
 // ExtractWithMetadata is Extract for a source whose reader also needs the
 // answer of its metadata request.
 func ExtractWithMetadata(ctx context.Context, s *extractors.Source, name string, body []byte, snapshot string, metadata []byte) ([]extractors.Observation, error) {
+	return ExtractPages(ctx, s, []Page{{Name: name, Body: body, Snapshot: snapshot}}, metadata)
+}
+
+// Page is one body of an answer: a whole answer, or one page of an API
+// that pages it.
+type Page struct {
+	Name     string // its URL or file, for errors
+	Body     []byte
+	Snapshot string // its SHA-256, stamped on its observations
+}
+
+// ExtractPages reads the pages of one answer as one: cells that sum
+// (Mapping.Sum) or stand in for one another (Mapping.Fallback) meet across
+// pages, and an answer whose pages map to nothing fails once.
+func ExtractPages(ctx context.Context, s *extractors.Source, pages []Page, metadata []byte) ([]extractors.Observation, error) {
 	r, err := extractors.ReaderFor(s.Format)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
-	m := newMapper(s, snapshot)
-	if s.Statement != nil {
-		// A statement source may read several figures, one per page.
-		m.figure = s.Statement.Figure(name)
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("source %s: no answer to read", s.ID)
 	}
-	in := extractors.Input{Name: name, Body: bytes.NewReader(body), Params: readerParams(s, m.figure), Metadata: metadata}
-	if err := r.Read(ctx, in, m.cell); err != nil {
-		return nil, fmt.Errorf("source %s: %w", s.ID, err)
+	m := newMapper(s, "")
+	for _, p := range pages {
+		m.snapshot = p.Snapshot
+		if s.Statement != nil {
+			// A statement source may read several figures, one per page.
+			m.figure = s.Statement.Figure(p.Name)
+		}
+		in := extractors.Input{Name: p.Name, Body: bytes.NewReader(p.Body), Params: readerParams(s, m.figure), Metadata: metadata}
+		if err := r.Read(ctx, in, m.cell); err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.ID, err)
+		}
 	}
 	if err := m.finish(); err != nil {
-		return nil, fmt.Errorf("source %s: %s: %w", s.ID, name, err)
+		return nil, fmt.Errorf("source %s: %s: %w", s.ID, pages[0].Name, err)
 	}
 	return m.out, nil
 }
@@ -77,6 +99,14 @@ type mapper struct {
 	checked  *extractors.Table // the last table whose shape was checked
 	cells    int
 	summed   map[string]int // Mapping.Sum: observation key -> index in out
+	// standIns are the observations of cells with a fallback code
+	// (Mapping.Fallback), by key: they join out where no cell with the
+	// filter's code gave the same observation.
+	standIns  map[string]int
+	fallbacks []extractors.Observation
+	// aggregates counts cells whose destination is not a country (EU27_2020,
+	// EA20, EFTA): never a destination, and not an error.
+	aggregates int
 }
 
 func newMapper(s *extractors.Source, snapshot string) *mapper {
@@ -95,9 +125,13 @@ func (m *mapper) cell(c extractors.Cell) error {
 		return m.statement(c)
 	}
 	mp := m.s.Map
+	standIn := ""
 	for dim, want := range mp.Filter {
 		if got, _ := c.Code(dim); got != want {
-			return nil
+			if alt, ok := mp.Fallback[dim]; !ok || got != alt {
+				return nil
+			}
+			standIn = got
 		}
 	}
 	metric := mp.Metric
@@ -116,6 +150,10 @@ func (m *mapper) cell(c extractors.Cell) error {
 	destination := m.s.Destination
 	if mp.Destination != "" {
 		destination, _ = c.Code(mp.Destination)
+		if _, err := iso3166.Code(m.code(destination)); err != nil {
+			m.aggregates++
+			return nil
+		}
 	}
 	timeCode, _ := c.Code(mp.Time)
 	if mp.Month != "" {
@@ -142,25 +180,32 @@ func (m *mapper) cell(c extractors.Cell) error {
 		Flags:       c.Status,
 		Snapshot:    m.snapshot,
 	}
-	if mp.Sum {
-		return m.add(o)
+	if standIn != "" {
+		// Flagged with the code it stands in with ("NR": new and repeat
+		// applications together), so the warehouse shows what it counts.
+		o.Flags = strings.TrimSpace(o.Flags + " " + standIn)
+		if m.standIns == nil {
+			m.standIns = map[string]int{}
+		}
+		m.fallbacks = add(m.fallbacks, m.standIns, o, mp.Sum)
+		return nil
 	}
-	m.out = append(m.out, o)
-	return nil
-}
-
-// add sums o into the observation of the same key (Mapping.Sum).
-func (m *mapper) add(o extractors.Observation) error {
 	if m.summed == nil {
 		m.summed = map[string]int{}
 	}
-	i, ok := m.summed[o.Key()]
-	if !ok {
-		m.summed[o.Key()] = len(m.out)
-		m.out = append(m.out, o)
-		return nil
+	m.out = add(m.out, m.summed, o, mp.Sum)
+	return nil
+}
+
+// add appends o to out, or with sum adds it into the observation of the
+// same key (Mapping.Sum); index maps keys to positions in out.
+func add(out []extractors.Observation, index map[string]int, o extractors.Observation, sum bool) []extractors.Observation {
+	i, ok := index[o.Key()]
+	if !ok || !sum {
+		index[o.Key()] = len(out)
+		return append(out, o)
 	}
-	s := &m.out[i]
+	s := &out[i]
 	switch {
 	case s.Missing || o.Missing:
 		s.Missing, s.Value = true, 0
@@ -172,7 +217,7 @@ func (m *mapper) add(o extractors.Observation) error {
 			s.Flags = strings.TrimSpace(s.Flags + " " + f)
 		}
 	}
-	return nil
+	return out
 }
 
 func (m *mapper) code(publisher string) string {
@@ -240,11 +285,17 @@ func (m *mapper) statement(c extractors.Cell) error {
 // finish checks what can only be judged after the last cell: a source whose
 // answer maps to nothing has changed or broken, it has not published zero.
 func (m *mapper) finish() error {
+	for _, o := range m.fallbacks {
+		if _, ok := m.summed[o.Key()]; !ok {
+			m.out = append(m.out, o)
+		}
+	}
 	if m.cells == 0 {
 		return fmt.Errorf("the answer holds no data cells")
 	}
 	if len(m.out) == 0 {
-		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v): codes renamed or removed?", m.cells, m.s.Map.Filter)
+		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v; %d cells of aggregates that are not countries): codes renamed or removed?",
+			m.cells, m.s.Map.Filter, m.aggregates)
 	}
 	return nil
 }
