@@ -159,7 +159,7 @@ func TestExtractPagesSumsAcrossPagesAndFallsBack(t *testing.T) {
 	testPages = map[string]tableReader{ // made-up figures
 		"page1": {dims: dims, cells: [][]string{
 			{"DEU", "RUS", "2022", "G", "N", "P", "100"},
-			{"DEU", "RUS", "2022", "G", "R", "P", "40"}, // repeat: not new
+			{"DEU", "RUS", "2022", "G", "R", "P", "40"},  // repeat: not new
 			{"BGR", "RUS", "2022", "G", "NR", "P", "30"}, // only new and repeat together
 			{"BGR", "RUS", "2023", "G", "NR", "P", "9"},
 			{"USA", "RUS", "2022", "G", "N", "C", "7"}, // cases: never added to persons
