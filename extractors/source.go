@@ -149,8 +149,17 @@ type Source struct {
 	// citizenship its mapping names, whatever the run's origin.
 	OriginCode string
 	// Covers lists the destinations a multi-country answer is documented
-	// to hold, so a country missing from an answer is noticed.
+	// to hold (Eurostat's reporting countries, UNHCR's countries of asylum).
 	Covers []string
+	// PerDestination is what differs for one destination of a
+	// multi-country source: its priority among that country's sources
+	// (Finland prefers Statistics Finland to Eurostat's first permits) and
+	// the reason. Destinations not listed have Priority.
+	PerDestination map[string]DestinationNote
+	// OriginNames is the publisher's spelling of an origin whose name
+	// differs from the country table's, for OriginCode "name" (IRCC writes
+	// Turkey, and Korea, Republic of).
+	OriginNames map[string]string
 	// Verified says how the request is known to be right, and what is not.
 	Verified Verification
 	// Credentials are the secrets a request needs ({name} placeholders),
@@ -159,6 +168,21 @@ type Source struct {
 	Credentials []Credential
 	// Statement is set for sources that are an official statement.
 	Statement *StatementEntry
+}
+
+// DestinationNote is a multi-country source's priority for one destination
+// and why it differs from the source's.
+type DestinationNote struct {
+	Priority int
+	Note     string
+}
+
+// PriorityFor is the source's priority among the sources of dest.
+func (s *Source) PriorityFor(dest string) int {
+	if n, ok := s.PerDestination[dest]; ok {
+		return n.Priority
+	}
+	return s.Priority
 }
 
 // Metrics returns the metrics the source's observations carry, sorted and
@@ -309,11 +333,14 @@ type Mapping struct {
 	// (sex=T, age=TOTAL, unit=NR). A filter on a dimension that the table
 	// lacks is a shape error: the publisher changed the table.
 	Filter map[string]string
-	// Fallback names, per filtered dimension, a code whose cells stand in
-	// for an observation that no cell with the filter's code gives, flagged
-	// with that code: UNHCR's asylum applications of a country and year
-	// reported only as new and repeat together (NR), never as new (N).
-	Fallback map[string]string
+	// Fallback lists, in order of preference, alternative codes for some
+	// filtered dimensions: where no cell matching Filter gives an
+	// observation, the cells matching the first alternative that gives it
+	// stand in, each alternative on its own (never added to another's) and
+	// flagged with its codes. UNHCR's asylum applications of a country and
+	// year reported only as new and repeat together ({application: NR}),
+	// or only in cases ({unit: C}), never as new applications of persons.
+	Fallback []map[string]string
 	// MetricDim, when set, names the dimension whose codes say the metric
 	// (Geostat: "Immigrants"/"Emigrants"); Metrics maps those codes.
 	MetricDim string

@@ -211,7 +211,8 @@ func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 }
 
 // estimateOptions fills the estimate's per-source settings from the
-// catalogue: priorities and pro-rating opt-ins.
+// catalogue: priorities (a multi-country source's per destination where
+// they differ) and pro-rating opt-ins.
 func estimateOptions(o transform.Options, catalogue []*extractors.Source) transform.Options {
 	if o.Priority == nil {
 		o.Priority = map[string]int{}
@@ -219,9 +220,18 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source) transf
 	if o.ProRate == nil {
 		o.ProRate = map[string]bool{}
 	}
+	if o.DestinationPriority == nil {
+		o.DestinationPriority = map[string]map[string]int{}
+	}
 	for _, s := range catalogue {
 		if s.Priority != 0 {
 			o.Priority[s.ID] = s.Priority
+		}
+		for dest, n := range s.PerDestination {
+			if o.DestinationPriority[s.ID] == nil {
+				o.DestinationPriority[s.ID] = map[string]int{}
+			}
+			o.DestinationPriority[s.ID][dest] = n.Priority
 		}
 		if s.ProRate {
 			o.ProRate[s.ID] = true

@@ -11,6 +11,7 @@ import (
 
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
@@ -133,11 +134,15 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string) {
 		fmt.Fprintf(w, "  %d sources not %s\n", s.NotArchived, where)
 	}
 	for _, o := range s.Outcomes {
-		if o.Err != nil {
+		if o.Err != nil && o.Status != load.SourceNotConfigured && o.Status != load.SourceNotArchived {
 			fmt.Fprintf(w, "  FAILED %s (%s): %v\n", o.Source.ID, o.Stage, o.Err)
 		}
 	}
 	fmt.Fprintln(w)
+	if len(s.Estimates) > 0 {
+		fmt.Fprintf(w, "Citizens of %s (%s) who moved to each destination since the window start, net of returns:\n",
+			transform.CountryName(origin), origin)
+	}
 	if len(s.Estimates) == 0 {
 		// Not a table of zeros: nothing the sources published counts these
 		// citizens, which is not the same as none having moved.

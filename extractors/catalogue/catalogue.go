@@ -67,6 +67,9 @@ type Expected struct {
 type Sample struct {
 	Pages   []SamplePage
 	Figures []SampleFigure
+	// Absent says why the sample has no answer for the source: a live-only
+	// source.
+	Absent string
 }
 
 // SamplePage is a statement's page as it was read.

@@ -99,11 +99,11 @@ type mapper struct {
 	checked  *extractors.Table // the last table whose shape was checked
 	cells    int
 	summed   map[string]int // Mapping.Sum: observation key -> index in out
-	// standIns are the observations of cells with a fallback code
-	// (Mapping.Fallback), by key: they join out where no cell with the
-	// filter's code gave the same observation.
-	standIns  map[string]int
-	fallbacks []extractors.Observation
+	// alts are the observations of each fallback alternative
+	// (Mapping.Fallback), summed within it: they join out, in order, where
+	// no cell of the filter (or an earlier alternative) gave the same one.
+	alts    [][]extractors.Observation
+	altKeys []map[string]int
 	// aggregates counts cells whose destination is not a country (EU27_2020,
 	// EA20, EFTA): never a destination, and not an error.
 	aggregates int
@@ -125,14 +125,9 @@ func (m *mapper) cell(c extractors.Cell) error {
 		return m.statement(c)
 	}
 	mp := m.s.Map
-	standIn := ""
-	for dim, want := range mp.Filter {
-		if got, _ := c.Code(dim); got != want {
-			if alt, ok := mp.Fallback[dim]; !ok || got != alt {
-				return nil
-			}
-			standIn = got
-		}
+	alt, ok := m.alternative(c)
+	if !ok {
+		return nil
 	}
 	metric := mp.Metric
 	if mp.MetricDim != "" {
@@ -180,14 +175,18 @@ func (m *mapper) cell(c extractors.Cell) error {
 		Flags:       c.Status,
 		Snapshot:    m.snapshot,
 	}
-	if standIn != "" {
-		// Flagged with the code it stands in with ("NR": new and repeat
-		// applications together), so the warehouse shows what it counts.
-		o.Flags = strings.TrimSpace(o.Flags + " " + standIn)
-		if m.standIns == nil {
-			m.standIns = map[string]int{}
+	if alt > 0 {
+		// Flagged with its alternative's codes ("NR": new and repeat
+		// applications together; "C": cases), so the warehouse shows what
+		// it counts.
+		o.Flags = strings.TrimSpace(o.Flags + " " + strings.Join(slices.Sorted(maps.Values(mp.Fallback[alt-1])), " "))
+		if m.alts == nil {
+			m.alts, m.altKeys = make([][]extractors.Observation, len(mp.Fallback)), make([]map[string]int, len(mp.Fallback))
 		}
-		m.fallbacks = add(m.fallbacks, m.standIns, o, mp.Sum)
+		if m.altKeys[alt-1] == nil {
+			m.altKeys[alt-1] = map[string]int{}
+		}
+		m.alts[alt-1] = add(m.alts[alt-1], m.altKeys[alt-1], o, mp.Sum)
 		return nil
 	}
 	if m.summed == nil {
@@ -195,6 +194,30 @@ func (m *mapper) cell(c extractors.Cell) error {
 	}
 	m.out = add(m.out, m.summed, o, mp.Sum)
 	return nil
+}
+
+// alternative says which of the filter (0) and its fallback alternatives
+// (1...) the cell matches; false when none.
+func (m *mapper) alternative(c extractors.Cell) (int, bool) {
+	mp := m.s.Map
+	for i := 0; i <= len(mp.Fallback); i++ {
+		match := true
+		for dim, want := range mp.Filter {
+			if i > 0 {
+				if alt, ok := mp.Fallback[i-1][dim]; ok {
+					want = alt
+				}
+			}
+			if got, _ := c.Code(dim); got != want {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // add appends o to out, or with sum adds it into the observation of the
@@ -285,9 +308,15 @@ func (m *mapper) statement(c extractors.Cell) error {
 // finish checks what can only be judged after the last cell: a source whose
 // answer maps to nothing has changed or broken, it has not published zero.
 func (m *mapper) finish() error {
-	for _, o := range m.fallbacks {
-		if _, ok := m.summed[o.Key()]; !ok {
-			m.out = append(m.out, o)
+	for _, alt := range m.alts {
+		for _, o := range alt {
+			if _, ok := m.summed[o.Key()]; !ok {
+				if m.summed == nil {
+					m.summed = map[string]int{}
+				}
+				m.summed[o.Key()] = len(m.out)
+				m.out = append(m.out, o)
+			}
 		}
 	}
 	if m.cells == 0 {

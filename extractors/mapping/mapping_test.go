@@ -149,7 +149,7 @@ func unhcrLike() *extractors.Source {
 	return &extractors.Source{ID: "unhcr-test", Format: "test-pages", Map: extractors.Mapping{
 		Time: "year", Destination: "asylum", Citizenship: "origin", Sum: true,
 		Filter:   map[string]string{"application": "N", "unit": "P"},
-		Fallback: map[string]string{"application": "NR"},
+		Fallback: []map[string]string{{"application": "NR"}, {"unit": "C"}},
 		Metric:   extractors.AsylumApplications, Codes: map[string]string{"RUS": "RU"},
 	}}
 }
@@ -163,6 +163,10 @@ func TestExtractPagesSumsAcrossPagesAndFallsBack(t *testing.T) {
 			{"BGR", "RUS", "2022", "G", "NR", "P", "30"}, // only new and repeat together
 			{"BGR", "RUS", "2023", "G", "NR", "P", "9"},
 			{"USA", "RUS", "2022", "G", "N", "C", "7"}, // cases: never added to persons
+			{"USA", "RUS", "2022", "G", "N", "P", "3"},
+			{"PAN", "RUS", "2022", "G", "N", "C", "4"}, // only cases: they stand in, flagged
+			{"PAN", "RUS", "2022", "U", "N", "C", "1"},
+			{"PAN", "RUS", "2022", "G", "NR", "C", "50"}, // two alternatives at once: neither
 		}},
 		"page2": {dims: dims, cells: [][]string{
 			{"DEU", "RUS", "2022", "J", "N", "P", "5"},   // another authority, same year: summed
@@ -185,9 +189,9 @@ func TestExtractPagesSumsAcrossPagesAndFallsBack(t *testing.T) {
 	want := map[string]struct {
 		v     float64
 		flags string
-	}{"DEU 2022": {105, ""}, "BGR 2022": {30, "NR"}, "BGR 2023": {2, ""}}
+	}{"DEU 2022": {105, ""}, "BGR 2022": {30, "NR"}, "BGR 2023": {2, ""}, "USA 2022": {3, ""}, "PAN 2022": {5, "C"}}
 	if len(got) != len(want) {
-		t.Fatalf("observations %v, want %v (no EU27, no cases)", got, want)
+		t.Fatalf("observations %v, want %v (no EU27, cases only where no persons)", got, want)
 	}
 	for k, w := range want {
 		if o := got[k]; o.Value != w.v || o.Flags != w.flags {
