@@ -69,7 +69,11 @@ type Outcome struct {
 	Duration   time.Duration
 	Err        error
 	Responses  []fetch.Response
-	obs        []extractors.Observation
+	// Series are the outcome per destination: one for a one-country
+	// source, one per destination of a multi-country source's answer (and
+	// per destination its earlier answers held).
+	Series []Series
+	obs    []extractors.Observation
 }
 
 // Summary is what a run did.

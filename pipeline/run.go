@@ -91,6 +91,12 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	if err := load.ReplaceGaps(ctx, tx, gaps); err != nil {
 		return err
 	}
+	// The destinations each source published before this run: what a
+	// multi-country source's answer is expected to hold again.
+	published, err := load.PublishedDestinations(ctx, tx, opt.Estimate.Origin)
+	if err != nil {
+		return err
+	}
 	// Every parsed source's observations merge in one set of statements.
 	parsed := map[string][]extractors.Observation{}
 	for _, o := range sum.Outcomes {
@@ -108,14 +114,13 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	var outcomes []load.RunSourceRow
 	for i := range sum.Outcomes {
 		o := &sum.Outcomes[i]
-		row := load.RunSourceRow{SourceID: o.Source.ID, HTTPStatus: o.HTTPStatus, Bytes: o.Bytes,
-			Rows: o.Rows, Duration: o.Duration}
+		var merge *load.MergeStats
 		if err := invalid[o.Source.ID]; err != nil {
 			o.Status, o.Stage, o.Err = load.SourceFailed, load.StageLoad, err
 			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", err)
 		} else if ms, ok := merged[o.Source.ID]; ok && o.Err == nil {
 			o.Inserted = ms.Inserted + ms.Revised
-			row.Merge = &ms
+			merge = &ms
 			if o.Inserted == 0 {
 				o.Status = load.SourceUnchanged
 			}
@@ -123,16 +128,19 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 		for _, r := range o.Responses {
 			snaps = append(snaps, snapshotRow(o.Source.ID, r))
 		}
-		row.Status = o.Status
-		switch {
-		case o.Status == load.SourceNotConfigured || o.Status == load.SourceNotArchived:
-			row.Error = o.Err.Error()
-		case o.Err != nil:
-			row.Status, row.Stage, row.Error = load.SourceFailed, o.Stage, o.Err.Error()
+		status := o.Status
+		if o.Err != nil && status != load.SourceNotConfigured && status != load.SourceNotArchived {
+			status = load.SourceFailed
 		}
-		outcomes = append(outcomes, row)
+		o.Series = seriesOf(o, opt.Estimate.Origin, published[o.Source.ID], merge)
+		for _, s := range o.Series {
+			if s.Status == load.SourceAbsent {
+				slog.Warn("destination absent from the source's answer", "source", o.Source.ID, "destination", s.Destination)
+			}
+		}
+		outcomes = append(outcomes, seriesRows(o, o.Series)...)
 		sum.Rows += o.Rows
-		switch row.Status {
+		switch status {
 		case load.SourceNotConfigured:
 			sum.NotConfigured++
 			continue

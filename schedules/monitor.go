@@ -91,15 +91,19 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 	counts := map[State]int{}
 	for i := range run.Sources {
 		a := &run.Sources[i]
-		f := withOutcome(facts[a.Source.ID], a, run, now)
+		if a.Destination == "" && !a.Source.MultiCountry() {
+			a.Destination = a.Source.Destination // a one-country source's one series
+		}
+		f := withOutcome(facts[keyOf(a)], a, run, now)
 		j := Judge(a.Source, f, fetchedAt(a, fallback), m.Policy)
+		j.Destination = a.Destination
 		ev.Judgements = append(ev.Judgements, j)
 		counts[j.State]++
 		var prev *openAlert
-		if o, ok := open[a.Source.ID]; ok {
+		if o, ok := open[keyOf(a)]; ok {
 			prev = &o
 		}
-		ch := transition(prev, j, run.ID, now, m.Policy.Digest)
+		ch := transition(prev, j, alertStem(a), run.ID, now, m.Policy.Digest)
 		for _, c := range ch {
 			rows = append(rows, c.row)
 			if c.opened {
@@ -150,6 +154,12 @@ func withOutcome(f Facts, a *Attempt, run Run, now time.Time) Facts {
 	f.Attempted, f.LastRunID, f.LastAttempt, f.LastMode = true, run.ID, run.Started, run.Mode
 	f.LastStatus, f.LastStage, f.LastHTTPStatus, f.LastError = a.Status, a.Stage, a.HTTPStatus, ""
 	f.LastRows, f.LastBytes, f.LastDuration = a.Rows, a.Bytes, a.Duration
+	if a.Status == load.SourceAbsent {
+		// Answered without this destination: neither a failure nor a
+		// success of the series.
+		f.ConsecutiveFailures = 0
+		return f
+	}
 	if failed {
 		f.LastStatus = load.SourceFailed
 		if a.Err != nil {
@@ -194,10 +204,10 @@ type openAlert struct {
 }
 
 // readOpenAlerts returns the open alerts raised from source states, by
-// source. Alerts of other kinds (NULL kind) are left alone.
-func readOpenAlerts(ctx context.Context, q querier) (map[string]openAlert, error) {
+// series. Alerts of other kinds (NULL kind) are left alone.
+func readOpenAlerts(ctx context.Context, q querier) (map[SeriesKey]openAlert, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT alert_id, source_id, kind, reason, first_seen, last_seen, last_notified_at
+		SELECT alert_id, source_id, coalesce(destination, ''), kind, reason, first_seen, last_seen, last_notified_at
 		FROM alerts
 		WHERE state = 'open' AND kind IS NOT NULL AND source_id IS NOT NULL
 		ORDER BY first_seen, alert_id`)
@@ -205,16 +215,16 @@ func readOpenAlerts(ctx context.Context, q querier) (map[string]openAlert, error
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]openAlert{}
+	out := map[SeriesKey]openAlert{}
 	for rows.Next() {
 		var a openAlert
 		var kind string
 		var notified sql.NullTime
-		if err := rows.Scan(&a.AlertID, &a.SourceID, &kind, &a.Reason, &a.FirstSeen, &a.LastSeen, &notified); err != nil {
+		if err := rows.Scan(&a.AlertID, &a.SourceID, &a.Destination, &kind, &a.Reason, &a.FirstSeen, &a.LastSeen, &notified); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
 		a.State, a.Kind, a.LastNotifiedAt = load.AlertOpen, State(kind), notified.Time
-		out[a.SourceID] = a // the newest open alert of a source wins
+		out[SeriesKey{a.SourceID, a.Destination}] = a // the newest open alert of a series wins
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
@@ -235,7 +245,7 @@ type change struct {
 // one when the source enters a bad state, repeat it when the digest is due,
 // resolve it when the state changes (and open the next if the new state is
 // bad too). One event per source per state change: no storms.
-func transition(prev *openAlert, j Judgement, runID string, now time.Time, digest cron.Schedule) []change {
+func transition(prev *openAlert, j Judgement, stem, runID string, now time.Time, digest cron.Schedule) []change {
 	var out []change
 	if prev != nil && prev.Kind == j.State {
 		row := prev.AlertRow
@@ -253,11 +263,21 @@ func transition(prev *openAlert, j Judgement, runID string, now time.Time, diges
 	}
 	if j.State.Bad() {
 		out = append(out, change{opened: true, kind: j.State, event: Opened, row: load.AlertRow{
-			AlertID: j.SourceID + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, State: load.AlertOpen,
+			AlertID: stem + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, Destination: j.Destination, State: load.AlertOpen,
 			Reason: j.Reason, FirstSeen: j.At, LastSeen: j.At, LastNotifiedAt: now,
 		}})
 	}
 	return out
+}
+
+// alertStem begins the ids of a series' alerts: the source's id, and the
+// destination of a source that answers for many countries
+// (eurostat-migr_pop1ctz:LV).
+func alertStem(a *Attempt) string {
+	if a.Source.MultiCountry() && a.Destination != "" {
+		return a.Source.ID + ":" + a.Destination
+	}
+	return a.Source.ID
 }
 
 func later(a, b time.Time) time.Time {
@@ -275,15 +295,19 @@ func insertStates(ctx context.Context, tx *load.Tx, runID string, js []Judgement
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO source_states (run_id, source_id, state, reason, judged_at, newest_period,
-		expected_period, due_by, consecutive_failures) VALUES `)
-	args := make([]any, 0, 9*len(js))
+		expected_period, due_by, consecutive_failures, destination) VALUES `)
+	args := make([]any, 0, 10*len(js))
 	for i, j := range js {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var dest any
+		if j.Destination != "" {
+			dest = j.Destination
+		}
 		args = append(args, runID, j.SourceID, string(j.State), j.Reason, j.At.UTC(), nullDate(j.NewestPeriod),
-			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures)
+			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures, dest)
 	}
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("insert source states of run %s: %w", runID, err)

@@ -23,10 +23,16 @@ type Run struct {
 	Sources                              []Attempt
 }
 
-// Attempt is what happened to one source in a run.
+// Attempt is what happened in a run to one series: one source's figures
+// for one destination (a one-country source has one series, a source
+// answering for many countries one per destination).
 type Attempt struct {
-	Source     *extractors.Source
-	Status     string // load.SourceOK, SourceUnchanged or SourceFailed
+	Source *extractors.Source
+	// Destination is the series' destination: the source's own, or one of
+	// a multi-country source's; "" for such a source none of whose
+	// destinations is known yet.
+	Destination string
+	Status      string // load.SourceOK, SourceUnchanged, SourceFailed or SourceAbsent
 	Stage      string // where it failed: load.StageFetch, StageParse, StageLoad
 	HTTPStatus int
 	Bytes      int64
