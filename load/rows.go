@@ -227,13 +227,13 @@ type RunSourceRow struct {
 	// source not read, none of whose destinations is known yet.
 	Destination string
 	Status      string // SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived or SourceAbsent
-	Stage      string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
-	HTTPStatus int    // 0 when no response
-	Bytes      int64
-	Rows       int
-	Duration   time.Duration
-	Error      string
-	Merge      *MergeStats // MergeObservations' result; nil when not loaded
+	Stage       string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
+	HTTPStatus  int    // 0 when no response
+	Bytes       int64
+	Rows        int
+	Duration    time.Duration
+	Error       string
+	Merge       *MergeStats // MergeObservations' result; nil when not loaded
 }
 
 // InsertRunSources writes the per-series outcomes of run runID.

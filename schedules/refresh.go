@@ -33,12 +33,12 @@ type Attempt struct {
 	// destinations is known yet.
 	Destination string
 	Status      string // load.SourceOK, SourceUnchanged, SourceFailed or SourceAbsent
-	Stage      string // where it failed: load.StageFetch, StageParse, StageLoad
-	HTTPStatus int
-	Bytes      int64
-	Rows       int // observations parsed
-	Duration   time.Duration
-	Err        error
+	Stage       string // where it failed: load.StageFetch, StageParse, StageLoad
+	HTTPStatus  int
+	Bytes       int64
+	Rows        int // observations parsed
+	Duration    time.Duration
+	Err         error
 	// FetchedAt is when the source's newest bytes were fetched (a replayed
 	// archive's own fetched_at); zero when nothing was fetched.
 	FetchedAt time.Time

@@ -15,7 +15,7 @@ var srcNordic = &extractors.Source{
 	ID: "nordic-test-immigration", Publisher: "Test Statistics", Dataset: "nordic", Title: "Immigration of Russians, Nordic",
 	Homepage: testHost + "/nordic", Requests: []extractors.Request{{URL: testHost + "/data/nordic.json"}},
 	Format: "jsonstat", Covers: []string{"IS", "NO", "DK"},
-	Map: extractors.Mapping{Time: "time", Destination: "geo", Citizenship: "citizen", Metric: extractors.Immigration},
+	Map:     extractors.Mapping{Time: "time", Destination: "geo", Citizenship: "citizen", Metric: extractors.Immigration},
 	Cadence: extractors.Annual, LagMonths: 6, Priority: 10, Licence: "test", Notes: "test source",
 }
 

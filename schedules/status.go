@@ -38,10 +38,10 @@ type RunInfo struct {
 type SourceStatus struct {
 	Source      *extractors.Source
 	Destination string // the series' destination; "" for a multi-country source none of whose answers was read
-	Facts     Facts
-	Judgement Judgement   // at Status.At
-	Judged    *Judgement  // as the latest run that attempted it judged it (at its fetch time)
-	OpenAlert *AlertState // nil when none is open
+	Facts       Facts
+	Judgement   Judgement   // at Status.At
+	Judged      *Judgement  // as the latest run that attempted it judged it (at its fetch time)
+	OpenAlert   *AlertState // nil when none is open
 }
 
 // AlertState is an open alert.

@@ -105,7 +105,7 @@ func TestEuropeReleaseFigures(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	want := map[[2]string]map[int]float64{} // dataset, destination -> year -> value
-	for _, l := range lines[1:] {            // dataset, destination, period, code, value, evidence
+	for _, l := range lines[1:] {           // dataset, destination, period, code, value, evidence
 		f := strings.Split(l, "\t")
 		y, _ := strconv.Atoi(f[2])
 		v, err := strconv.ParseFloat(f[4], 64)

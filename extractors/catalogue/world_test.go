@@ -2,10 +2,10 @@ package catalogue_test
 
 import (
 	"context"
-	"slices"
 	"encoding/csv"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
