@@ -204,7 +204,7 @@ func TestAnalystsReadThroughRefreshes(t *testing.T) {
 	check(hold, 1)
 	check(reopen, 1)
 	for i := 1; i <= refreshes; i++ {
-		srv.Set("de-eurostat-migr_pop1ctz", Revised(100*i))
+		srv.Set("eurostat-migr_pop1ctz", Revised(100*i))
 		refresh(i)
 		// The reopening reader must see this refresh before the next
 		// one starts, so it sees every published state.

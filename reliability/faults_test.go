@@ -71,12 +71,13 @@ func matrix(t *testing.T, base baseline) []cell {
 	return cells
 }
 
-// witnessFor picks a healthy source of another destination whose revision
-// must land while the target fails.
+// witnessFor picks another healthy source whose revision must land while
+// the target fails: Eurostat's population, or its first permits when the
+// population is the target.
 func witnessFor(target *extractors.Source) *extractors.Source {
-	for _, id := range []string{"de-eurostat-migr_pop1ctz", "nl-eurostat-migr_pop1ctz"} {
+	for _, id := range []string{"eurostat-migr_pop1ctz", "eurostat-migr_resfirst"} {
 		s, err := catalogue.MustDefault().Source(id)
-		if err == nil && s.Destination != target.Destination {
+		if err == nil && s.ID != target.ID {
 			return s
 		}
 	}

@@ -171,8 +171,9 @@ func TotalChart(r *Report) string {
 		"year end (data whose period ended by then)", "persons", pts)
 }
 
-// HealthGrid is the source × run grid coloured by state, with a last
-// column for the worst check outcome of the reported run.
+// HealthGrid is the series × run grid coloured by state (a series: one
+// source's figures for one destination), with a last column for the worst
+// check outcome of the reported run.
 func HealthGrid(r *Report) string {
 	var cols []string
 	for _, h := range r.Health.Runs {
@@ -181,7 +182,7 @@ func HealthGrid(r *Report) string {
 	cols = append(cols, "checks")
 	var rows []string
 	var cells [][]svg.Cell
-	stateColor := map[string]string{"ok": svg.ColorOK, "unchanged": svg.ColorNeutral, "failed": svg.ColorFail}
+	stateColor := map[string]string{"ok": svg.ColorOK, "unchanged": svg.ColorNeutral, "failed": svg.ColorFail, "absent": svg.ColorWarn}
 	checkColor := map[string]string{"pass": svg.ColorOK, "warn": svg.ColorWarn, "fail": svg.ColorFail}
 	for _, s := range r.Health.Sources {
 		rows = append(rows, s.Destination+"  "+s.ID)
@@ -191,7 +192,7 @@ func HealthGrid(r *Report) string {
 			if st == "" {
 				title = fmt.Sprintf("%s, run %s: not attempted", s.ID, r.Health.Runs[i].ID)
 			}
-			if st == "failed" && r.Health.Runs[i].ID == r.Run.ID && s.LastError != "" {
+			if (st == "failed" || st == "absent") && r.Health.Runs[i].ID == r.Run.ID && s.LastError != "" {
 				title += ": " + s.LastError
 			}
 			row = append(row, svg.Cell{Color: stateColor[st], Title: title})
@@ -204,7 +205,7 @@ func HealthGrid(r *Report) string {
 		cells = append(cells, row)
 	}
 	return svg.Grid("chart-health", "Source health over recent runs",
-		fmt.Sprintf("%d sources by %d runs, coloured by the source's state in each run.", len(rows), len(r.Health.Runs)),
+		fmt.Sprintf("%d series (a source's figures for one destination) by %d runs, coloured by the series' state in each run.", len(rows), len(r.Health.Runs)),
 		rows, cols, cells, [][2]string{{svg.ColorOK, "ok / pass"}, {svg.ColorNeutral, "unchanged"},
-			{svg.ColorWarn, "checks warn"}, {svg.ColorFail, "failed / fail"}, {svg.ColorNone, "not attempted"}})
+			{svg.ColorWarn, "absent from the answer / checks warn"}, {svg.ColorFail, "failed / fail"}, {svg.ColorNone, "not attempted"}})
 }

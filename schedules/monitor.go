@@ -89,6 +89,7 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 	var rows []load.AlertRow
 	kinds := map[string]State{} // alerts opened by this run
 	counts := map[State]int{}
+	var subjects []alertSubject
 	for i := range run.Sources {
 		a := &run.Sources[i]
 		if a.Destination == "" && !a.Source.MultiCountry() {
@@ -99,18 +100,21 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 		j.Destination = a.Destination
 		ev.Judgements = append(ev.Judgements, j)
 		counts[j.State]++
+		subjects = append(subjects, alertSubject{a: a, j: j, f: f})
+	}
+	for _, sub := range alertSubjects(subjects) {
 		var prev *openAlert
-		if o, ok := open[keyOf(a)]; ok {
+		if o, ok := open[keyOf(sub.a)]; ok {
 			prev = &o
 		}
-		ch := transition(prev, j, alertStem(a), run.ID, now, m.Policy.Digest)
+		ch := transition(prev, sub.j, alertStem(sub.a), run.ID, now, m.Policy.Digest)
 		for _, c := range ch {
 			rows = append(rows, c.row)
 			if c.opened {
-				kinds[c.row.AlertID] = j.State
+				kinds[c.row.AlertID] = sub.j.State
 			}
 			if c.event != "" {
-				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, a, j, f))
+				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, sub.a, sub.j, sub.f))
 			}
 		}
 	}
@@ -266,6 +270,64 @@ func transition(prev *openAlert, j Judgement, stem, runID string, now time.Time,
 			AlertID: stem + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, Destination: j.Destination, State: load.AlertOpen,
 			Reason: j.Reason, FirstSeen: j.At, LastSeen: j.At, LastNotifiedAt: now,
 		}})
+	}
+	return out
+}
+
+// alertSubject is what an alert is about: a series' judgement, or a
+// multi-country source's as a whole.
+type alertSubject struct {
+	a *Attempt
+	j Judgement
+	f Facts
+}
+
+// failure reports whether a state is about the source's request, not about
+// one destination's figures: the fetch or the reading failed.
+func failure(s State) bool { return s == Failing || s == Broken || s == DeadLink }
+
+// alertSubjects are the subjects of the run's alerts. A one-country source's
+// series is its own subject. A source that answers for many countries fails
+// or recovers as a whole, one request for all its destinations: its
+// failures are one subject (the source, no destination), judged like the
+// first series that failed, or ok when the answer was read (which resolves
+// a failure alert); its destinations are subjects of their own for what is
+// theirs (stale: stopped publishing, absent from the answer), and wait,
+// their alerts untouched, while the source fails.
+func alertSubjects(series []alertSubject) []alertSubject {
+	var out []alertSubject
+	whole := map[string]int{} // multi-country source -> its subject in out
+	for _, s := range series {
+		if !s.a.Source.MultiCountry() || s.a.Destination == "" {
+			out = append(out, s)
+			continue
+		}
+		id := s.a.Source.ID
+		if failure(s.j.State) {
+			if i, ok := whole[id]; !ok || !failure(out[i].j.State) {
+				w := s
+				a := *s.a
+				a.Destination = ""
+				w.a, w.j.Destination = &a, ""
+				if ok {
+					out[i] = w
+				} else {
+					whole[id] = len(out)
+					out = append(out, w)
+				}
+			}
+			continue
+		}
+		out = append(out, s)
+		if _, ok := whole[id]; !ok {
+			w := s
+			a := *s.a
+			a.Destination = ""
+			w.a = &a
+			w.j.Destination, w.j.State, w.j.Reason = "", OK, "the source's answer was read"
+			whole[id] = len(out)
+			out = append(out, w)
+		}
 	}
 	return out
 }

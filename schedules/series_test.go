@@ -99,3 +99,35 @@ func judged(ev *Evaluation) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestAFailingMultiCountrySourceIsOneAlert: the request of a source that
+// answers for many countries fails as a whole: one alert about the source
+// (no destination), not one per country; the series' own states still say
+// failing; the alert resolves when the answer reads again.
+func TestAFailingMultiCountrySourceIsOneAlert(t *testing.T) {
+	pub := newPublisher(t)
+	pub.set(srcNordic, geoTable(2024, "IS", "NO", "DK"))
+	c := &clock{}
+	opt := liveOptions(t, pub, c, srcNordic)
+	m := &Monitor{Policy: testPolicy(t), Now: c.Now}
+	refreshAt(t, m, opt, c, "2025-08-04T10:00:00Z")
+	pub.set(srcNordic, answer{status: 503, contentType: "text/plain", body: []byte("busy")})
+	refreshAt(t, m, opt, c, "2025-08-05T10:00:00Z")
+	ev := refreshAt(t, m, opt, c, "2025-08-06T10:00:00Z") // failing after 2 runs
+	if got := judged(ev); !slices.Equal(got, []string{"DK failing", "IS failing", "NO failing"}) {
+		t.Errorf("judged %v, want every series failing", got)
+	}
+	if len(ev.Batch.Alerts) != 1 || ev.Batch.Alerts[0].Event != Opened || ev.Batch.Alerts[0].Kind != Failing ||
+		ev.Batch.Alerts[0].Destination != "" || !strings.HasPrefix(ev.Batch.Alerts[0].AlertID, srcNordic.ID+":failing:") {
+		t.Errorf("alert events %+v, want one failing alert opened about the source", ev.Batch.Alerts)
+	}
+	pub.set(srcNordic, geoTable(2024, "IS", "NO", "DK"))
+	ev = refreshAt(t, m, opt, c, "2025-08-07T10:00:00Z")
+	if len(ev.Batch.Alerts) != 1 || ev.Batch.Alerts[0].Event != Resolved {
+		t.Errorf("after recovery: %+v, want the failing alert resolved", ev.Batch.Alerts)
+	}
+	alerts := queryRows(t, openRO(t, opt.Warehouse), `select coalesce(destination, '-'), state, kind from alerts`)
+	if !slices.Equal(alerts, []string{"- resolved failing"}) {
+		t.Errorf("alerts table %v, want one resolved failing alert without a destination", alerts)
+	}
+}

@@ -44,6 +44,15 @@ type SourceStatus struct {
 	OpenAlert   *AlertState // nil when none is open
 }
 
+// Label names the series: the source, and the destination of a source
+// that answers for many countries ("eurostat-migr_pop1ctz (DE)").
+func (s SourceStatus) Label() string {
+	if !s.Source.MultiCountry() {
+		return s.Source.ID
+	}
+	return SeriesKey{s.Source.ID, s.Destination}.String()
+}
+
 // AlertState is an open alert.
 type AlertState struct {
 	ID                             string

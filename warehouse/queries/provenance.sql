@@ -12,7 +12,12 @@ SELECT
     s.provenance,
     s.sample
 FROM latest_estimates AS e
-JOIN observations_current AS o ON o.source_id = e.source_id
+-- The chosen source's numbers for this destination and citizenship: a
+-- source that answers for many countries has numbers for others too.
+JOIN observations_current AS o
+    ON o.source_id = e.source_id
+   AND o.destination = e.destination
+   AND o.citizenship = e.citizenship
 LEFT JOIN snapshots AS s
     ON s.sha256 = o.snapshot_sha256
    AND s.source_id = o.source_id
