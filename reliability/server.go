@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/emigre/emigre/extractors/catalogue"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,13 +40,14 @@ type Server struct {
 	mu        sync.Mutex
 	handlers  map[string]Handler
 	hits      map[string]int
+	hostHits  map[string]int // every request by the publisher's host, robots.txt under "robots.txt"
 	onRequest func(source string)
 	robots    string
 }
 
 // NewServer starts a server over the archive. Close it when done.
 func NewServer(arch *archive.Archive) *Server {
-	s := &Server{arch: arch, handlers: map[string]Handler{}, hits: map[string]int{}}
+	s := &Server{arch: arch, handlers: map[string]Handler{}, hits: map[string]int{}, hostHits: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -172,7 +174,20 @@ func (s *Server) Mirrors() map[string]string {
 	return m
 }
 
+// HostHits is how many requests the server has received per publisher's
+// host (the first path segment of a mirrored URL), answered or not, and
+// for robots.txt (under "robots.txt").
+func (s *Server) HostHits() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.hostHits)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	s.mu.Lock()
+	s.hostHits[host]++
+	s.mu.Unlock()
 	if r.URL.Path == "/robots.txt" {
 		s.mu.Lock()
 		robots := s.robots
@@ -184,7 +199,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(robots))
 		return
 	}
-	host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
 	orig := "https://" + host + "/" + rest
 	if r.URL.RawQuery != "" {
 		orig += "?" + r.URL.RawQuery

@@ -39,8 +39,8 @@ type sourceInfo struct {
 	// PerDestination: a multi-country source's own priority for some
 	// destinations, with the reason.
 	PerDestination map[string]extractors.DestinationNote `json:"per_destination,omitempty"`
-	Requests   []requestInfo           `json:"requests"`
-	Verified   extractors.Verification `json:"verified"`
+	Requests       []requestInfo                         `json:"requests"`
+	Verified       extractors.Verification               `json:"verified"`
 	// Statements only.
 	StatementKind string `json:"statement_kind,omitempty"`
 	Flow          string `json:"flow,omitempty"`
