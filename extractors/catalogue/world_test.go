@@ -2,6 +2,7 @@ package catalogue_test
 
 import (
 	"context"
+	"fmt"
 	"encoding/csv"
 	"math"
 	"os"
@@ -349,4 +350,55 @@ var irccPRWorkbookParams = map[string]string{
 	"melt":      `^\d{4} Q[1-4] (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$`,
 	"melt_dims": "year,quarter,month",
 	"stop":      `^Notes:`,
+}
+
+// TestUNHCRAnswersAreReadWhole runs the catalogue's UNHCR source over a
+// made-up answer in the API's layout (figures invented for the test, never
+// in the sample), across two pages: rows that differ by decision level or
+// authority are summed; counts sent as strings are read; a year reported
+// only as new and repeat applications (NR), or only in cases (C), stands in
+// flagged; cases are never added to persons; nothing is dropped silently.
+func TestUNHCRAnswersAreReadWhole(t *testing.T) {
+	s, err := cat.Source("unhcr-asylum-applications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(year int, coa, proc, app, level, unit, applied string) string {
+		return fmt.Sprintf(`{"year":%d,"coo_iso":"RUS","coa_iso":%q,"procedure_type":%q,"app_type":%q,"dec_level":%q,"app_pc":%q,"applied":%s}`,
+			year, coa, proc, app, level, unit, applied)
+	}
+	page1 := `{"page":1,"maxPages":2,"items":[` + strings.Join([]string{
+		item(2022, "DEU", "G", "N", "FI", "P", "100"),
+		item(2022, "DEU", "G", "N", "AR", "P", `"7"`), // another decision level, a count as a string
+		item(2022, "BGR", "G", "NR", "FI", "P", "30"),
+		item(2022, "USA", "G", "N", "FI", "C", "9"),
+	}, ",") + `]}`
+	page2 := `{"page":2,"maxPages":2,"items":[` + strings.Join([]string{
+		item(2022, "USA", "G", "N", "EO", "P", "40"),
+		item(2022, "PAN", "G", "N", "FI", "C", "3"),
+		item(2022, "ARE", "G", "N", "FI", "P", `"0"`),
+		item(2022, "DEU", "J", "N", "FI", "P", "1"),
+	}, ",") + `]}`
+	obs, err := mapping.ExtractPages(context.Background(), forRun(t, s, "RU"), []mapping.Page{
+		{Name: "page1", Body: []byte(page1)}, {Name: "page2", Body: []byte(page2)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, o := range obs {
+		c, err := transform.Canonicalize(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[c.Destination] = fmt.Sprintf("%v %s", c.Value, c.Flags)
+	}
+	want := map[string]string{"DE": "108 ", "BG": "30 NR", "US": "40 ", "PA": "3 C", "AE": "0 "}
+	if len(got) != len(want) {
+		t.Errorf("destinations %v, want %v", got, want)
+	}
+	for d, w := range want {
+		if got[d] != w {
+			t.Errorf("%s: %q, want %q", d, got[d], w)
+		}
+	}
 }
