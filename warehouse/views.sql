@@ -171,7 +171,7 @@ COMMENT ON COLUMN latest_estimates.metric IS 'The metric of the series used.';
 COMMENT ON COLUMN latest_estimates.period_start IS 'Start of the span the estimate covers.';
 COMMENT ON COLUMN latest_estimates.baseline IS 'For stock_change, the stock at baseline_date; NULL otherwise.';
 COMMENT ON COLUMN latest_estimates.baseline_date IS 'For stock_change, the date of the baseline stock; NULL otherwise.';
-COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, ...).';
+COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, series_break: a break in the stock''s series between baseline and as_of, ...).';
 COMMENT ON COLUMN latest_estimates.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN latest_estimates.run_id IS 'The run that computed these estimates.';
 COMMENT ON COLUMN latest_estimates.window_start IS 'The run''s window start: net counts moves since this date.';

@@ -109,3 +109,9 @@ ALTER TABLE alerts ADD COLUMN destination VARCHAR;
 UPDATE alerts SET destination = (SELECT s.destination FROM sources AS s WHERE s.id = alerts.source_id);
 
 COMMENT ON COLUMN alerts.destination IS 'ISO 3166-1 alpha-2 code of the destination of the series the alert is about (one source''s figures for one country): the source''s own for a one-country source; NULL for alerts about the pipeline or about a multi-country source before any destination of it is known.';
+
+-------------------------------------------------------------------------------
+-- estimates.flags: a stock change across a break in series says so.
+-------------------------------------------------------------------------------
+COMMENT ON COLUMN estimates.flags IS 'Caveats as a list: gross (returns unknown), stock_without_baseline, prorated (a period straddling the window start was pro-rated by days), series_break (a stock after the baseline and up to as_of is flagged as a break in series, status b: part of the change may be one of method), sample (computed from sample data), ... Empty when none. Test with list_contains(flags, ''gross'').';
+COMMENT ON COLUMN estimate_methods.flags IS 'Caveats as a list (gross, stock_without_baseline, prorated, series_break, ...); empty when none.';
