@@ -3,9 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"slices"
-	"strings"
 
-	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/load"
 )
 
@@ -93,13 +91,4 @@ func seriesRows(o *Outcome, series []Series) []load.RunSourceRow {
 		out = append(out, r)
 	}
 	return out
-}
-
-// seriesLabel names a series in messages: the source, and its destination
-// for a multi-country source.
-func seriesLabel(s *extractors.Source, dest string) string {
-	if !s.MultiCountry() || dest == "" {
-		return s.ID
-	}
-	return s.ID + " " + strings.ToUpper(dest)
 }
