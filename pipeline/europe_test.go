@@ -120,6 +120,13 @@ func TestTwoOriginsSideBySide(t *testing.T) {
 	if n := query[int64](t, db, `select count(*) from estimate_total`); n != 2 {
 		t.Errorf("estimate_total has %d rows, want one per origin", n)
 	}
+	// The RU run's shape check of a source both runs asked expects the
+	// RU series only, not the UA run's.
+	if got := query[string](t, db, `select string_agg(outcome, ',') from quality_checks
+		where check_name = 'shape' and source_id = 'eurostat-migr_resvalid'
+		  and run_id = (select run_id from runs where origin = 'RU')`); got != "pass" {
+		t.Errorf("shape of migr_resvalid in the RU run: %s, want pass", got)
+	}
 	// Ukrainians in Austria: Eurostat's valid permits, 31 December 2021 to
 	// 31 December 2024, not Russian figures.
 	if src := query[string](t, db, `select source_id from latest_estimates where destination = 'AT' and citizenship = 'UA'`); src != "eurostat-migr_resvalid" {

@@ -2,8 +2,8 @@ package catalogue_test
 
 import (
 	"context"
-	"fmt"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"slices"
