@@ -402,3 +402,38 @@ func TestUNHCRAnswersAreReadWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginByName: IRCC's and the State Department's whole files are
+// filtered by the publisher's name of the run's origin: the country
+// table's English short name, or the source's own spelling where it
+// differs (IRCC: Turkey); Eurostat takes EL and UK, UNHCR alpha-3.
+func TestOriginByName(t *testing.T) {
+	filter := func(id, origin string) string {
+		s, err := cat.Source(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return forRun(t, s, origin).Map.Filter["citizenship"]
+	}
+	for _, c := range []struct{ id, origin, want string }{
+		{"ca-ircc-pr-citizenship", "RU", "Russia"},
+		{"ca-ircc-pr-citizenship", "UA", "Ukraine"},
+		{"ca-ircc-pr-citizenship", "TR", "Turkey"},
+		{"ca-ircc-tr-study", "KR", "Korea, Republic of"},
+		{"us-dos-immigrant-visas", "BY", "Belarus"},
+		{"us-dos-immigrant-visas", "TR", "Turkey"},
+	} {
+		if got := filter(c.id, c.origin); got != c.want {
+			t.Errorf("%s for %s: filters %q, want %q", c.id, c.origin, got, c.want)
+		}
+	}
+	for id, want := range map[string]string{"eurostat-migr_pop1ctz": "citizen=EL", "unhcr-asylum-applications": "coo=GRC"} {
+		s, err := cat.Source(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := forRun(t, s, "GR").Requests[0].URL; !strings.Contains(u, want) {
+			t.Errorf("%s for GR asks %s, want %s", id, u, want)
+		}
+	}
+}
