@@ -76,7 +76,6 @@ func refreshHTMLTable(t *testing.T, page string) pipeline.Outcome {
 // page or a bot challenge sent with status 200), except for the readers
 // whose answers are pages: statement and html-table. An html-table source
 // answered with its page loads.
-//
 func TestHTMLTableSourceLoadsItsPage(t *testing.T) {
 	o := refreshHTMLTable(t, permitsPage)
 	if o.Err != nil || o.Status != load.SourceOK {
