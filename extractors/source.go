@@ -46,6 +46,11 @@ type Request struct {
 	Header map[string]string // e.g. Content-Type of the body
 	// Link picks the data file's address on a discovery page.
 	Link *LinkRule
+	// Paging, on a data request to an API that pages its answer, says how
+	// to ask for the next page and how the answer says where it is: the
+	// fetcher fetches every page, each archived under its own URL, and
+	// fails the source when it cannot get them all.
+	Paging *PagingRule
 	// Secrets are credential values (name -> value) filled into {name}
 	// placeholders of URL, Body and Header when the request is sent. The
 	// archive, logs and errors keep the placeholders.
@@ -98,6 +103,14 @@ type LinkRule struct {
 	Match string
 }
 
+// PagingRule is how an API pages a JSON answer (UNHCR's population
+// statistics API: ?page=N, answered {"page":N,"maxPages":M,"items":[...]}).
+type PagingRule struct {
+	Param string // the query parameter holding the page number ("page")
+	Page  string // the answer's top-level member holding its page number ("page")
+	Pages string // the answer's top-level member holding the number of pages ("maxPages")
+}
+
 // Source is one catalogue entry: where to fetch, which reader decodes the
 // answer, and how the reader's cells map onto observations. Sources are
 // data (extractors/catalogue reads them from YAML); readers are code.
@@ -136,8 +149,17 @@ type Source struct {
 	// citizenship its mapping names, whatever the run's origin.
 	OriginCode string
 	// Covers lists the destinations a multi-country answer is documented
-	// to hold, so a country missing from an answer is noticed.
+	// to hold (Eurostat's reporting countries, UNHCR's countries of asylum).
 	Covers []string
+	// PerDestination is what differs for one destination of a
+	// multi-country source: its priority among that country's sources
+	// (Finland prefers Statistics Finland to Eurostat's first permits) and
+	// the reason. Destinations not listed have Priority.
+	PerDestination map[string]DestinationNote
+	// OriginNames is the publisher's spelling of an origin whose name
+	// differs from the country table's, for OriginCode "name" (IRCC writes
+	// Turkey, and Korea, Republic of).
+	OriginNames map[string]string
 	// Verified says how the request is known to be right, and what is not.
 	Verified Verification
 	// Credentials are the secrets a request needs ({name} placeholders),
@@ -146,6 +168,21 @@ type Source struct {
 	Credentials []Credential
 	// Statement is set for sources that are an official statement.
 	Statement *StatementEntry
+}
+
+// DestinationNote is a multi-country source's priority for one destination
+// and why it differs from the source's.
+type DestinationNote struct {
+	Priority int
+	Note     string
+}
+
+// PriorityFor is the source's priority among the sources of dest.
+func (s *Source) PriorityFor(dest string) int {
+	if n, ok := s.PerDestination[dest]; ok {
+		return n.Priority
+	}
+	return s.Priority
 }
 
 // Metrics returns the metrics the source's observations carry, sorted and
@@ -336,6 +373,14 @@ type Mapping struct {
 	// (sex=T, age=TOTAL, unit=NR). A filter on a dimension that the table
 	// lacks is a shape error: the publisher changed the table.
 	Filter map[string]string
+	// Fallback lists, in order of preference, alternative codes for some
+	// filtered dimensions: where no cell matching Filter gives an
+	// observation, the cells matching the first alternative that gives it
+	// stand in, each alternative on its own (never added to another's) and
+	// flagged with its codes. UNHCR's asylum applications of a country and
+	// year reported only as new and repeat together ({application: NR}),
+	// or only in cases ({unit: C}), never as new applications of persons.
+	Fallback []map[string]string
 	// MetricDim, when set, names the dimension whose codes say the metric
 	// (Geostat: "Immigrants"/"Emigrants"); Metrics maps those codes.
 	MetricDim string

@@ -15,6 +15,9 @@ type MergeStats struct {
 	Inserted  int // keys seen for the first time
 	Revised   int // keys whose value, missing mark or flags changed: old row superseded, new row written
 	Unchanged int // identical to the current vintage: nothing written
+	// ByDestination are the same counts per destination (canonical code),
+	// the series of a multi-country source.
+	ByDestination map[string]MergeStats
 }
 
 // stageColumns are the columns of the staging table, in append order.
@@ -163,22 +166,21 @@ func applyMerge(ctx context.Context, tx *Tx, runID string) error {
 
 // countMerge tallies the plan's actions per source into stats.
 func countMerge(ctx context.Context, tx *Tx, stats map[string]MergeStats) error {
-	err := ScanRows(ctx, tx, `SELECT source_id, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
+	err := ScanRows(ctx, tx, `SELECT source_id, destination, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
 		func(rows *sql.Rows) error {
-			var source, action string
+			var source, dest, action string
 			var n int
-			if err := rows.Scan(&source, &action, &n); err != nil {
+			if err := rows.Scan(&source, &dest, &action, &n); err != nil {
 				return err
 			}
 			st := stats[source]
-			switch action {
-			case "new":
-				st.Inserted = n
-			case "revised":
-				st.Revised = n
-			case "unchanged":
-				st.Unchanged = n
+			if st.ByDestination == nil {
+				st.ByDestination = map[string]MergeStats{}
 			}
+			d := st.ByDestination[dest]
+			d.add(action, n)
+			st.ByDestination[dest] = d
+			st.add(action, n)
 			stats[source] = st
 			return nil
 		})
@@ -186,6 +188,18 @@ func countMerge(ctx context.Context, tx *Tx, stats map[string]MergeStats) error 
 		return fmt.Errorf("count: %w", err)
 	}
 	return nil
+}
+
+// add counts n keys of the plan's action.
+func (st *MergeStats) add(action string, n int) {
+	switch action {
+	case "new":
+		st.Inserted += n
+	case "revised":
+		st.Revised += n
+	case "unchanged":
+		st.Unchanged += n
+	}
 }
 
 // dropMergeTables drops the staging and plan tables.

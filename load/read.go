@@ -84,3 +84,27 @@ func ScanRows(ctx context.Context, q Querier, query string, args []any, scan fun
 	}
 	return rows.Close()
 }
+
+// PublishedDestinations returns, per source, the destinations its current
+// observations give a figure for citizens of origin: the series a source
+// that answers for many countries has published, which its next answer is
+// expected to hold again.
+func PublishedDestinations(ctx context.Context, q Querier, origin string) (map[string][]string, error) {
+	out := map[string][]string{}
+	err := ScanRows(ctx, q, `
+		SELECT DISTINCT source_id, destination
+		FROM observations
+		WHERE superseded_by_run IS NULL AND NOT missing AND citizenship = ?
+		ORDER BY source_id, destination`, []any{origin}, func(rows *sql.Rows) error {
+		var src, dest string
+		if err := rows.Scan(&src, &dest); err != nil {
+			return err
+		}
+		out[src] = append(out[src], dest)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the destinations sources published: %w", err)
+	}
+	return out, nil
+}

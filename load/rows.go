@@ -28,6 +28,9 @@ const (
 	SourceNotConfigured = "not_configured" // run_sources.status
 	// SourceNotArchived: an offline replay's archive has no answer for it.
 	SourceNotArchived = "not_archived" // run_sources.status
+	// SourceAbsent: the source's answer loaded, but no longer holds figures
+	// for a destination an earlier answer held (a series, not a source).
+	SourceAbsent = "absent" // run_sources.status
 
 	StageFetch = "fetch" // run_sources.stage
 	StageParse = "parse" // run_sources.stage
@@ -115,7 +118,8 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 // SourceRow is one catalogue entry as stored in sources.
 type SourceRow struct {
 	ID          string
-	Destination string // "" for a multi-country source
+	Destination string   // "" for a multi-country source
+	Covers      []string // the countries a multi-country source covers
 	Publisher   string
 	Dataset     string
 	Title       string
@@ -160,17 +164,21 @@ func UpsertSources(ctx context.Context, tx *Tx, rows []SourceRow) error {
 	}
 	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
-		values = append(values, []driver.Value{r.ID, r.Destination, r.Publisher, nullString(r.Dataset),
+		var covers driver.Value
+		if len(r.Covers) > 0 {
+			covers = slices.Clone(r.Covers)
+		}
+		values = append(values, []driver.Value{r.ID, nullString(r.Destination), r.Publisher, nullString(r.Dataset),
 			r.Title, nullString(r.Homepage), r.Format, nullString(r.Metric), nullString(r.Cadence),
 			int64(r.LagMonths), int64(r.Priority), nullString(r.Licence), nullString(r.Notes), r.IsStatement,
 			nullString(r.StatementMeasure), nullDate(r.StatementRefDate), nullDate(r.StatementSaidOn),
 			nullString(r.StatementSpeaker), nullString(r.StatementQuote),
-			nullString(r.StatementTranslation), nullString(r.VerifiedHow)})
+			nullString(r.StatementTranslation), nullString(r.VerifiedHow), covers})
 	}
 	columns := []string{"id", "destination", "publisher", "dataset", "title", "homepage", "format",
 		"metric", "cadence", "lag_months", "priority", "licence", "notes", "is_statement",
 		"statement_measure", "statement_ref_date", "statement_said_on", "statement_speaker",
-		"statement_quote", "statement_translation", "verified_how"}
+		"statement_quote", "statement_translation", "verified_how", "covers"}
 	var set strings.Builder
 	for i, c := range columns[1:] {
 		if i > 0 {
@@ -211,20 +219,25 @@ func ReplaceGaps(ctx context.Context, tx *Tx, rows []GapRow) error {
 	return nil
 }
 
-// RunSourceRow is what happened to one source in a run.
+// RunSourceRow is what happened to one series in a run: one source's
+// figures for one destination (the source's own, or one of a
+// multi-country source's answer).
 type RunSourceRow struct {
-	SourceID   string
-	Status     string // SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured or SourceNotArchived
-	Stage      string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
-	HTTPStatus int    // 0 when no response
-	Bytes      int64
-	Rows       int
-	Duration   time.Duration
-	Error      string
-	Merge      *MergeStats // MergeObservations' result; nil when not loaded
+	SourceID string
+	// Destination is the series' destination; "" for a multi-country
+	// source not read, none of whose destinations is known yet.
+	Destination string
+	Status      string // SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived or SourceAbsent
+	Stage       string // StageFetch, StageParse, StageMap, StageLoad; "" when not recorded
+	HTTPStatus  int    // 0 when no response
+	Bytes       int64
+	Rows        int
+	Duration    time.Duration
+	Error       string
+	Merge       *MergeStats // MergeObservations' result; nil when not loaded
 }
 
-// InsertRunSources writes the per-source outcomes of run runID.
+// InsertRunSources writes the per-series outcomes of run runID.
 func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourceRow) error {
 	if runID == "" {
 		return invalid("run_sources without run id")
@@ -235,14 +248,14 @@ func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourc
 		switch {
 		case r.SourceID == "":
 			return invalid("run %s: run_sources row without source id", runID)
-		case seen[r.SourceID]:
-			return invalid("run %s: source %s given twice", runID, r.SourceID)
-		case !slices.Contains([]string{SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived}, r.Status):
+		case seen[r.SourceID+"/"+r.Destination]:
+			return invalid("run %s: source %s given twice for destination %q", runID, r.SourceID, r.Destination)
+		case !slices.Contains([]string{SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived, SourceAbsent}, r.Status):
 			return invalid("run %s: source %s: status %q", runID, r.SourceID, r.Status)
 		case r.Stage != "" && r.Stage != StageFetch && r.Stage != StageParse && r.Stage != StageMap && r.Stage != StageLoad:
 			return invalid("run %s: source %s: stage %q", runID, r.SourceID, r.Stage)
 		}
-		seen[r.SourceID] = true
+		seen[r.SourceID+"/"+r.Destination] = true
 		var inserted, revised, unchanged driver.Value
 		if m := r.Merge; m != nil {
 			inserted, revised, unchanged = int64(m.Inserted), int64(m.Revised), int64(m.Unchanged)
@@ -253,12 +266,12 @@ func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourc
 		}
 		values = append(values, []driver.Value{
 			runID, r.SourceID, r.Status, nullString(r.Stage), httpStatus, r.Bytes, int64(r.Rows),
-			r.Duration.Milliseconds(), nullString(r.Error), inserted, revised, unchanged,
+			r.Duration.Milliseconds(), nullString(r.Error), inserted, revised, unchanged, nullString(r.Destination),
 		})
 	}
 	return tx.appendRows(ctx, "", "run_sources", []string{
 		"run_id", "source_id", "status", "stage", "http_status", "bytes", "rows",
-		"duration_ms", "error", "obs_inserted", "obs_revised", "obs_unchanged",
+		"duration_ms", "error", "obs_inserted", "obs_revised", "obs_unchanged", "destination",
 	}, values)
 }
 
@@ -460,6 +473,7 @@ func InsertQualityChecks(ctx context.Context, tx *Tx, runID string, rows []Quali
 type AlertRow struct {
 	AlertID        string
 	SourceID       string // "" for alerts about the pipeline
+	Destination    string // the series' destination; "" for the pipeline or a source as a whole
 	State          string // AlertOpen or AlertResolved
 	Reason         string
 	FirstSeen      time.Time
@@ -492,10 +506,11 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	}
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO alerts (alert_id, source_id, state, reason, first_seen, last_seen,
-			resolved_at, last_notified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			resolved_at, last_notified_at, destination)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (alert_id) DO UPDATE SET
 			source_id = excluded.source_id,
+			destination = excluded.destination,
 			state = excluded.state,
 			reason = excluded.reason,
 			first_seen = excluded.first_seen,
@@ -508,7 +523,7 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	defer stmt.Close()
 	for _, r := range rows {
 		_, err := stmt.ExecContext(ctx, r.AlertID, nullString(r.SourceID), r.State, r.Reason,
-			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt))
+			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination))
 		if err != nil {
 			return fmt.Errorf("upsert alert %s: %w", r.AlertID, err)
 		}

@@ -69,7 +69,11 @@ type Outcome struct {
 	Duration   time.Duration
 	Err        error
 	Responses  []fetch.Response
-	obs        []extractors.Observation
+	// Series are the outcome per destination: one for a one-country
+	// source, one per destination of a multi-country source's answer (and
+	// per destination its earlier answers held).
+	Series []Series
+	obs    []extractors.Observation
 }
 
 // Summary is what a run did.
@@ -207,11 +211,35 @@ func parseRecovered(ctx context.Context, o *Outcome, origin string) (err error) 
 	return parse(ctx, o, origin)
 }
 
-// parse runs the source's reader over each of its responses.
+// parse runs the source's reader over each of its answers: a response, or
+// the pages of a paged request read together.
 func parse(ctx context.Context, o *Outcome, origin string) error {
 	start := time.Now()
 	defer func() { o.Duration += time.Since(start) }()
 	var metadata []byte
+	var pages []mapping.Page
+	read := func() error {
+		if len(pages) == 0 {
+			return nil
+		}
+		obs, err := mapping.ExtractPages(ctx, o.Source, pages, metadata)
+		name := map[string]string{} // a page's URL by its snapshot, for errors
+		for _, p := range pages {
+			name[p.Snapshot] = p.Name
+		}
+		pages = nil
+		if err != nil {
+			return err
+		}
+		for _, ob := range obs {
+			c, err := transform.Canonicalize(ob)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name[ob.Snapshot], err)
+			}
+			o.obs = append(o.obs, c)
+		}
+		return nil
+	}
 	for _, r := range o.Responses {
 		switch r.Request.RoleOrData() {
 		case extractors.RoleMetadata:
@@ -223,17 +251,15 @@ func parse(ctx context.Context, o *Outcome, origin string) error {
 		if err := notAnErrorPage(o.Source, r); err != nil {
 			return err
 		}
-		obs, err := mapping.ExtractWithMetadata(ctx, o.Source, r.Request.URL, r.Body, r.Entry.SHA256, metadata)
-		if err != nil {
-			return err
-		}
-		for _, ob := range obs {
-			c, err := transform.Canonicalize(ob)
-			if err != nil {
-				return fmt.Errorf("%s: %w", r.Request.URL, err)
+		if r.Page <= 1 { // a new answer: read the one before
+			if err := read(); err != nil {
+				return err
 			}
-			o.obs = append(o.obs, c)
 		}
+		pages = append(pages, mapping.Page{Name: r.Request.URL, Body: r.Body, Snapshot: r.Entry.SHA256})
+	}
+	if err := read(); err != nil {
+		return err
 	}
 	o.Rows = len(o.obs)
 	return nil

@@ -93,6 +93,12 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	if err := load.ReplaceGaps(ctx, tx, gaps); err != nil {
 		return err
 	}
+	// The destinations each source published before this run: what a
+	// multi-country source's answer is expected to hold again.
+	published, err := load.PublishedDestinations(ctx, tx, opt.Estimate.Origin)
+	if err != nil {
+		return err
+	}
 	// Every parsed source's observations merge in one set of statements.
 	parsed := map[string][]extractors.Observation{}
 	for _, o := range sum.Outcomes {
@@ -110,14 +116,13 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	var outcomes []load.RunSourceRow
 	for i := range sum.Outcomes {
 		o := &sum.Outcomes[i]
-		row := load.RunSourceRow{SourceID: o.Source.ID, HTTPStatus: o.HTTPStatus, Bytes: o.Bytes,
-			Rows: o.Rows, Duration: o.Duration}
+		var merge *load.MergeStats
 		if err := invalid[o.Source.ID]; err != nil {
 			o.Status, o.Stage, o.Err = load.SourceFailed, load.StageLoad, err
 			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", err)
 		} else if ms, ok := merged[o.Source.ID]; ok && o.Err == nil {
 			o.Inserted = ms.Inserted + ms.Revised
-			row.Merge = &ms
+			merge = &ms
 			if o.Inserted == 0 {
 				o.Status = load.SourceUnchanged
 			}
@@ -125,16 +130,19 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 		for _, r := range o.Responses {
 			snaps = append(snaps, snapshotRow(o.Source.ID, r))
 		}
-		row.Status = o.Status
-		switch {
-		case o.Status == load.SourceNotConfigured || o.Status == load.SourceNotArchived:
-			row.Error = o.Err.Error()
-		case o.Err != nil:
-			row.Status, row.Stage, row.Error = load.SourceFailed, o.Stage, o.Err.Error()
+		status := o.Status
+		if o.Err != nil && status != load.SourceNotConfigured && status != load.SourceNotArchived {
+			status = load.SourceFailed
 		}
-		outcomes = append(outcomes, row)
+		o.Series = seriesOf(o, opt.Estimate.Origin, published[o.Source.ID], merge)
+		for _, s := range o.Series {
+			if s.Status == load.SourceAbsent {
+				slog.Warn("destination absent from the source's answer", "source", o.Source.ID, "destination", s.Destination)
+			}
+		}
+		outcomes = append(outcomes, seriesRows(o, o.Series)...)
 		sum.Rows += o.Rows
-		switch row.Status {
+		switch status {
 		case load.SourceNotConfigured:
 			sum.NotConfigured++
 			continue
@@ -207,8 +215,9 @@ func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 }
 
 // estimateOptions fills the estimate's per-source settings from the
-// catalogue: priorities, pro-rating opt-ins, what each statement counts
-// (its entry: kind, flow, since, earlier figures) and the parts of sums of
+// catalogue: priorities (a multi-country source's per destination where
+// they differ), pro-rating opt-ins, what each statement counts (its
+// entry: kind, flow, since, earlier figures) and the parts of sums of
 // gross components (sums.yaml). Observations carry the measure and dates
 // only; the rest of what a figure means is the catalogue's, handed over
 // here.
@@ -218,6 +227,9 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source, sums [
 	}
 	if o.ProRate == nil {
 		o.ProRate = map[string]bool{}
+	}
+	if o.DestinationPriority == nil {
+		o.DestinationPriority = map[string]map[string]int{}
 	}
 	if o.Statements == nil {
 		o.Statements = map[string]*extractors.StatementEntry{}
@@ -237,6 +249,12 @@ func estimateOptions(o transform.Options, catalogue []*extractors.Source, sums [
 	for _, s := range catalogue {
 		if s.Priority != 0 {
 			o.Priority[s.ID] = s.Priority
+		}
+		for dest, n := range s.PerDestination {
+			if o.DestinationPriority[s.ID] == nil {
+				o.DestinationPriority[s.ID] = map[string]int{}
+			}
+			o.DestinationPriority[s.ID][dest] = n.Priority
 		}
 		if s.ProRate {
 			o.ProRate[s.ID] = true
@@ -295,7 +313,7 @@ func estimate(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, runID
 	if err := load.InsertEstimateComponents(ctx, tx, runID, componentRows(sum.Estimates)); err != nil {
 		return err
 	}
-	series, totals := seriesRows(transform.Series(current, opt.Estimate))
+	series, totals := estimateSeriesRows(transform.Series(current, opt.Estimate))
 	if err := load.InsertEstimateSeries(ctx, tx, runID, series); err != nil {
 		return err
 	}
@@ -320,7 +338,8 @@ func componentRows(ests []transform.Estimate) []load.EstimateComponentRow {
 	return rows
 }
 
-func seriesRows(series []transform.At) ([]load.EstimateSeriesRow, []load.EstimateTotalSeriesRow) {
+// estimateSeriesRows are the rows of estimate_series and estimate_total_series.
+func estimateSeriesRows(series []transform.At) ([]load.EstimateSeriesRow, []load.EstimateTotalSeriesRow) {
 	var rows []load.EstimateSeriesRow
 	var totals []load.EstimateTotalSeriesRow
 	for _, at := range series {

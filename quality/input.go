@@ -66,9 +66,20 @@ func Gather(ctx context.Context, q load.Querier, in *Input) error {
 		return fmt.Errorf("quality: gather: no run id")
 	}
 	in.Runs = map[string]SourceRun{}
+	// run_sources has a row per series (a multi-country source's
+	// destinations): the source's outcome is theirs together.
 	err := load.ScanRows(ctx, q, `
-		SELECT source_id, status, coalesce(stage, ''), coalesce(error, ''), coalesce(rows, 0)
-		FROM run_sources WHERE run_id = ? AND status NOT IN ('not_configured', 'not_archived')`, []any{in.RunID}, func(rows *sql.Rows) error {
+		SELECT
+			source_id,
+			CASE WHEN bool_or(status = 'failed') THEN 'failed'
+			     WHEN bool_or(status = 'ok') THEN 'ok'
+			     ELSE 'unchanged' END,
+			coalesce(any_value(stage) FILTER (WHERE status = 'failed'), ''),
+			coalesce(any_value(error) FILTER (WHERE status = 'failed'), ''),
+			coalesce(sum(rows), 0)
+		FROM run_sources
+		WHERE run_id = ? AND status NOT IN ('not_configured', 'not_archived')
+		GROUP BY source_id`, []any{in.RunID}, func(rows *sql.Rows) error {
 		var id string
 		var r SourceRun
 		if err := rows.Scan(&id, &r.Status, &r.Stage, &r.Error, &r.Rows); err != nil {
@@ -82,9 +93,11 @@ func Gather(ctx context.Context, q load.Querier, in *Input) error {
 	}
 	in.UsualRows = map[string][]int{}
 	err = load.ScanRows(ctx, q, `
-		SELECT rs.source_id, rs.rows
+		SELECT rs.source_id, sum(rs.rows)::INTEGER AS rows
 		FROM run_sources AS rs JOIN runs AS r ON r.run_id = rs.run_id
-		WHERE rs.run_id <> ? AND rs.status IN ('ok', 'unchanged') AND rs.rows > 0
+		WHERE rs.run_id <> ? AND rs.status IN ('ok', 'unchanged', 'absent')
+		GROUP BY rs.source_id, rs.run_id, r.started_at
+		HAVING bool_or(rs.status IN ('ok', 'unchanged')) AND sum(rs.rows) > 0
 		QUALIFY row_number() OVER (PARTITION BY rs.source_id ORDER BY r.started_at DESC) <= ?`,
 		[]any{in.RunID, usualRuns}, func(rows *sql.Rows) error {
 			var id string

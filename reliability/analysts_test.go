@@ -26,7 +26,7 @@ type sighting struct {
 	RowsSum   float64 `json:"rows_sum"`  // sum of latest_estimates.net over the rows in the total
 	RunSum    float64 `json:"run_sum"`   // sum of the latest run's estimates.net in the total
 	Attempted int64   `json:"attempted"` // runs.sources_attempted of the latest run
-	Outcomes  int64   `json:"outcomes"`  // run_sources rows of the latest run
+	Outcomes  int64   `json:"outcomes"`  // sources with run_sources rows in the latest run
 	Err       string  `json:"err,omitempty"`
 }
 
@@ -39,7 +39,7 @@ const sightingQuery = `
 		(SELECT sum(net) FROM latest_estimates WHERE citizenship = 'RU' AND in_total),
 		(SELECT sum(net) FROM estimates WHERE citizenship = 'RU' AND in_total AND run_id = (SELECT run_id FROM last)),
 		(SELECT sources_attempted FROM last),
-		(SELECT count(*) FROM run_sources WHERE run_id = (SELECT run_id FROM last))`
+		(SELECT count(DISTINCT source_id) FROM run_sources WHERE run_id = (SELECT run_id FROM last))`
 
 func look(ctx context.Context, db *sql.DB) sighting {
 	var s sighting
@@ -204,7 +204,7 @@ func TestAnalystsReadThroughRefreshes(t *testing.T) {
 	check(hold, 1)
 	check(reopen, 1)
 	for i := 1; i <= refreshes; i++ {
-		srv.Set("de-eurostat-migr_pop1ctz", Revised(100*i))
+		srv.Set("eurostat-migr_pop1ctz", Revised(100*i))
 		refresh(i)
 		// The reopening reader must see this refresh before the next
 		// one starts, so it sees every published state.

@@ -65,7 +65,7 @@ func TestCrashes(t *testing.T) {
 	for i := range kills {
 		aim := killStages[i%len(killStages)]
 		// Every run revises a figure, so before and after differ.
-		srv.Set("de-eurostat-migr_pop1ctz", Revised(i+1))
+		srv.Set("eurostat-migr_pop1ctz", Revised(i+1))
 		before, err := ReadState(t.Context(), in.db)
 		if err != nil {
 			t.Fatalf("kill %d: before: %v", i, err)

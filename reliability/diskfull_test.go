@@ -89,7 +89,7 @@ func TestDiskFullWhileWritingTheWarehouse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Set("de-eurostat-migr_pop1ctz", Revised(1))
+	srv.Set("eurostat-migr_pop1ctz", Revised(1))
 	for _, tc := range []struct {
 		name  string
 		leave int64
@@ -151,7 +151,7 @@ func TestDiskFullWhileWritingTheArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const revised = "de-eurostat-migr_pop1ctz"
+	const revised = "eurostat-migr_pop1ctz"
 	srv.Set(revised, Revised(1))
 	free := fill(t, in.archive, 0)
 	code, out := in.run(t, bin)

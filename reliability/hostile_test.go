@@ -36,7 +36,7 @@ func TestHostileTextRoundTrips(t *testing.T) {
 	dir := t.TempDir()
 	opt := liveOptions(dir, srv)
 
-	const flagged, garbled = "de-eurostat-migr_pop1ctz", "nl-eurostat-migr_pop1ctz"
+	const flagged, garbled = "eurostat-migr_pop1ctz", "eurostat-migr_resfirst"
 	contentType := `application/json; profile="` + sqlText + `"`
 	srv.Set(flagged, func(w http.ResponseWriter, _ *http.Request, a Answer) {
 		b, err := editJSONStat(a.Body, func(j *jsonStat) error { return j.setLastStatus(sqlText) })

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/emigre/emigre/extractors/catalogue"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -40,13 +41,14 @@ type Server struct {
 	mu        sync.Mutex
 	handlers  map[string]Handler
 	hits      map[string]int
+	hostHits  map[string]int // every request by the publisher's host, robots.txt under "robots.txt"
 	onRequest func(source string)
 	robots    string
 }
 
 // NewServer starts a server over the archive. Close it when done.
 func NewServer(arch *archive.Archive) *Server {
-	s := &Server{arch: arch, handlers: map[string]Handler{}, hits: map[string]int{}}
+	s := &Server{arch: arch, handlers: map[string]Handler{}, hits: map[string]int{}, hostHits: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -109,10 +111,25 @@ func (s *Server) SetRobots(text string) {
 	s.mu.Unlock()
 }
 
-// Answer is the healthy answer to the source's first data request: not a
-// table's metadata, and for a discovery page the file the page links.
+// forSample is the source as a run of the sample's origin fetches it: the
+// origin (Russian citizens) filled into its requests.
+func forSample(src *extractors.Source) *extractors.Source {
+	origin := src.Map.FixedCitizenship
+	if origin == "" {
+		origin = "RU"
+	}
+	r, err := catalogue.ForRun(src, catalogue.RunParams{Origin: origin})
+	if err != nil {
+		return src
+	}
+	return r
+}
+
+// Answer is the healthy answer to the source's first data request (for
+// the sample's origin): not a table's metadata, and for a discovery page
+// the file the page links.
 func (s *Server) Answer(src *extractors.Source) (Answer, error) {
-	e, ok := s.dataEntry(src)
+	e, ok := s.dataEntry(forSample(src))
 	if !ok {
 		return Answer{}, fmt.Errorf("source %s: the archive has no answer to a data request of it", src.ID)
 	}
@@ -151,14 +168,14 @@ func requestRole(src *extractors.Source, e archive.Entry) extractors.RequestRole
 	return extractors.RoleData
 }
 
-// Sources is the catalogue's sources whose every request the archive
-// answers: what a run against the server can load. (A source added to the
-// catalogue before its sample snapshot is the completeness tests' concern.)
+// Sources is the catalogue's sources whose every request (for Russian
+// citizens) the archive answers: what a run against the server can load. A
+// source the sample has no answer for (a live-only source) is left out.
 func (s *Server) Sources() []*extractors.Source {
 	var out []*extractors.Source
 	for _, src := range catalogue.MustDefault().Sources() {
 		answered := len(src.Requests) > 0
-		for _, r := range src.Requests {
+		for _, r := range forSample(src).Requests {
 			if _, ok := s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body))); !ok {
 				answered = false
 			}
@@ -184,7 +201,20 @@ func (s *Server) Mirrors() map[string]string {
 	return m
 }
 
+// HostHits is how many requests the server has received per publisher's
+// host (the first path segment of a mirrored URL), answered or not, and
+// for robots.txt (under "robots.txt").
+func (s *Server) HostHits() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.hostHits)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	s.mu.Lock()
+	s.hostHits[host]++
+	s.mu.Unlock()
 	if r.URL.Path == "/robots.txt" {
 		s.mu.Lock()
 		robots := s.robots
@@ -196,7 +226,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(robots))
 		return
 	}
-	host, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
 	orig := "https://" + host + "/" + rest
 	if r.URL.RawQuery != "" {
 		orig += "?" + r.URL.RawQuery

@@ -168,7 +168,7 @@ func statusClass(s string) string {
 func (d *Dashboard) sources(ctx context.Context, db *sql.DB, _ *http.Request) (Page, error) {
 	var rows []sourceRow
 	err := load.ScanRows(ctx, db, `
-		SELECT source_id, destination, title, coalesce(last_status, 'never run'),
+		SELECT source_id, coalesce(destination, ''), title, coalesce(last_status, 'never run'),
 			coalesce(strftime(last_run_at, '%Y-%m-%d %H:%M'), ''), coalesce(strftime(last_success_at, '%Y-%m-%d %H:%M'), ''),
 			consecutive_failures, observations, coalesce(strftime(newest_period, '%Y-%m-%d'), '')
 		FROM source_health ORDER BY destination, source_id`, nil, func(r *sql.Rows) error {
@@ -251,15 +251,25 @@ func (d *Dashboard) source(ctx context.Context, db *sql.DB, req *http.Request) (
 	return Page{Title: "emigre: " + id, Sample: sample, SampleNotice: SampleNotice, Body: body}, err
 }
 
-// readSourceHistory reads the source's 50 most recent attempts.
+// readSourceHistory reads the source's 50 most recent attempts, its
+// series (destinations) of one run together: the worst status, the
+// destinations absent from the answer counted, rows and counts summed.
 func readSourceHistory(ctx context.Context, db *sql.DB, data *sourcePage) error {
 	return load.ScanRows(ctx, db, `
-		SELECT rs.run_id, strftime(r.started_at, '%Y-%m-%d %H:%M'), rs.status, coalesce(rs.stage, ''),
-			coalesce(rs.error, ''), coalesce(CAST(rs.http_status AS VARCHAR), ''), coalesce(CAST(rs.rows AS VARCHAR), ''),
-			coalesce(CAST(rs.obs_inserted AS VARCHAR), ''), coalesce(CAST(rs.obs_revised AS VARCHAR), ''),
-			coalesce(CAST(rs.duration_ms AS VARCHAR), '')
+		SELECT rs.run_id, strftime(any_value(r.started_at), '%Y-%m-%d %H:%M'),
+			CASE WHEN bool_or(rs.status = 'failed') THEN 'failed'
+			     WHEN bool_or(rs.status = 'ok') THEN 'ok'
+			     ELSE min(rs.status) END
+			|| CASE WHEN count(*) FILTER (WHERE rs.status = 'absent') > 0
+			        THEN ' (' || count(*) FILTER (WHERE rs.status = 'absent') || ' destinations absent)' ELSE '' END,
+			coalesce(any_value(rs.stage), ''), coalesce(any_value(rs.error) FILTER (WHERE rs.status = 'failed'), ''),
+			coalesce(CAST(any_value(rs.http_status) AS VARCHAR), ''), coalesce(CAST(sum(rs.rows) AS VARCHAR), ''),
+			coalesce(CAST(sum(rs.obs_inserted) AS VARCHAR), ''), coalesce(CAST(sum(rs.obs_revised) AS VARCHAR), ''),
+			coalesce(CAST(any_value(rs.duration_ms) AS VARCHAR), '')
 		FROM run_sources AS rs JOIN runs AS r ON r.run_id = rs.run_id
-		WHERE rs.source_id = ? ORDER BY r.started_at DESC LIMIT 50`, []any{data.ID}, func(r *sql.Rows) error {
+		WHERE rs.source_id = ?
+		GROUP BY rs.run_id
+		ORDER BY any_value(r.started_at) DESC LIMIT 50`, []any{data.ID}, func(r *sql.Rows) error {
 		var h historyRow
 		if err := r.Scan(&h.Run, &h.Started, &h.Status, &h.Stage, &h.Error, &h.HTTP, &h.Rows, &h.Inserted,
 			&h.Revised, &h.Millis); err != nil {

@@ -76,12 +76,19 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 
 	var failed []string
+	absent := 0
 	for _, s := range r.Health.Sources {
-		if n := len(s.States); n > 0 && s.States[n-1] == "failed" {
-			failed = append(failed, fmt.Sprintf("- `%s`: %s", s.ID, s.LastError))
+		n := len(s.States)
+		if n > 0 && s.States[n-1] == "failed" {
+			failed = append(failed, fmt.Sprintf("- `%s` %s: %s", s.ID, s.Destination, s.LastError))
+		}
+		if n > 0 && s.States[n-1] == "absent" {
+			absent++
+			failed = append(failed, fmt.Sprintf("- `%s` %s: absent from the answer: %s", s.ID, s.Destination, s.LastError))
 		}
 	}
-	p("\n## Source health\n\n%d sources in the catalogue; %d failed in this run.\n", len(r.Health.Sources), len(failed))
+	p("\n## Source health\n\n%d series (a source's figures for one destination) in the catalogue; %d failed in this run, %d absent from their source's answer.\n",
+		len(r.Health.Sources), len(failed)-absent, absent)
 	for _, f := range failed {
 		p("%s\n", f)
 	}

@@ -205,9 +205,9 @@ func TotalChart(r *Report) string {
 
 // healthLegend says what the health grids' colours mean.
 var healthLegend = [][2]string{{svg.ColorOK, "ok / checks pass"}, {svg.ColorNeutral, "unchanged"},
-	{svg.ColorWarn, "checks warn"}, {svg.ColorFail, "failed / checks fail"}, {svg.ColorNone, "not attempted"}}
+	{svg.ColorWarn, "absent from the answer / checks warn"}, {svg.ColorFail, "failed / checks fail"}, {svg.ColorNone, "not attempted"}}
 
-// healthGroup is the sources in one state in the reported run, with the
+// healthGroup is the series (a source's figures for one destination) in one state in the reported run, with the
 // grid of their recent runs.
 type healthGroup struct {
 	Title   string
@@ -222,7 +222,7 @@ type healthGroup struct {
 // folded away.
 func healthGroups(r *Report) []healthGroup {
 	groups := []healthGroup{
-		{Title: "failed in this run", Open: true},
+		{Title: "failed, or absent from the answer, in this run", Open: true},
 		{Title: "loaded, but checks failed", Open: true},
 		{Title: "loaded, checks warned", Open: true},
 		{Title: "not fetched in this run (not configured, not in the archive, or another origin)"},
@@ -235,7 +235,7 @@ func healthGroups(r *Report) []healthGroup {
 		}
 		i := 4
 		switch {
-		case last == "failed":
+		case last == "failed" || last == "absent":
 			i = 0
 		case s.Quality == "fail":
 			i = 1
@@ -256,8 +256,9 @@ func healthGroups(r *Report) []healthGroup {
 	return out
 }
 
-// HealthGrid is the source × run grid of some sources, coloured by state,
-// with a last column for the worst check outcome of the reported run.
+// HealthGrid is the series × run grid of some series (a series: one
+// source's figures for one destination), coloured by state, with a last
+// column for the worst check outcome of the reported run.
 func HealthGrid(r *Report, title string, sources []HealthSource) string {
 	var cols []string
 	for _, h := range r.Health.Runs {
@@ -266,7 +267,7 @@ func HealthGrid(r *Report, title string, sources []HealthSource) string {
 	cols = append(cols, "checks")
 	var rows []string
 	var cells [][]svg.Cell
-	stateColor := map[string]string{"ok": svg.ColorOK, "unchanged": svg.ColorNeutral, "failed": svg.ColorFail}
+	stateColor := map[string]string{"ok": svg.ColorOK, "unchanged": svg.ColorNeutral, "failed": svg.ColorFail, "absent": svg.ColorWarn}
 	checkColor := map[string]string{"pass": svg.ColorOK, "warn": svg.ColorWarn, "fail": svg.ColorFail}
 	for _, s := range sources {
 		rows = append(rows, s.Destination+"  "+s.ID)
@@ -276,7 +277,7 @@ func HealthGrid(r *Report, title string, sources []HealthSource) string {
 			if st == "" {
 				title = fmt.Sprintf("%s, run %s: not attempted", s.ID, r.Health.Runs[i].ID)
 			}
-			if st == "failed" && r.Health.Runs[i].ID == r.Run.ID && s.LastError != "" {
+			if (st == "failed" || st == "absent") && r.Health.Runs[i].ID == r.Run.ID && s.LastError != "" {
 				title += ": " + s.LastError
 			}
 			row = append(row, svg.Cell{Color: stateColor[st], Title: title})
@@ -289,7 +290,7 @@ func HealthGrid(r *Report, title string, sources []HealthSource) string {
 		cells = append(cells, row)
 	}
 	return svg.Grid("", "Source health: "+title,
-		fmt.Sprintf("%d sources by %d runs, coloured by the source's state in each run.", len(rows), len(r.Health.Runs)),
+		fmt.Sprintf("%d series (a source's figures for one destination) by %d runs, coloured by the series' state in each run.", len(rows), len(r.Health.Runs)),
 		rows, cols, cells)
 }
 

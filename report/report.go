@@ -140,7 +140,9 @@ type TotalPoint struct {
 	CountriesNotInTotal int     `json:"countries_not_in_total"`
 }
 
-// Health is the recent history of every source: one state per recent run.
+// Health is the recent history of every series (one source's figures for
+// one destination: a source answering for many countries has one per
+// destination): one state per recent run.
 type Health struct {
 	Runs    []HealthRun    `json:"runs"` // oldest first, the reported run last
 	Sources []HealthSource `json:"sources"`
@@ -152,12 +154,12 @@ type HealthRun struct {
 	StartedAt time.Time `json:"started_at"`
 }
 
-// HealthSource is one row of the grid.
+// HealthSource is one row of the grid: a series.
 type HealthSource struct {
 	ID          string   `json:"id"`
 	Destination string   `json:"destination"`
 	Title       string   `json:"title"`
-	States      []string `json:"states"` // per Health.Runs: ok, unchanged, failed, or "" (not attempted)
+	States      []string `json:"states"` // per Health.Runs: ok, unchanged, failed, absent, not_configured, not_archived, or "" (not attempted)
 	LastError   string   `json:"last_error,omitempty"`
 	Quality     string   `json:"quality"` // worst check outcome in the reported run: pass, warn, fail or ""
 }
@@ -567,15 +569,19 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 	for i, h := range r.Health.Runs {
 		col[h.ID] = i
 	}
-	idx := map[string]int{}
-	err = load.ScanRows(ctx, db, `SELECT id, destination, title FROM sources ORDER BY destination, id`, nil,
+	// One row per series (source_health's), keyed by source and
+	// destination ("" for a multi-country source not read yet).
+	idx := map[[2]string]int{}
+	bySource := map[string][]int{}
+	err = load.ScanRows(ctx, db, `SELECT source_id, coalesce(destination, ''), title FROM source_health ORDER BY destination, source_id`, nil,
 		func(rows *sql.Rows) error {
 			var s HealthSource
 			if err := rows.Scan(&s.ID, &s.Destination, &s.Title); err != nil {
 				return err
 			}
 			s.States = make([]string, len(r.Health.Runs))
-			idx[s.ID] = len(r.Health.Sources)
+			idx[[2]string{s.ID, s.Destination}] = len(r.Health.Sources)
+			bySource[s.ID] = append(bySource[s.ID], len(r.Health.Sources))
 			r.Health.Sources = append(r.Health.Sources, s)
 			return nil
 		})
@@ -587,13 +593,14 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 		ids = append(ids, h.ID)
 	}
 	err = load.ScanRows(ctx, db, `
-		SELECT run_id, source_id, status, coalesce(error, '') FROM run_sources
-		WHERE list_contains(?::VARCHAR[], run_id)`, []any{ids}, func(rows *sql.Rows) error {
-		var run, source, status, msg string
-		if err := rows.Scan(&run, &source, &status, &msg); err != nil {
+		SELECT rs.run_id, rs.source_id, coalesce(rs.destination, s.destination, ''), rs.status, coalesce(rs.error, '')
+		FROM run_sources AS rs LEFT JOIN sources AS s ON s.id = rs.source_id
+		WHERE list_contains(?::VARCHAR[], rs.run_id)`, []any{ids}, func(rows *sql.Rows) error {
+		var run, source, dest, status, msg string
+		if err := rows.Scan(&run, &source, &dest, &status, &msg); err != nil {
 			return err
 		}
-		i, ok := idx[source]
+		i, ok := idx[[2]string{source, dest}]
 		if !ok {
 			return nil // a source no longer in the catalogue table
 		}
@@ -607,6 +614,7 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 	if err != nil {
 		return err
 	}
+	// Checks are per source: each of its series shows the worst.
 	return load.ScanRows(ctx, db, `
 		SELECT source_id, max(CASE outcome WHEN 'fail' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END)
 		FROM quality_checks WHERE run_id = ? AND source_id IS NOT NULL GROUP BY source_id`,
@@ -616,7 +624,7 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 			if err := rows.Scan(&source, &worst); err != nil {
 				return err
 			}
-			if i, ok := idx[source]; ok {
+			for _, i := range bySource[source] {
 				r.Health.Sources[i].Quality = []string{"", load.OutcomePass, load.OutcomeWarn, load.OutcomeFail}[worst]
 			}
 			return nil

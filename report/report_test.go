@@ -163,19 +163,25 @@ func TestReportOfOfflineRun(t *testing.T) {
 			t.Errorf("a total-over-time point is dated %s, after the data (%s)", p.AsOf, newest)
 		}
 	}
-	// Every source of the catalogue table has a row and one state per run.
-	if want := queryOne[int](t, path, `select count(*) from sources`); len(r.Health.Sources) != want {
-		t.Errorf("%d health rows, %d sources", len(r.Health.Sources), want)
+	// Every series (a source's figures for one destination) has a row and
+	// one state per run; a source that answers for many countries has a
+	// row per destination.
+	if want := queryOne[int](t, path, `select count(*) from source_health`); len(r.Health.Sources) != want {
+		t.Errorf("%d health rows, %d series", len(r.Health.Sources), want)
 	}
+	perSource := map[string]int{}
 	for _, s := range r.Health.Sources {
-		if len(s.States) != len(r.Health.Runs) || s.States[len(s.States)-1] == "" {
-			t.Errorf("%s: states %v", s.ID, s.States)
+		perSource[s.ID]++
+		// A live-only source is not in the sample: not fetched, so not checked.
+		if s.States[len(s.States)-1] == load.SourceNotArchived {
 			continue
 		}
-		// A live-only source is not in the sample: not fetched, so not checked.
-		if last := s.States[len(s.States)-1]; s.Quality == "" && last != load.SourceNotArchived {
-			t.Errorf("%s: states %v, quality %q", s.ID, s.States, s.Quality)
+		if len(s.States) != len(r.Health.Runs) || s.States[len(s.States)-1] == "" || s.Quality == "" {
+			t.Errorf("%s %s: states %v, quality %q", s.ID, s.Destination, s.States, s.Quality)
 		}
+	}
+	if perSource["eurostat-migr_pop1ctz"] < 25 {
+		t.Errorf("migr_pop1ctz has %d rows in the grid, want one per reporting country with figures", perSource["eurostat-migr_pop1ctz"])
 	}
 	// Check counts add up to the stored checks.
 	sum := 0

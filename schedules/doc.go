@@ -7,13 +7,24 @@
 //
 // It does not run a refresh itself: the daemon and Monitor.Refresh take a
 // Refresher, which runs the refresh and hands the run (Run, one Attempt per
-// source) to the monitor's judging inside the publishing transaction.
+// series) to the monitor's judging inside the publishing transaction.
 // cmd/emigre wires the pipeline in, so this package depends neither on the
 // pipeline nor on the fetcher.
 //
+// # Series
+//
+// What is judged is a series: one source's figures for one destination. A
+// one-country source has one; a source that answers for many countries
+// (Eurostat's datasets, UNHCR's countries of asylum) one per destination
+// its answers held, so a country that stops being published goes stale on
+// its own while the others stay ok. A destination an earlier answer held
+// and the latest lacks is stale at once. A failure of the request itself
+// is the source's, and is one alert about the source, not one per
+// destination.
+//
 // # States
 //
-// Every run judges each source it attempted, inside the run's publishing
+// Every run judges each series it attempted, inside the run's publishing
 // transaction, so the judgement (table source_states) and the alerts land
 // with the run or not at all:
 //
@@ -24,7 +35,8 @@
 //   - failing: FailingAfter runs in a row failed;
 //   - unknown: never succeeded yet (and none of the above);
 //   - stale: the newest period published is older than the publication
-//     calendar allows, past a grace period;
+//     calendar allows, past a grace period, or the destination is absent
+//     from its source's latest answer;
 //   - ok: none of these.
 //
 // Freshness is judged at the instant the source's bytes were fetched (the

@@ -193,12 +193,19 @@ func refresher(opt pipeline.Options) Refresher {
 			run := Run{ID: s.RunID, Started: s.Started, Mode: s.Mode, Sample: s.Sample,
 				Attempted: s.Attempted, Loaded: s.Loaded, Unchanged: s.Unchanged, Failed: s.Failed}
 			for _, oc := range s.Outcomes {
-				a := Attempt{Source: oc.Source, Status: oc.Status, Stage: oc.Stage, HTTPStatus: oc.HTTPStatus,
-					Bytes: oc.Bytes, Rows: oc.Rows, Duration: oc.Duration, Err: oc.Err}
+				var fetched time.Time
 				for _, r := range oc.Responses {
-					a.FetchedAt = later(a.FetchedAt, r.Entry.FetchedAt)
+					fetched = later(fetched, r.Entry.FetchedAt)
 				}
-				run.Sources = append(run.Sources, a)
+				// One attempt per series, as cmd/emigre describes a run.
+				for _, sr := range oc.Series {
+					a := Attempt{Source: oc.Source, Destination: sr.Destination, Status: sr.Status, Stage: oc.Stage,
+						HTTPStatus: oc.HTTPStatus, Bytes: oc.Bytes, Rows: sr.Rows, Duration: oc.Duration, FetchedAt: fetched}
+					if sr.Status != load.SourceAbsent {
+						a.Err = oc.Err
+					}
+					run.Sources = append(run.Sources, a)
+				}
 			}
 			return judge(ctx, tx, run)
 		}

@@ -100,7 +100,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	open := map[State]int{}
 	for _, s := range st.Sources {
-		l := []string{s.Source.ID, s.Source.Destination}
+		l := []string{s.Source.ID, s.Destination}
 		for _, state := range States {
 			v := 0.0
 			if s.Judgement.State == state {

@@ -89,24 +89,32 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 	var rows []load.AlertRow
 	kinds := map[string]State{} // alerts opened by this run
 	counts := map[State]int{}
+	var subjects []alertSubject
 	for i := range run.Sources {
 		a := &run.Sources[i]
-		f := withOutcome(facts[a.Source.ID], a, run, now)
+		if a.Destination == "" && !a.Source.MultiCountry() {
+			a.Destination = a.Source.Destination // a one-country source's one series
+		}
+		f := withOutcome(facts[keyOf(a)], a, run, now)
 		j := Judge(a.Source, f, fetchedAt(a, fallback), m.Policy)
+		j.Destination = a.Destination
 		ev.Judgements = append(ev.Judgements, j)
 		counts[j.State]++
+		subjects = append(subjects, alertSubject{a: a, j: j, f: f})
+	}
+	for _, sub := range alertSubjects(subjects) {
 		var prev *openAlert
-		if o, ok := open[a.Source.ID]; ok {
+		if o, ok := open[keyOf(sub.a)]; ok {
 			prev = &o
 		}
-		ch := transition(prev, j, run.ID, now, m.Policy.Digest)
+		ch := transition(prev, sub.j, alertStem(sub.a), run.ID, now, m.Policy.Digest)
 		for _, c := range ch {
 			rows = append(rows, c.row)
 			if c.opened {
-				kinds[c.row.AlertID] = j.State
+				kinds[c.row.AlertID] = sub.j.State
 			}
 			if c.event != "" {
-				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, a, j, f))
+				ev.Batch.Alerts = append(ev.Batch.Alerts, notification(c, sub.a, sub.j, sub.f))
 			}
 		}
 	}
@@ -157,6 +165,12 @@ func withOutcome(f Facts, a *Attempt, run Run, now time.Time) Facts {
 		}
 		return f
 	}
+	if a.Status == load.SourceAbsent {
+		// Answered without this destination: neither a failure nor a
+		// success of the series.
+		f.ConsecutiveFailures = 0
+		return f
+	}
 	if failed {
 		f.LastStatus = load.SourceFailed
 		if a.Err != nil {
@@ -201,10 +215,10 @@ type openAlert struct {
 }
 
 // readOpenAlerts returns the open alerts raised from source states, by
-// source. Alerts of other kinds (NULL kind) are left alone.
-func readOpenAlerts(ctx context.Context, q querier) (map[string]openAlert, error) {
+// series. Alerts of other kinds (NULL kind) are left alone.
+func readOpenAlerts(ctx context.Context, q querier) (map[SeriesKey]openAlert, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT alert_id, source_id, kind, reason, first_seen, last_seen, last_notified_at
+		SELECT alert_id, source_id, coalesce(destination, ''), kind, reason, first_seen, last_seen, last_notified_at
 		FROM alerts
 		WHERE state = 'open' AND kind IS NOT NULL AND source_id IS NOT NULL
 		ORDER BY first_seen, alert_id`)
@@ -212,16 +226,16 @@ func readOpenAlerts(ctx context.Context, q querier) (map[string]openAlert, error
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]openAlert{}
+	out := map[SeriesKey]openAlert{}
 	for rows.Next() {
 		var a openAlert
 		var kind string
 		var notified sql.NullTime
-		if err := rows.Scan(&a.AlertID, &a.SourceID, &kind, &a.Reason, &a.FirstSeen, &a.LastSeen, &notified); err != nil {
+		if err := rows.Scan(&a.AlertID, &a.SourceID, &a.Destination, &kind, &a.Reason, &a.FirstSeen, &a.LastSeen, &notified); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
 		a.State, a.Kind, a.LastNotifiedAt = load.AlertOpen, State(kind), notified.Time
-		out[a.SourceID] = a // the newest open alert of a source wins
+		out[SeriesKey{a.SourceID, a.Destination}] = a // the newest open alert of a series wins
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
@@ -242,7 +256,7 @@ type change struct {
 // one when the source enters a bad state, repeat it when the digest is due,
 // resolve it when the state changes (and open the next if the new state is
 // bad too). One event per source per state change: no storms.
-func transition(prev *openAlert, j Judgement, runID string, now time.Time, digest cron.Schedule) []change {
+func transition(prev *openAlert, j Judgement, stem, runID string, now time.Time, digest cron.Schedule) []change {
 	var out []change
 	if prev != nil && prev.Kind == j.State {
 		row := prev.AlertRow
@@ -260,11 +274,79 @@ func transition(prev *openAlert, j Judgement, runID string, now time.Time, diges
 	}
 	if j.State.Bad() {
 		out = append(out, change{opened: true, kind: j.State, event: Opened, row: load.AlertRow{
-			AlertID: j.SourceID + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, State: load.AlertOpen,
+			AlertID: stem + ":" + string(j.State) + ":" + runID, SourceID: j.SourceID, Destination: j.Destination, State: load.AlertOpen,
 			Reason: j.Reason, FirstSeen: j.At, LastSeen: j.At, LastNotifiedAt: now,
 		}})
 	}
 	return out
+}
+
+// alertSubject is what an alert is about: a series' judgement, or a
+// multi-country source's as a whole.
+type alertSubject struct {
+	a *Attempt
+	j Judgement
+	f Facts
+}
+
+// failure reports whether a state is about the source's request, not about
+// one destination's figures: the fetch or the reading failed.
+func failure(s State) bool { return s == Failing || s == Broken || s == DeadLink }
+
+// alertSubjects are the subjects of the run's alerts. A one-country source's
+// series is its own subject. A source that answers for many countries fails
+// or recovers as a whole, one request for all its destinations: its
+// failures are one subject (the source, no destination), judged like the
+// first series that failed, or ok when the answer was read (which resolves
+// a failure alert); its destinations are subjects of their own for what is
+// theirs (stale: stopped publishing, absent from the answer), and wait,
+// their alerts untouched, while the source fails.
+func alertSubjects(series []alertSubject) []alertSubject {
+	var out []alertSubject
+	whole := map[string]int{} // multi-country source -> its subject in out
+	for _, s := range series {
+		if !s.a.Source.MultiCountry() || s.a.Destination == "" {
+			out = append(out, s)
+			continue
+		}
+		id := s.a.Source.ID
+		if failure(s.j.State) {
+			if i, ok := whole[id]; !ok || !failure(out[i].j.State) {
+				w := s
+				a := *s.a
+				a.Destination = ""
+				w.a, w.j.Destination = &a, ""
+				if ok {
+					out[i] = w
+				} else {
+					whole[id] = len(out)
+					out = append(out, w)
+				}
+			}
+			continue
+		}
+		out = append(out, s)
+		if _, ok := whole[id]; !ok {
+			w := s
+			a := *s.a
+			a.Destination = ""
+			w.a = &a
+			w.j.Destination, w.j.State, w.j.Reason = "", OK, "the source's answer was read"
+			whole[id] = len(out)
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// alertStem begins the ids of a series' alerts: the source's id, and the
+// destination of a source that answers for many countries
+// (eurostat-migr_pop1ctz:LV).
+func alertStem(a *Attempt) string {
+	if a.Source.MultiCountry() && a.Destination != "" {
+		return a.Source.ID + ":" + a.Destination
+	}
+	return a.Source.ID
 }
 
 func later(a, b time.Time) time.Time {
@@ -282,15 +364,19 @@ func insertStates(ctx context.Context, tx *load.Tx, runID string, js []Judgement
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO source_states (run_id, source_id, state, reason, judged_at, newest_period,
-		expected_period, due_by, consecutive_failures) VALUES `)
-	args := make([]any, 0, 9*len(js))
+		expected_period, due_by, consecutive_failures, destination) VALUES `)
+	args := make([]any, 0, 10*len(js))
 	for i, j := range js {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var dest any
+		if j.Destination != "" {
+			dest = j.Destination
+		}
 		args = append(args, runID, j.SourceID, string(j.State), j.Reason, j.At.UTC(), nullDate(j.NewestPeriod),
-			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures)
+			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures, dest)
 	}
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("insert source states of run %s: %w", runID, err)

@@ -62,7 +62,7 @@ type Batch struct {
 
 func notification(c change, a *Attempt, j Judgement, f Facts) Notification {
 	n := Notification{
-		Event: c.event, AlertID: c.row.AlertID, SourceID: a.Source.ID, Destination: a.Source.Destination,
+		Event: c.event, AlertID: c.row.AlertID, SourceID: a.Source.ID, Destination: a.Destination,
 		Title: a.Source.Title, Homepage: a.Source.Homepage, Kind: c.kind, Reason: c.row.Reason,
 		SourceState: j.State, StateReason: j.Reason, FirstSeen: c.row.FirstSeen.UTC(), LastSeen: c.row.LastSeen.UTC(),
 		NewestPeriod: dateString(j.NewestPeriod), ExpectedPeriod: dateString(j.ExpectedPeriod), DueBy: dateString(j.DueBy),

@@ -23,16 +23,22 @@ type Run struct {
 	Sources                              []Attempt
 }
 
-// Attempt is what happened to one source in a run.
+// Attempt is what happened in a run to one series: one source's figures
+// for one destination (a one-country source has one series, a source
+// answering for many countries one per destination).
 type Attempt struct {
-	Source     *extractors.Source
-	Status     string // load.SourceOK, SourceUnchanged or SourceFailed
-	Stage      string // where it failed: load.StageFetch, StageParse, StageLoad
-	HTTPStatus int
-	Bytes      int64
-	Rows       int // observations parsed
-	Duration   time.Duration
-	Err        error
+	Source *extractors.Source
+	// Destination is the series' destination: the source's own, or one of
+	// a multi-country source's; "" for such a source none of whose
+	// destinations is known yet.
+	Destination string
+	Status      string // load.SourceOK, SourceUnchanged, SourceFailed or SourceAbsent
+	Stage       string // where it failed: load.StageFetch, StageParse, StageLoad
+	HTTPStatus  int
+	Bytes       int64
+	Rows        int // observations parsed
+	Duration    time.Duration
+	Err         error
 	// FetchedAt is when the source's newest bytes were fetched (a replayed
 	// archive's own fetched_at); zero when nothing was fetched.
 	FetchedAt time.Time

@@ -81,12 +81,28 @@ func ParseSpec(spec string) (cron.Schedule, error) {
 	return sched, nil
 }
 
-// Facts are what the warehouse knows about one source's runs and data.
+// SeriesKey names a series: one source's figures for one destination ("" for
+// a multi-country source none of whose destinations is known yet).
+type SeriesKey struct{ Source, Destination string }
+
+// String is the series in messages: the source, and the destination of a
+// source that answers for many countries.
+func (k SeriesKey) String() string {
+	if k.Destination == "" {
+		return k.Source
+	}
+	return k.Source + " (" + k.Destination + ")"
+}
+
+// keyOf is the series of an attempt.
+func keyOf(a *Attempt) SeriesKey { return SeriesKey{a.Source.ID, a.Destination} }
+
+// Facts are what the warehouse knows about one series' runs and data.
 type Facts struct {
 	Attempted           bool // some run attempted the source
 	LastRunID           string
 	LastAttempt         time.Time // start of the latest run that attempted it
-	LastStatus          string    // load.SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured or SourceNotArchived
+	LastStatus          string    // load.SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived or SourceAbsent
 	LastStage           string    // for a failure: fetch, parse, map or load
 	LastHTTPStatus      int
 	LastError           string
@@ -104,31 +120,31 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// ReadFacts reads the facts of every catalogued source from the warehouse's
+// ReadFacts reads the facts of every series from the warehouse's
 // source_health view (and the latest attempt's run and byte count).
-func ReadFacts(ctx context.Context, q querier) (map[string]Facts, error) {
+func ReadFacts(ctx context.Context, q querier) (map[SeriesKey]Facts, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT h.source_id, h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
+		SELECT h.source_id, coalesce(h.destination, ''), h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
 		       h.last_http_status, h.last_error, h.last_rows, h.last_duration_ms,
-		       h.last_success_at, h.consecutive_failures, h.newest_period, r.mode, rs.bytes
+		       h.last_success_at, h.consecutive_failures, h.newest_period, r.mode,
+		       (SELECT max(rs.bytes) FROM run_sources AS rs WHERE rs.run_id = h.last_run_id AND rs.source_id = h.source_id)
 		FROM source_health AS h
-		LEFT JOIN runs AS r ON r.run_id = h.last_run_id
-		LEFT JOIN run_sources AS rs ON rs.run_id = h.last_run_id AND rs.source_id = h.source_id`)
+		LEFT JOIN runs AS r ON r.run_id = h.last_run_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read source health: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]Facts{}
+	out := map[SeriesKey]Facts{}
 	for rows.Next() {
-		var id string
+		var id, dest string
 		var runID, status, stage, errText, mode sql.NullString
 		var lastRun, success, newest sql.NullTime
 		var httpStatus, nrows, durMS, fails, nbytes sql.NullInt64
-		if err := rows.Scan(&id, &runID, &lastRun, &status, &stage, &httpStatus, &errText, &nrows, &durMS,
+		if err := rows.Scan(&id, &dest, &runID, &lastRun, &status, &stage, &httpStatus, &errText, &nrows, &durMS,
 			&success, &fails, &newest, &mode, &nbytes); err != nil {
 			return nil, fmt.Errorf("read source health: %w", err)
 		}
-		out[id] = Facts{
+		out[SeriesKey{id, dest}] = Facts{
 			Attempted: runID.Valid, LastRunID: runID.String, LastAttempt: lastRun.Time,
 			LastStatus: status.String, LastStage: stage.String, LastHTTPStatus: int(httpStatus.Int64),
 			LastError: errText.String, LastMode: mode.String, LastRows: int(nrows.Int64), LastBytes: nbytes.Int64,
@@ -142,9 +158,10 @@ func ReadFacts(ctx context.Context, q querier) (map[string]Facts, error) {
 	return out, nil
 }
 
-// Judgement is a source's state at an instant, and why.
+// Judgement is a series' state at an instant, and why.
 type Judgement struct {
 	SourceID            string
+	Destination         string // the series' destination ("" for a source as a whole)
 	State               State
 	Reason              string
 	At                  time.Time // the instant judged: when the bytes were fetched
@@ -177,6 +194,14 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 	case failed && f.LastStage != load.StageFetch && f.LastStage != "":
 		j.State = Broken
 		j.Reason = fmt.Sprintf("fetched but no longer reads (%s stage): %s", f.LastStage, shorten(f.LastError))
+	case f.LastStatus == load.SourceAbsent:
+		// The source answered, without this destination: the publisher
+		// stopped publishing it, as a source that stops publishing.
+		j.State = Stale
+		j.Reason = "stopped publishing: absent from the source's latest answer, which earlier answers held"
+		if !f.NewestPeriod.IsZero() {
+			j.Reason += "; newest period " + f.NewestPeriod.Format(time.DateOnly)
+		}
 	case failed && f.ConsecutiveFailures >= max(p.FailingAfter, 1):
 		j.State = Failing
 		j.Reason = fmt.Sprintf("failed %d runs in a row; last: %s", f.ConsecutiveFailures, shorten(f.LastError))

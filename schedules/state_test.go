@@ -81,7 +81,7 @@ func TestTransitionsOpenRepeatResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := Judgement{SourceID: "s", State: Stale, Reason: "late", At: instant("2025-08-04T10:00:00Z")}
-	opened := transition(nil, stale, "run1", instant("2025-08-04T10:05:00Z"), digest)
+	opened := transition(nil, stale, "s", "run1", instant("2025-08-04T10:05:00Z"), digest)
 	if len(opened) != 1 || opened[0].event != Opened || !opened[0].opened || opened[0].row.AlertID != "s:stale:run1" {
 		t.Fatalf("entering stale: %+v", opened)
 	}
@@ -90,36 +90,36 @@ func TestTransitionsOpenRepeatResolve(t *testing.T) {
 	// The next day: still stale, no digest due, nothing sent.
 	next := stale
 	next.At = instant("2025-08-05T10:00:00Z")
-	same := transition(prev, next, "run2", instant("2025-08-05T10:05:00Z"), digest)
+	same := transition(prev, next, "s", "run2", instant("2025-08-05T10:05:00Z"), digest)
 	if len(same) != 1 || same[0].event != "" || !same[0].row.LastSeen.Equal(next.At) || same[0].row.AlertID != prev.AlertID {
 		t.Fatalf("still stale before the digest: %+v", same)
 	}
 	// Monday after 08:00: the digest repeats it.
 	next.At = instant("2025-08-11T09:00:00Z")
-	rep := transition(prev, next, "run3", instant("2025-08-11T09:00:00Z"), digest)
+	rep := transition(prev, next, "s", "run3", instant("2025-08-11T09:00:00Z"), digest)
 	if len(rep) != 1 || rep[0].event != Repeated || !rep[0].row.LastNotifiedAt.Equal(next.At) {
 		t.Fatalf("digest due: %+v", rep)
 	}
 	// Recovered.
 	ok := Judgement{SourceID: "s", State: OK, Reason: "on time", At: instant("2025-08-12T10:00:00Z")}
-	res := transition(prev, ok, "run4", instant("2025-08-12T10:00:00Z"), digest)
+	res := transition(prev, ok, "s", "run4", instant("2025-08-12T10:00:00Z"), digest)
 	if len(res) != 1 || res[0].event != Resolved || res[0].row.State != load.AlertResolved || !res[0].row.ResolvedAt.Equal(ok.At) {
 		t.Fatalf("recovered: %+v", res)
 	}
 	// From stale to failing: the stale alert resolves, a failing one opens.
 	failing := Judgement{SourceID: "s", State: Failing, Reason: "3 runs", At: ok.At}
-	moved := transition(prev, failing, "run5", ok.At, digest)
+	moved := transition(prev, failing, "s", "run5", ok.At, digest)
 	if len(moved) != 2 || moved[0].event != Resolved || moved[1].event != Opened || moved[1].row.AlertID != "s:failing:run5" {
 		t.Fatalf("stale to failing: %+v", moved)
 	}
 	// Unknown and ok sources without an alert stay quiet.
-	if got := transition(nil, ok, "run6", ok.At, digest); len(got) != 0 {
+	if got := transition(nil, ok, "s", "run6", ok.At, digest); len(got) != 0 {
 		t.Errorf("ok without alert: %+v", got)
 	}
 	// Replaying an older archive never moves last_seen or resolved_at back.
 	older := stale
 	older.At = instant("2024-01-01T00:00:00Z")
-	if got := transition(prev, older, "run7", ok.At, digest); !got[0].row.LastSeen.Equal(prev.LastSeen) {
+	if got := transition(prev, older, "s", "run7", ok.At, digest); !got[0].row.LastSeen.Equal(prev.LastSeen) {
 		t.Errorf("last_seen moved back to %s", got[0].row.LastSeen)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
@@ -30,13 +32,25 @@ type RunInfo struct {
 	LastSuccess                          time.Time // finish of the newest run that was not failed
 }
 
-// SourceStatus is one source at the instant of the Status.
+// SourceStatus is one series at the instant of the Status: one source's
+// figures for one destination (a source that answers for many countries
+// has one per destination its answers held).
 type SourceStatus struct {
-	Source    *extractors.Source
-	Facts     Facts
-	Judgement Judgement   // at Status.At
-	Judged    *Judgement  // as the latest run that attempted it judged it (at its fetch time)
-	OpenAlert *AlertState // nil when none is open
+	Source      *extractors.Source
+	Destination string // the series' destination; "" for a multi-country source none of whose answers was read
+	Facts       Facts
+	Judgement   Judgement   // at Status.At
+	Judged      *Judgement  // as the latest run that attempted it judged it (at its fetch time)
+	OpenAlert   *AlertState // nil when none is open
+}
+
+// Label names the series: the source, and the destination of a source
+// that answers for many countries ("eurostat-migr_pop1ctz (DE)").
+func (s SourceStatus) Label() string {
+	if !s.Source.MultiCountry() {
+		return s.Source.ID
+	}
+	return SeriesKey{s.Source.ID, s.Destination}.String()
 }
 
 // AlertState is an open alert.
@@ -75,42 +89,65 @@ func ReadStatus(ctx context.Context, db *sql.DB, at time.Time, p Policy, catalog
 		return nil, err
 	}
 	for _, s := range catalogue {
-		f := facts[s.ID]
-		ss := SourceStatus{Source: s, Facts: f, Judgement: Judge(s, f, st.At, p)}
-		if j, ok := judged[s.ID]; ok {
-			ss.Judged = &j
+		for _, k := range seriesOf(s, facts) {
+			f := facts[k]
+			ss := SourceStatus{Source: s, Destination: k.Destination, Facts: f, Judgement: Judge(s, f, st.At, p)}
+			ss.Judgement.Destination = k.Destination
+			if j, ok := judged[k]; ok {
+				ss.Judged = &j
+			}
+			if a, ok := open[k]; ok {
+				ss.OpenAlert = &AlertState{ID: a.AlertID, Kind: a.Kind, Reason: a.Reason, FirstSeen: a.FirstSeen,
+					LastSeen: a.LastSeen, LastNotif: a.LastNotifiedAt}
+			}
+			st.Sources = append(st.Sources, ss)
 		}
-		if a, ok := open[s.ID]; ok {
-			ss.OpenAlert = &AlertState{ID: a.AlertID, Kind: a.Kind, Reason: a.Reason, FirstSeen: a.FirstSeen,
-				LastSeen: a.LastSeen, LastNotif: a.LastNotifiedAt}
-		}
-		st.Sources = append(st.Sources, ss)
 	}
 	return st, nil
 }
 
-// readJudged returns each source's newest row of source_states.
-func readJudged(ctx context.Context, db *sql.DB) (map[string]Judgement, error) {
+// seriesOf are a source's series the warehouse knows, by destination: its
+// own for a one-country source, each destination of a multi-country
+// source's answers (or the source as a whole before any was read).
+func seriesOf(s *extractors.Source, facts map[SeriesKey]Facts) []SeriesKey {
+	if !s.MultiCountry() {
+		return []SeriesKey{{s.ID, s.Destination}}
+	}
+	var out []SeriesKey
+	for k := range facts {
+		if k.Source == s.ID && k.Destination != "" {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return []SeriesKey{{s.ID, ""}}
+	}
+	slices.SortFunc(out, func(a, b SeriesKey) int { return strings.Compare(a.Destination, b.Destination) })
+	return out
+}
+
+// readJudged returns each series' newest row of source_states.
+func readJudged(ctx context.Context, db *sql.DB) (map[SeriesKey]Judgement, error) {
 	rows, err := db.QueryContext(ctx, `
-		SELECT s.source_id, s.state, s.reason, s.judged_at, s.newest_period, s.expected_period,
-		       s.due_by, s.consecutive_failures
+		SELECT s.source_id, coalesce(s.destination, ''), s.state, s.reason, s.judged_at, s.newest_period,
+		       s.expected_period, s.due_by, s.consecutive_failures
 		FROM source_states AS s
 		JOIN runs AS r ON r.run_id = s.run_id
-		QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY r.started_at DESC, s.run_id DESC) = 1`)
+		QUALIFY row_number() OVER (PARTITION BY s.source_id, s.destination ORDER BY r.started_at DESC, s.run_id DESC) = 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read source states: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]Judgement{}
+	out := map[SeriesKey]Judgement{}
 	for rows.Next() {
 		var j Judgement
 		var state string
 		var newest, expected, due sql.NullTime
-		if err := rows.Scan(&j.SourceID, &state, &j.Reason, &j.At, &newest, &expected, &due, &j.ConsecutiveFailures); err != nil {
+		if err := rows.Scan(&j.SourceID, &j.Destination, &state, &j.Reason, &j.At, &newest, &expected, &due, &j.ConsecutiveFailures); err != nil {
 			return nil, fmt.Errorf("read source states: %w", err)
 		}
 		j.State, j.NewestPeriod, j.ExpectedPeriod, j.DueBy = State(state), newest.Time, expected.Time, due.Time
-		out[j.SourceID] = j
+		out[SeriesKey{j.SourceID, j.Destination}] = j
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read source states: %w", err)
@@ -173,7 +210,7 @@ func (s SourceStatus) MarshalJSON() ([]byte, error) {
 		LastJudged          *judged    `json:"last_judged"`
 		OpenAlert           *alert     `json:"open_alert"`
 	}{
-		SourceID: s.Source.ID, Destination: s.Source.Destination, Cadence: string(s.Source.Cadence),
+		SourceID: s.Source.ID, Destination: s.Destination, Cadence: string(s.Source.Cadence),
 		LagMonths: s.Source.LagMonths, State: s.Judgement.State, Reason: s.Judgement.Reason,
 		LastAttempt: instantPtr(s.Facts.LastAttempt), LastSuccess: instantPtr(s.Facts.LastSuccess),
 		ConsecutiveFailures: s.Facts.ConsecutiveFailures, NewestPeriod: datePtr(s.Facts.NewestPeriod),

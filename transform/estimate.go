@@ -40,6 +40,10 @@ const (
 	// FlagSinceFarFromWindow: a stated change since a date more than
 	// ChangeTolerance away from W.
 	FlagSinceFarFromWindow = "since_far_from_window"
+	// FlagSeriesBreak: the stock series is flagged as broken (status b) at
+	// a date after the baseline and up to as_of, so part of the change may
+	// be a change of method, not of people.
+	FlagSeriesBreak = "series_break"
 )
 
 // ChangeTolerance is how far from W a change statement's since-date may
@@ -56,6 +60,10 @@ type Options struct {
 	WindowStart time.Time           // W, default 2022-01-01
 	MethodOrder map[string][]Method // per destination override of the default order
 	Priority    map[string]int      // source id -> priority (lower preferred; missing = 100)
+	// DestinationPriority overrides Priority for one destination of a
+	// source that answers for many (source id -> destination -> priority):
+	// Eurostat's first permits are preferred everywhere but in Finland.
+	DestinationPriority map[string]map[string]int
 	ProRate     map[string]bool     // source ids that opt into pro-rating a straddling period
 	// Statements holds each statement source's catalogue entry by source
 	// id: what its figures count (kind stock, change or flow; the flow's
@@ -100,7 +108,7 @@ type Result struct {
 
 	PeriodStart time.Time // first day summed, or the baseline's date
 	AsOf        time.Time // end of the latest period, or the latest reference date
-	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline, ...
+	Flags       []string  // FlagGross, FlagProrated, FlagStockWithoutBaseline, FlagSeriesBreak, ...
 
 	// InTotal: the result measures a change since W (a stock against a
 	// baseline, net or gross flows, a change since about W, flows with no
@@ -153,7 +161,7 @@ func Estimates(obs []extractors.Observation, opt Options) []Estimate {
 			s = &series{key: k}
 			d[k] = s
 		}
-		s.add(point{start: day(o.PeriodStart), end: day(o.PeriodEnd), value: o.Value, measure: o.Measure, seq: i})
+		s.add(point{start: day(o.PeriodStart), end: day(o.PeriodEnd), value: o.Value, measure: o.Measure, flags: o.Flags, seq: i})
 	}
 
 	dests := make([]string, 0, len(byDest))
@@ -191,12 +199,16 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// priority is the source's priority; for a result that combines sources
+// priority is the source's priority for the destination (a multi-country
+// source may set one per destination); for a result that combines sources
 // (comma-separated), the most preferred of theirs.
-func (o Options) priority(source string) int {
+func (o Options) priority(source, dest string) int {
 	best := math.MaxInt
 	for _, id := range strings.Split(source, ",") {
-		p, ok := o.Priority[id]
+		p, ok := o.DestinationPriority[id][dest]
+		if !ok {
+			p, ok = o.Priority[id]
+		}
 		if !ok {
 			p = DefaultPriority
 		}
@@ -227,7 +239,8 @@ type point struct {
 	start, end time.Time
 	value      float64
 	measure    extractors.Metric
-	seq        int // input order: a later duplicate supersedes an earlier one
+	flags      string // as published
+	seq        int    // input order: a later duplicate supersedes an earlier one
 }
 
 type series struct {
@@ -315,7 +328,7 @@ func estimateDestination(dest string, ss map[seriesKey]*series, opt Options) (Es
 		return Estimate{}, false
 	}
 	for i := range cands {
-		cands[i].priority = opt.priority(cands[i].SourceID)
+		cands[i].priority = opt.priority(cands[i].SourceID, dest)
 	}
 
 	rank := map[Method]int{}
@@ -449,6 +462,9 @@ func stockChange(s *series, opt Options) (candidate, bool) {
 		},
 		from: instant(base.end), to: instant(last.end), contiguous: true,
 	}
+	if breakBetween(pts, base, last) {
+		c.Flags = append(c.Flags, FlagSeriesBreak)
+	}
 	// Trend: the same method over the trend period, ending exactly at its end.
 	trendEnd := opt.TrendEnd.AddDate(0, 0, 1)
 	var pre []point
@@ -462,6 +478,32 @@ func stockChange(s *series, opt Options) (candidate, bool) {
 		c.setTrend(t, opt.WindowStart, c.to)
 	}
 	return c, true
+}
+
+// breakBetween reports whether a stock after the baseline, up to and
+// including the last, carries a break-in-series flag: the level changed
+// between it and the stock before, so the change may not be one of people.
+func breakBetween(pts []point, base, last point) bool {
+	for _, p := range pts {
+		t := instant(p.end)
+		if t.After(instant(base.end)) && !t.After(instant(last.end)) && isBreak(p.flags) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBreak reports whether published status flags mark a break in series:
+// Eurostat's b, alone or combined (be, bep: "break in time series,
+// estimated, provisional"). Flags are letters, several attributes' flags
+// joined with "," or " ".
+func isBreak(flags string) bool {
+	for _, f := range strings.FieldsFunc(flags, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if len(f) <= 4 && strings.ContainsRune(f, 'b') && strings.Trim(f, "abcdefghijklmnopqrstuvwxyz") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // --- flows ---

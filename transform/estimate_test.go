@@ -771,3 +771,59 @@ func TestOptionsDefaults(t *testing.T) {
 	bad := stock("eu-x", "GR", extractors.ResidentStock, "2024-01-01", -5)
 	eq(t, "net without the invalid row", only(t, append(obs, bad), Options{}).Net, 15)
 }
+
+func TestDestinationPriority(t *testing.T) {
+	// One multi-country source of first permits, preferred everywhere
+	// (priority 10) but in Finland, where a national series is (priority
+	// 10 against the source's 20 there).
+	obs := join(
+		annual("eurostat-migr_resfirst", "FI", extractors.PermitsFirst, 2022, 8183),
+		annual("fi-statfin-muutl", "FI", extractors.Immigration, 2022, 6003),
+		annual("eurostat-migr_resfirst", "EE", extractors.PermitsFirst, 2022, 633),
+		annual("ee-other", "EE", extractors.Immigration, 2022, 500),
+	)
+	opt := Options{
+		Priority:            map[string]int{"eurostat-migr_resfirst": 10, "fi-statfin-muutl": 10, "ee-other": 15},
+		DestinationPriority: map[string]map[string]int{"eurostat-migr_resfirst": {"FI": 20}},
+	}
+	chosen := map[string]string{}
+	for _, e := range Estimates(obs, opt) {
+		chosen[e.Destination] = e.SourceID
+	}
+	if chosen["FI"] != "fi-statfin-muutl" || chosen["EE"] != "eurostat-migr_resfirst" {
+		t.Errorf("chosen %v: want Statistics Finland in FI, Eurostat in EE", chosen)
+	}
+}
+
+func TestSeriesBreakFlag(t *testing.T) {
+	// Germany's population of Russian citizens as Eurostat published it
+	// (migr_pop1ctz, realdata JSON-stat, updated 2025-12-04):
+	// 1 January 2023 carries b (a break in series), between the baseline
+	// (1 January 2022) and as_of (1 January 2024).
+	withFlag := func(o extractors.Observation, f string) extractors.Observation { o.Flags = f; return o }
+	de := []extractors.Observation{
+		stock(pop1ctz, "DE", extractors.ResidentStock, "2021-01-01", 235469),
+		stock(pop1ctz, "DE", extractors.ResidentStock, "2022-01-01", 237816),
+		withFlag(stock(pop1ctz, "DE", extractors.ResidentStock, "2023-01-01", 257565), "b"),
+		stock(pop1ctz, "DE", extractors.ResidentStock, "2024-01-01", 272362),
+	}
+	e := only(t, de, Options{})
+	eq(t, "net", e.Net, 34546)
+	if !e.HasFlag(FlagSeriesBreak) {
+		t.Errorf("flags %v, want series_break", e.Flags)
+	}
+	// A break at the baseline itself is before the span: no flag. Nor is
+	// a flag that is not a break (p provisional, e estimated). Made-up
+	// figures: only the flags matter here.
+	for name, obs := range map[string][]extractors.Observation{
+		"at baseline":   {stock(pop1ctz, "DE", extractors.ResidentStock, "2021-01-01", 1), withFlag(stock(pop1ctz, "DE", extractors.ResidentStock, "2022-01-01", 2), "b"), stock(pop1ctz, "DE", extractors.ResidentStock, "2024-01-01", 5)},
+		"not a break":   {stock(pop1ctz, "DE", extractors.ResidentStock, "2022-01-01", 2), withFlag(stock(pop1ctz, "DE", extractors.ResidentStock, "2024-01-01", 5), "ep")},
+		"after as_of":   {stock(pop1ctz, "DE", extractors.ResidentStock, "2022-01-01", 2), stock(pop1ctz, "DE", extractors.ResidentStock, "2024-01-01", 5)},
+		"combined flag": {stock(pop1ctz, "DE", extractors.ResidentStock, "2022-01-01", 2), withFlag(stock(pop1ctz, "DE", extractors.ResidentStock, "2024-01-01", 5), "bep")},
+	} {
+		got := only(t, obs, Options{}).HasFlag(FlagSeriesBreak)
+		if want := name == "combined flag"; got != want {
+			t.Errorf("%s: series_break %v, want %v", name, got, want)
+		}
+	}
+}

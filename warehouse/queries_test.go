@@ -153,8 +153,8 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 		}
 		r := rows[0]
 		var first float64
-		if err := db.QueryRow(`SELECT value FROM observations WHERE run_id = ? AND source_id = ? AND period_end = ?`,
-			w.first.RunID, w.revisedSource, w.revisedPeriod).Scan(&first); err != nil {
+		if err := db.QueryRow(`SELECT value FROM observations WHERE run_id = ? AND source_id = ? AND destination = ? AND period_end = ?`,
+			w.first.RunID, w.revisedSource, revisedGeo, w.revisedPeriod).Scan(&first); err != nil {
 			t.Fatal(err)
 		}
 		if r["source_id"] != w.revisedSource || day(r["period_end"]) != w.revisedPeriod.Format(time.DateOnly) ||

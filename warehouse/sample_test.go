@@ -37,7 +37,8 @@ type sampleWarehouse struct {
 }
 
 const (
-	revisedSource = "de-eurostat-migr_pop1ctz"
+	revisedSource = "eurostat-migr_pop1ctz"
+	revisedGeo    = "DE"
 	revisedYear   = "2024"
 	brokenSource  = "fi-statfin-muutl"
 	// revision is what the test adds to the published figure: an input,
@@ -109,7 +110,7 @@ func buildSampleWarehouse(t *testing.T) *sampleWarehouse {
 	if err != nil {
 		t.Fatal(err)
 	}
-	revised := reviseJSONStat(t, body, revisedYear, revision)
+	revised := reviseJSONStat(t, body, revisedGeo, revisedYear, revision)
 	e := revisedEntry
 	e.FetchedAt = later
 	e.Provenance = &archive.Provenance{Kind: "reconstructed", Note: "sample figure with a revision added by the warehouse tests"}
@@ -132,18 +133,27 @@ func buildSampleWarehouse(t *testing.T) *sampleWarehouse {
 	return w
 }
 
-// reviseJSONStat adds delta to the figure of one year in a JSON-stat 2.0
-// dataset whose other dimensions have one category each.
-func reviseJSONStat(t *testing.T, body []byte, year string, delta float64) []byte {
+// reviseJSONStat adds delta to the figure of one country and year in a
+// JSON-stat 2.0 dataset whose last dimensions are geo and time and whose
+// other dimensions have one category each (Eurostat's answer to a query
+// that fixes every code but the country and year).
+func reviseJSONStat(t *testing.T, body []byte, geo, year string, delta float64) []byte {
 	t.Helper()
 	var ds map[string]any
 	if err := json.Unmarshal(body, &ds); err != nil {
 		t.Fatal(err)
 	}
-	idx, ok := ds["dimension"].(map[string]any)["time"].(map[string]any)["category"].(map[string]any)["index"].(map[string]any)[year].(float64)
-	if !ok {
-		t.Fatalf("no time category %s", year)
+	category := func(dim, code string) (float64, int) {
+		index := ds["dimension"].(map[string]any)[dim].(map[string]any)["category"].(map[string]any)["index"].(map[string]any)
+		i, ok := index[code].(float64)
+		if !ok {
+			t.Fatalf("no %s category %s", dim, code)
+		}
+		return i, len(index)
 	}
+	g, _ := category("geo", geo)
+	y, years := category("time", year)
+	idx := g*float64(years) + y
 	values, ok := ds["value"].(map[string]any)
 	if !ok {
 		t.Fatal("value is not an object")

@@ -181,7 +181,7 @@ COMMENT ON COLUMN latest_estimates.metric IS 'The metric of the series used.';
 COMMENT ON COLUMN latest_estimates.period_start IS 'Start of the span the estimate covers.';
 COMMENT ON COLUMN latest_estimates.baseline IS 'For stock_change, the stock at baseline_date; NULL otherwise.';
 COMMENT ON COLUMN latest_estimates.baseline_date IS 'For stock_change, the date of the baseline stock; NULL otherwise.';
-COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, prorated; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
+COMMENT ON COLUMN latest_estimates.flags IS 'Caveats as a list (gross, prorated; series_break: a break in the stock''s series between baseline and as_of; stock_without_baseline, since_far_from_window, gap_in_flows: why a row is not in the total).';
 COMMENT ON COLUMN latest_estimates.net_excess IS 'Net minus the 2019-2021 trend; NULL when that period is not covered.';
 COMMENT ON COLUMN latest_estimates.run_id IS 'The run that computed these estimates.';
 COMMENT ON COLUMN latest_estimates.window_start IS 'The run''s window start: net counts moves since this date.';
@@ -406,18 +406,41 @@ COMMENT ON COLUMN latest_estimate_components.run_id IS 'The run that computed it
 COMMENT ON COLUMN latest_estimate_components.sample IS 'True when the run used the sample archive: not figures to quote.';
 
 -------------------------------------------------------------------------------
--- source_health: is each source still answering and publishing?
+-- source_health: is each series still answering and publishing?
 -------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW source_health AS
-WITH attempts AS (
+WITH series AS (
+    -- Every series the catalogue, the runs or the data know: a one-country
+    -- source's own destination, and each destination a multi-country
+    -- source's answers held.
+    SELECT id AS source_id, destination FROM sources WHERE destination IS NOT NULL
+    UNION
+    SELECT source_id, destination FROM run_sources WHERE destination IS NOT NULL
+    UNION
+    SELECT source_id, destination FROM observations_current WHERE NOT missing
+),
+all_series AS (
+    SELECT source_id, destination FROM series
+    UNION ALL
+    -- A source with no series yet (a multi-country source never read):
+    -- one row for the source as a whole.
+    SELECT s.id, NULL
+    FROM sources AS s
+    WHERE NOT EXISTS (SELECT 1 FROM series AS x WHERE x.source_id = s.id)
+),
+attempts AS (
+    -- A row without a destination is about the source as a whole: for a
+    -- one-country source, its one series.
     SELECT
-        rs.*,
+        rs.* REPLACE (coalesce(rs.destination, s.destination) AS destination),
         r.started_at,
         r.finished_at,
         r.sample,
-        row_number() OVER (PARTITION BY rs.source_id ORDER BY r.started_at DESC, rs.run_id DESC) AS recency
+        row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)
+                           ORDER BY r.started_at DESC, rs.run_id DESC) AS recency
     FROM run_sources AS rs
     JOIN runs AS r ON r.run_id = rs.run_id
+    LEFT JOIN sources AS s ON s.id = rs.source_id
 ),
 last_attempt AS (
     SELECT * FROM attempts WHERE recency = 1
@@ -425,32 +448,36 @@ last_attempt AS (
 last_success AS (
     SELECT
         source_id,
+        destination,
         max(started_at)                         AS started_at,
         max(coalesce(finished_at, started_at))  AS success_at
     FROM attempts
     WHERE status IN ('ok', 'unchanged')
-    GROUP BY source_id
+    GROUP BY source_id, destination
 ),
 failures AS (
     -- Failures since the last success (all of them when it never succeeded).
-    SELECT a.source_id, count(*) AS consecutive_failures
+    SELECT a.source_id, a.destination, count(*) AS consecutive_failures
     FROM attempts AS a
-    LEFT JOIN last_success AS s ON s.source_id = a.source_id
+    LEFT JOIN last_success AS s
+        ON s.source_id = a.source_id
+       AND s.destination IS NOT DISTINCT FROM a.destination
     WHERE a.status = 'failed'
       AND (s.started_at IS NULL OR a.started_at > s.started_at)
-    GROUP BY a.source_id
+    GROUP BY a.source_id, a.destination
 ),
 current_obs AS (
     SELECT
         source_id,
+        destination,
         count(*) FILTER (WHERE NOT missing)         AS observations,
         max(period_end) FILTER (WHERE NOT missing)  AS newest_period
     FROM observations_current
-    GROUP BY source_id
+    GROUP BY source_id, destination
 )
 SELECT
     src.id                                  AS source_id,
-    src.destination,
+    se.destination,
     src.title,
     src.cadence,
     src.lag_months,
@@ -468,23 +495,28 @@ SELECT
     coalesce(co.observations, 0)            AS observations,
     co.newest_period,
     la.sample
-FROM sources AS src
-LEFT JOIN last_attempt AS la ON la.source_id = src.id
-LEFT JOIN last_success AS ls ON ls.source_id = src.id
-LEFT JOIN failures AS f ON f.source_id = src.id
-LEFT JOIN current_obs AS co ON co.source_id = src.id
-ORDER BY src.destination, src.id;
+FROM all_series AS se
+JOIN sources AS src ON src.id = se.source_id
+LEFT JOIN last_attempt AS la
+    ON la.source_id = se.source_id AND la.destination IS NOT DISTINCT FROM se.destination
+LEFT JOIN last_success AS ls
+    ON ls.source_id = se.source_id AND ls.destination IS NOT DISTINCT FROM se.destination
+LEFT JOIN failures AS f
+    ON f.source_id = se.source_id AND f.destination IS NOT DISTINCT FROM se.destination
+LEFT JOIN current_obs AS co
+    ON co.source_id = se.source_id AND co.destination IS NOT DISTINCT FROM se.destination
+ORDER BY se.destination, src.id;
 
-COMMENT ON VIEW source_health IS 'One row per catalogue source: how its latest attempt went, when it last succeeded, how many runs in a row it has failed, and the newest period it has published. Staleness is judged from newest_period, cadence and lag_months.';
+COMMENT ON VIEW source_health IS 'One row per series, a series being one source''s figures for one destination (a one-country source has one; a source answering for many countries one per destination its answers held, or one row with no destination before any): how its latest attempt went, when it last succeeded, how many runs in a row it has failed, and the newest period it has published. Staleness is judged from newest_period, cadence and lag_months.';
 COMMENT ON COLUMN source_health.source_id IS 'The source (sources.id).';
-COMMENT ON COLUMN source_health.destination IS 'ISO 3166-1 alpha-2 code of the country whose statistics these are.';
+COMMENT ON COLUMN source_health.destination IS 'ISO 3166-1 alpha-2 code of the country whose statistics these are: the series'' destination; NULL for a multi-country source none of whose answers was read yet.';
 COMMENT ON COLUMN source_health.title IS 'Human title of the source.';
 COMMENT ON COLUMN source_health.cadence IS 'How often the publisher adds a period.';
 COMMENT ON COLUMN source_health.lag_months IS 'Usual publication delay in months.';
 COMMENT ON COLUMN source_health.is_statement IS 'True for official statements.';
 COMMENT ON COLUMN source_health.last_run_id IS 'The latest run that attempted the source; NULL when none has.';
 COMMENT ON COLUMN source_health.last_run_at IS 'When that run started (UTC).';
-COMMENT ON COLUMN source_health.last_status IS 'ok, unchanged or failed in that run.';
+COMMENT ON COLUMN source_health.last_status IS 'The series'' status in that run: ok, unchanged, failed, not_configured, not_archived, or absent (the source''s answer no longer held this destination).';
 COMMENT ON COLUMN source_health.last_stage IS 'For a failure, the stage that failed (fetch, parse, map, load).';
 COMMENT ON COLUMN source_health.last_http_status IS 'HTTP status of the last response in that run.';
 COMMENT ON COLUMN source_health.last_error IS 'The error of the latest attempt, when it failed.';
@@ -492,8 +524,8 @@ COMMENT ON COLUMN source_health.last_rows IS 'Observations the source produced i
 COMMENT ON COLUMN source_health.last_duration_ms IS 'Wall time of the latest attempt in milliseconds.';
 COMMENT ON COLUMN source_health.last_success_at IS 'When the latest run in which the source loaded or was unchanged finished (UTC); NULL when it never succeeded.';
 COMMENT ON COLUMN source_health.consecutive_failures IS 'Runs in a row, up to the latest, in which the source failed; 0 when the latest attempt succeeded.';
-COMMENT ON COLUMN source_health.observations IS 'Current non-missing observations of the source (observations_current).';
-COMMENT ON COLUMN source_health.newest_period IS 'Newest period_end among the source''s current non-missing observations: what the source has published up to.';
+COMMENT ON COLUMN source_health.observations IS 'Current non-missing observations of the series (observations_current).';
+COMMENT ON COLUMN source_health.newest_period IS 'Newest period_end among the series'' current non-missing observations: what the source has published up to for this destination.';
 COMMENT ON COLUMN source_health.sample IS 'True when the latest attempt ran on the sample archive.';
 
 -------------------------------------------------------------------------------
@@ -501,8 +533,14 @@ COMMENT ON COLUMN source_health.sample IS 'True when the latest attempt ran on t
 -------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW coverage_gaps AS
 WITH catalogue AS (
-    SELECT destination, list(id ORDER BY id) AS source_ids
-    FROM sources
+    -- A one-country source's destination, and each country a multi-country
+    -- source covers.
+    SELECT destination, list(DISTINCT id ORDER BY id) AS source_ids
+    FROM (
+        SELECT id, destination FROM sources WHERE destination IS NOT NULL
+        UNION ALL
+        SELECT id, unnest(covers) AS destination FROM sources WHERE covers IS NOT NULL
+    )
     GROUP BY destination
 ),
 with_data AS (

@@ -42,9 +42,9 @@ func TestRunExitCodeUnderFaults(t *testing.T) {
 	}
 	for _, tc := range []struct{ fault, source string }{
 		// One fault per stage that fails a source: fetch, parse, load.
-		{"HTTP 503 with Retry-After", "de-eurostat-migr_pop1ctz"},
+		{"HTTP 503 with Retry-After", "eurostat-migr_pop1ctz"},
 		{"HTML error page with status 200", "fi-statfin-muutl"},
-		{"duplicated period (two codes, one period)", "nl-eurostat-migr_emi1ctz"},
+		{"duplicated period (two codes, one period)", "eurostat-migr_emi1ctz"},
 	} {
 		f := reliability.FaultNamed(tc.fault)
 		srv.Inject(tc.source, f)

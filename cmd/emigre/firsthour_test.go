@@ -16,7 +16,7 @@ import (
 
 // someSources are two sample sources that make a quick warehouse with an
 // estimate (Germany's Eurostat stock and Armenia's statement).
-var someSources = []string{"--source", "de-eurostat-migr_pop1ctz", "--source", "am-migration-service-statement-2024-08"}
+var someSources = []string{"--source", "eurostat-migr_pop1ctz", "--source", "am-migration-service-statement-2024-08"}
 
 // Flags go before or after the arguments, as with pflag-style parsers:
 // `sql "..." --db other.duckdb` queries other.duckdb, never ./emigre.duckdb
@@ -179,7 +179,7 @@ func TestMistakesAreNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	badExclude := filepath.Join(dir, "exclude.yaml")
-	os.WriteFile(badExclude, []byte("exclude:\n  - de-eurostat-migr_pop1ctz\n  - no-such-source\n"), 0o644)
+	os.WriteFile(badExclude, []byte("exclude:\n  - eurostat-migr_pop1ctz\n  - no-such-source\n"), 0o644)
 	badQuality := filepath.Join(dir, "quality.yaml")
 	os.WriteFile(badQuality, []byte("quality:\n  sources:\n    fi-no-such-source:\n      freshness: {warn: 3, fail: 12}\n"), 0o644)
 	for _, c := range []struct {

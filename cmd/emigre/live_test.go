@@ -101,14 +101,14 @@ func TestLiveRunWithoutDNSFinishesByItsDeadline(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(hang)
-	de, deMirror := l.sampleMirror(t, "de-eurostat-migr_pop1ctz")
+	de, deMirror := l.sampleMirror(t, "eurostat-migr_pop1ctz")
 	cfg := l.config(t, "contact: test@example.org\nfetch:\n  delay: 1ms\n  timeout: 1h\n  retries: 3\n  deadline: 5s\n", map[string]string{
 		de:                            deMirror,
 		origin(t, "fi-statfin-muutl"): "http://pxdata.invalid",
 		origin(t, "ge-geostat-migration-citizenship"): slow.URL,
 	})
 	code, out, errs := cli(t, l.dir, nil, "run", "--config", cfg,
-		"--source", "de-eurostat-migr_pop1ctz", "--source", "fi-statfin-muutl", "--source", "ge-geostat-migration-citizenship")
+		"--source", "eurostat-migr_pop1ctz", "--source", "fi-statfin-muutl", "--source", "ge-geostat-migration-citizenship")
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitPartial, out, errs)
 	}
@@ -136,9 +136,9 @@ func TestLiveRunWithoutDNSFinishesByItsDeadline(t *testing.T) {
 // the User-Agent carries it and nothing is said.
 func TestLiveRunAsksForAContactOnce(t *testing.T) {
 	l := newLiveSetup(t)
-	de, deMirror := l.sampleMirror(t, "de-eurostat-migr_pop1ctz")
+	de, deMirror := l.sampleMirror(t, "eurostat-migr_pop1ctz")
 	cfg := l.config(t, "fetch:\n  delay: 1ms\n  retries: 0\n", map[string]string{de: deMirror})
-	code, out, errs := cli(t, l.dir, nil, "run", "--config", cfg, "--source", "de-eurostat-migr_pop1ctz")
+	code, out, errs := cli(t, l.dir, nil, "run", "--config", cfg, "--source", "eurostat-migr_pop1ctz")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -163,7 +163,7 @@ func TestLiveRunAsksForAContactOnce(t *testing.T) {
 	}
 
 	cfg = l.config(t, "contact: data-team@example.org\nfetch:\n  delay: 1ms\n  retries: 0\n", map[string]string{de: deMirror})
-	code, _, errs = cli(t, l.dir, nil, "run", "--config", cfg, "--source", "de-eurostat-migr_pop1ctz")
+	code, _, errs = cli(t, l.dir, nil, "run", "--config", cfg, "--source", "eurostat-migr_pop1ctz")
 	if code != exitOK || strings.Contains(errs, "no contact configured") {
 		t.Errorf("with a contact: exit %d, stderr %q", code, errs)
 	}
@@ -175,7 +175,7 @@ func TestLiveRunAsksForAContactOnce(t *testing.T) {
 		}
 	}
 	// An offline replay asks nobody for anything.
-	if _, _, errs := cli(t, l.dir, nil, "run", "--offline", "--db", filepath.Join(l.dir, "o.duckdb"), "--source", "de-eurostat-migr_pop1ctz"); strings.Contains(errs, "no contact") {
+	if _, _, errs := cli(t, l.dir, nil, "run", "--offline", "--db", filepath.Join(l.dir, "o.duckdb"), "--source", "eurostat-migr_pop1ctz"); strings.Contains(errs, "no contact") {
 		t.Errorf("an offline run asked for a contact: %s", errs)
 	}
 }

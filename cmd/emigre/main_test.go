@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestRunOfflineExitCodesAndSummary(t *testing.T) {
 		}
 	}
 	code, out, _ = run(t, "sources", "--db", db)
-	if code != exitOK || !regexp.MustCompile(`de-eurostat-migr_pop1ctz .* ok \d{4}-\d{2}-\d{2}\s+2024-01-01`).MatchString(out) {
+	if code != exitOK || !regexp.MustCompile(`eurostat-migr_pop1ctz .* ok \d+ of \d+ countries \d{4}-\d{2}-\d{2}\s+2024-01-01`).MatchString(out) {
 		t.Errorf("sources after a run must show the last result and newest period:\n%s", out)
 	}
 	code, out, _ = run(t, "sql", "--db", db, "--format", "csv", "select destination, net from latest_estimates where destination = 'DE'")
@@ -87,10 +88,40 @@ func TestParsePrintsTidyCSV(t *testing.T) {
 	}
 }
 
+// TestSourcesJSON: Eurostat is one source per dataset, each answering for
+// every reporting country (covers), with a request that asks for the run's
+// origin and no country; Germany is among the countries of migr_pop1ctz.
 func TestSourcesJSON(t *testing.T) {
 	code, out, _ := run(t, "sources", "--json")
-	if code != exitOK || !strings.Contains(out, `"id": "de-eurostat-migr_pop1ctz"`) {
-		t.Errorf("exit %d, output lacks the Germany source", code)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var rows []sourceInfo
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	var datasets []string
+	for _, r := range rows {
+		if r.Publisher != "Eurostat" {
+			continue
+		}
+		datasets = append(datasets, r.Dataset)
+		if r.ID != "eurostat-"+r.Dataset || r.Destination != "" || len(r.Covers) < 30 || r.OriginCode != "eurostat" ||
+			len(r.Requests) != 1 || !strings.Contains(r.Requests[0].URL, "{origin}") || strings.Contains(r.Requests[0].URL, "geo=") {
+			t.Errorf("%s: destination %q, %d countries covered, origin code %q, requests %v", r.ID, r.Destination,
+				len(r.Covers), r.OriginCode, r.Requests)
+		}
+		if r.Dataset == "migr_pop1ctz" && !slices.Contains(r.Covers, "DE") {
+			t.Errorf("migr_pop1ctz does not cover Germany")
+		}
+		if r.Dataset == "migr_resfirst" && r.PerDestination["FI"].Priority != 20 {
+			t.Errorf("migr_resfirst: Finland's own priority %v, want 20", r.PerDestination["FI"])
+		}
+	}
+	slices.Sort(datasets)
+	want := []string{"migr_acq", "migr_asyappctza", "migr_emi1ctz", "migr_imm1ctz", "migr_pop1ctz", "migr_resfirst", "migr_resvalid"}
+	if !slices.Equal(datasets, want) {
+		t.Errorf("Eurostat sources %v, want one per dataset %v", datasets, want)
 	}
 	// A discovery request says how its file is found.
 	var sources []struct {

@@ -41,12 +41,24 @@ func scheduledRun(s *pipeline.Summary) schedules.Run {
 	run := schedules.Run{ID: s.RunID, Started: s.Started, Mode: s.Mode, Sample: s.Sample,
 		Attempted: s.Attempted, Loaded: s.Loaded, Unchanged: s.Unchanged, Failed: s.Failed}
 	for _, o := range s.Outcomes {
-		a := schedules.Attempt{Source: o.Source, Status: o.Status, Stage: o.Stage, HTTPStatus: o.HTTPStatus,
-			Bytes: o.Bytes, Rows: o.Rows, Duration: o.Duration, Err: o.Err}
+		var fetched time.Time
 		for _, r := range o.Responses {
-			a.FetchedAt = latest(a.FetchedAt, r.Entry.FetchedAt)
+			fetched = latest(fetched, r.Entry.FetchedAt)
 		}
-		run.Sources = append(run.Sources, a)
+		series := o.Series
+		if len(series) == 0 { // a run that never split the source (it did not reach the load)
+			series = []pipeline.Series{{Destination: o.Source.Destination, Status: o.Status, Rows: o.Rows}}
+		}
+		// One attempt per series: a multi-country source's destinations are
+		// judged, and alerted on, each on its own.
+		for _, sr := range series {
+			a := schedules.Attempt{Source: o.Source, Destination: sr.Destination, Status: sr.Status, Stage: o.Stage,
+				HTTPStatus: o.HTTPStatus, Bytes: o.Bytes, Rows: sr.Rows, Duration: o.Duration, FetchedAt: fetched}
+			if sr.Status != load.SourceAbsent {
+				a.Err = o.Err
+			}
+			run.Sources = append(run.Sources, a)
+		}
 	}
 	return run
 }

@@ -199,6 +199,10 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string, namedDB bool)
 		}
 	}
 	fmt.Fprintln(w)
+	if len(s.Estimates) > 0 {
+		fmt.Fprintf(w, "Citizens of %s (%s) who moved to each destination since the window start, net of returns:\n",
+			transform.CountryName(origin), origin)
+	}
 	if len(s.Estimates) == 0 {
 		// Not a table of zeros: nothing the sources published counts these
 		// citizens, which is not the same as none having moved.

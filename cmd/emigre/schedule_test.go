@@ -164,8 +164,10 @@ sinks:
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query(`select s.source_id, s.state, s.judged_at, h.newest_period
-		from source_states s join source_health h using (source_id)`)
+	// One judgement per series: a source's figures for one destination.
+	rows, err := conn.Query(`select s.source_id, coalesce(s.destination, ''), s.state, s.judged_at, h.newest_period
+		from source_states s join source_health h
+		  on h.source_id = s.source_id and h.destination is not distinct from s.destination`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,10 +175,10 @@ sinks:
 	var wantStale []string
 	judged := 0
 	for rows.Next() {
-		var id, state string
+		var id, dest, state string
 		var at time.Time
 		var newest *time.Time
-		if err := rows.Scan(&id, &state, &at, &newest); err != nil {
+		if err := rows.Scan(&id, &dest, &state, &at, &newest); err != nil {
 			t.Fatal(err)
 		}
 		f, ok := fetched[id]
@@ -196,10 +198,10 @@ sinks:
 		ref, _, hasCalendar := calendar.Of(src).Expected(f.Add(-grace))
 		overdue := hasCalendar && newest != nil && newest.Before(ref)
 		if overdue {
-			wantStale = append(wantStale, id)
+			wantStale = append(wantStale, id+" "+dest)
 		}
 		if overdue != (state == string(schedules.Stale)) {
-			t.Errorf("%s: state %s; newest %v, due %s when fetched %s", id, state, newest, ref.Format(time.DateOnly), f)
+			t.Errorf("%s %s: state %s; newest %v, due %s when fetched %s", id, dest, state, newest, ref.Format(time.DateOnly), f)
 		}
 	}
 	if judged < 10 || len(wantStale) == 0 || len(wantStale) == judged {
@@ -217,7 +219,7 @@ sinks:
 			if n.Event != schedules.Opened || !n.FirstSeen.Equal(fetched[n.SourceID]) {
 				t.Errorf("%s: %s first seen %s", n.SourceID, n.Event, n.FirstSeen)
 			}
-			got = append(got, n.SourceID)
+			got = append(got, n.SourceID+" "+n.Destination)
 		}
 	}
 	slices.Sort(got)
@@ -238,7 +240,7 @@ func TestStatusAtADateSaysWhatWillBeOverdue(t *testing.T) {
 		t.Fatalf("run: %s", errs)
 	}
 	code, out, errs := run(t, "status", "--db", db)
-	if code != exitOK || !strings.Contains(out, "SOURCE") || !strings.Contains(out, "de-eurostat-migr_pop1ctz") {
+	if code != exitOK || !strings.Contains(out, "SOURCE") || !strings.Contains(out, "eurostat-migr_pop1ctz (DE)") {
 		t.Fatalf("status: exit %d\n%s\n%s", code, out, errs)
 	}
 	type source struct {
@@ -265,7 +267,7 @@ func TestStatusAtADateSaysWhatWillBeOverdue(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if st.At.Format(time.DateOnly) != "2031-07-01" || st.LastRun == nil || !st.LastRun.Sample || len(st.Sources) != len(catalogue.MustDefault().Sources()) {
+	if st.At.Format(time.DateOnly) != "2031-07-01" || st.LastRun == nil || !st.LastRun.Sample || len(st.Sources) < len(catalogue.MustDefault().Sources()) {
 		t.Fatalf("status header: at %s, last run %+v, %d sources", st.At, st.LastRun, len(st.Sources))
 	}
 	for _, s := range st.Sources {

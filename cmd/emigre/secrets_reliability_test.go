@@ -79,7 +79,7 @@ sinks:
     username: emigre
     password_env: EMIGRE_TEST_SMTP_PASS
 `, hooks.URL, smtpPort))
-	srv.Inject("de-eurostat-migr_pop1ctz", reliability.FaultNamed("HTTP 404"))
+	srv.Inject("eurostat-migr_pop1ctz", reliability.FaultNamed("HTTP 404"))
 	code, out, errs := run(t, "run", "--config", cfg)
 	if code != exitPartial {
 		t.Errorf("exit %d, want %d\n%s", code, exitPartial, errs)
@@ -93,7 +93,7 @@ sinks:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "de-eurostat-migr_pop1ctz") {
+	if !strings.Contains(text, "eurostat-migr_pop1ctz") {
 		t.Fatal("the warehouse text lacks the failed source: not a search of everything")
 	}
 	for name, secret := range secrets {

@@ -35,9 +35,15 @@ type sourceInfo struct {
 	// OriginCode says the request takes the run's origin ({origin}, in
 	// this code system); empty when the source counts a fixed citizenship.
 	OriginCode string `json:"origin_code,omitempty"`
+	// OriginNames: for origin_code name, the publisher's spelling of a
+	// country whose name differs from the country table's.
+	OriginNames map[string]string `json:"origin_names,omitempty"`
 	// Covers are the destinations the source's figures count: its one
 	// destination, or every country of a multi-country answer.
 	Covers []string `json:"covers"`
+	// PerDestination: a multi-country source's own priority for some
+	// destinations, with the reason.
+	PerDestination map[string]extractors.DestinationNote `json:"per_destination,omitempty"`
 	// FeedsEstimate is false for a source of asylum applications only:
 	// those never make an estimate (a cross-check).
 	FeedsEstimate bool `json:"feeds_estimate"`
@@ -63,6 +69,18 @@ type sourceInfo struct {
 	// a listed relay (outlets.yaml).
 	StatementPages []string `json:"statement_pages,omitempty"`
 	// From the published warehouse's source_health, when there is one.
+	// For a multi-country source: the summary of its series, each in
+	// Series.
+	LastStatus   string       `json:"last_status,omitempty"`
+	LastRunAt    string       `json:"last_run_at,omitempty"`
+	NewestPeriod string       `json:"newest_period,omitempty"`
+	Series       []seriesInfo `json:"series,omitempty"`
+}
+
+// seriesInfo is one destination of a multi-country source, as the
+// published warehouse's source_health has it.
+type seriesInfo struct {
+	Destination  string `json:"destination"`
 	LastStatus   string `json:"last_status,omitempty"`
 	LastRunAt    string `json:"last_run_at,omitempty"`
 	NewestPeriod string `json:"newest_period,omitempty"`
@@ -144,7 +162,8 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 		Dataset: s.Dataset, Title: s.Title, Metric: sourceMetric(s), Format: s.Format,
 		Cadence: string(s.Cadence), LagMonths: s.LagMonths, Priority: s.Priority,
 		Homepage: s.Homepage, Licence: s.Licence, Notes: s.Notes, File: s.File,
-		OriginCode: s.OriginCode, Covers: s.Destinations(), FeedsEstimate: s.FeedsEstimate(), Verified: s.Verified}
+		OriginCode: s.OriginCode, OriginNames: s.OriginNames, Covers: s.Destinations(), PerDestination: s.PerDestination,
+		FeedsEstimate: s.FeedsEstimate(), Verified: s.Verified}
 	for _, q := range s.Requests {
 		req := requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL}
 		if l := q.Link; l != nil {
@@ -165,9 +184,9 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 	return r
 }
 
-// sourceHealth is the last result of each source, read from the published
-// warehouse; empty when no run has published one yet.
-func sourceHealth(ctx context.Context, path string) (map[string]sourceInfo, error) {
+// sourceHealth is the last result of each series, by source, read from
+// the published warehouse; empty when no run has published one yet.
+func sourceHealth(ctx context.Context, path string) (map[string][]seriesInfo, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil // never run: every source shows "never run"
 	}
@@ -176,23 +195,50 @@ func sourceHealth(ctx context.Context, path string) (map[string]sourceInfo, erro
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `select source_id, coalesce(last_status, ''),
+	rows, err := db.QueryContext(ctx, `select source_id, coalesce(destination, ''), coalesce(last_status, ''),
 		coalesce(strftime(last_run_at, '%Y-%m-%d'), ''), coalesce(strftime(newest_period, '%Y-%m-%d'), '')
-		from source_health`)
+		from source_health order by source_id, destination`)
 	if err != nil {
 		return nil, fmt.Errorf("source health in %s: %w", path, err)
 	}
 	defer rows.Close()
-	out := map[string]sourceInfo{}
+	out := map[string][]seriesInfo{}
 	for rows.Next() {
 		var id string
-		var h sourceInfo
-		if err := rows.Scan(&id, &h.LastStatus, &h.LastRunAt, &h.NewestPeriod); err != nil {
+		var h seriesInfo
+		if err := rows.Scan(&id, &h.Destination, &h.LastStatus, &h.LastRunAt, &h.NewestPeriod); err != nil {
 			return nil, err
 		}
-		out[id] = h
+		out[id] = append(out[id], h)
 	}
 	return out, rows.Err()
+}
+
+// withHealth fills a source's last result from its series: a one-country
+// source's own; for a multi-country source, how many of its destinations
+// loaded in the last run, the newest period among them, and each series.
+func withHealth(r *sourceInfo, s *extractors.Source, series []seriesInfo) {
+	if !s.MultiCountry() || len(series) == 1 && series[0].Destination == "" {
+		if len(series) > 0 {
+			r.LastStatus, r.LastRunAt, r.NewestPeriod = series[0].LastStatus, series[0].LastRunAt, series[0].NewestPeriod
+		}
+		return
+	}
+	r.Series = series
+	counts := map[string]int{}
+	for _, h := range series {
+		counts[h.LastStatus]++
+		r.LastRunAt = max(r.LastRunAt, h.LastRunAt)
+		r.NewestPeriod = max(r.NewestPeriod, h.NewestPeriod)
+	}
+	var parts []string
+	for _, st := range []string{load.SourceOK, load.SourceUnchanged, load.SourceFailed, load.SourceAbsent,
+		load.SourceNotConfigured, load.SourceNotArchived} {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", st, counts[st]))
+		}
+	}
+	r.LastStatus = fmt.Sprintf("%s of %d countries", strings.Join(parts, ", "), len(series))
 }
 
 func lastResult(r sourceInfo) string {
@@ -251,7 +297,7 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		r := catalogueInfo(s)
 		r.StatementPages = pages[s.ID]
 		availability(&r, cat.Entry(s.ID), cfg.Credentials[s.ID], os.Getenv)
-		r.LastStatus, r.LastRunAt, r.NewestPeriod = health[s.ID].LastStatus, health[s.ID].LastRunAt, health[s.ID].NewestPeriod
+		withHealth(&r, s, health[s.ID])
 		rows = append(rows, r)
 	}
 	if *asJSON {

@@ -100,7 +100,7 @@ func printStatus(w io.Writer, st *schedules.Status, explicit bool) error {
 		if a := s.OpenAlert; a != nil {
 			alert = fmt.Sprintf("%s since %s", a.Kind, a.FirstSeen.Format(time.DateOnly))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Source.ID, s.Judgement.State,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Label(), s.Judgement.State,
 			orDash(s.Facts.LastSuccess, "2006-01-02 15:04"), orDash(s.Facts.NewestPeriod, time.DateOnly),
 			orDash(s.Judgement.ExpectedPeriod, time.DateOnly), orDash(s.Judgement.DueBy, time.DateOnly), alert)
 		if s.Judgement.State != schedules.OK {
@@ -111,9 +111,9 @@ func printStatus(w io.Writer, st *schedules.Status, explicit bool) error {
 		return err
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(w, "\n%d of %d sources are not ok:\n", len(problems), len(st.Sources))
+		fmt.Fprintf(w, "\n%d of %d series (a source's figures for one destination) are not ok:\n", len(problems), len(st.Sources))
 		for _, s := range problems {
-			fmt.Fprintf(w, "  %s %s: %s\n", s.Source.ID, s.Judgement.State, s.Judgement.Reason)
+			fmt.Fprintf(w, "  %s %s: %s\n", s.Label(), s.Judgement.State, s.Judgement.Reason)
 		}
 	}
 	return nil

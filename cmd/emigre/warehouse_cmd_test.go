@@ -48,7 +48,7 @@ func queryInt(t *testing.T, path, q string, args ...any) int64 {
 // estimate as it was.
 func TestOriginWithoutRowsGivesNoEstimate(t *testing.T) {
 	t.Chdir(t.TempDir())
-	db, _ := offlineWarehouse(t, "--source", "de-eurostat-migr_pop1ctz", "--source", "am-migration-service-statement-2024-08")
+	db, _ := offlineWarehouse(t, "--source", "eurostat-migr_pop1ctz", "--source", "am-migration-service-statement-2024-08")
 	ruEstimates := queryInt(t, db, `SELECT count(*) FROM latest_estimates WHERE citizenship = 'RU'`)
 	if ruEstimates == 0 {
 		t.Fatal("the RU run estimated nothing")
@@ -82,7 +82,7 @@ func TestOriginWithoutRowsGivesNoEstimate(t *testing.T) {
 // warehouse published from a few sample sources.
 func TestWarehouseCommands(t *testing.T) {
 	t.Chdir(t.TempDir())
-	db, _ := offlineWarehouse(t, "--source", "de-eurostat-migr_pop1ctz", "--source", "ge-geostat-migration-citizenship",
+	db, _ := offlineWarehouse(t, "--source", "eurostat-migr_pop1ctz", "--source", "ge-geostat-migration-citizenship",
 		"--source", "am-migration-service-statement-2024-08")
 	t.Run("sql formats", func(t *testing.T) { testSQLOutputFormats(t, db) })
 	t.Run("sql prompt", func(t *testing.T) { testSQLPrompt(t, db) })

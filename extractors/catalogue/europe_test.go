@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/transform"
@@ -15,8 +14,8 @@ import (
 
 const asylumCSV = "../../../shared/realdata/derived/russia__eurostat_migr_asyappctza_firsttime_RUS.csv"
 
-// extractSample runs a source end to end over its sample snapshots (one per
-// request).
+// extractSample runs a source end to end for Russian citizens over its
+// sample snapshots.
 func extractSample(t *testing.T, s *extractors.Source) []extractors.Observation {
 	t.Helper()
 	obs, _ := extractRequests(t, sampleArchive(t), s)
@@ -24,8 +23,9 @@ func extractSample(t *testing.T, s *extractors.Source) []extractors.Observation 
 }
 
 // TestEurostatAsylumAgainstShared checks every first-time asylum figure of
-// the sample is the shared extract's, and every figure of the extract for a
-// registered country is in the sample: nothing invented, nothing dropped.
+// the sample is the shared extract's, and every figure of the extract is in
+// the sample: nothing invented, nothing dropped; the EU aggregate is in the
+// answer and never a destination.
 func TestEurostatAsylumAgainstShared(t *testing.T) {
 	f, err := os.Open(asylumCSV)
 	if err != nil {
@@ -36,7 +36,7 @@ func TestEurostatAsylumAgainstShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byISO := map[string]map[int]float64{} // ISO2 -> year -> applicants
+	want := map[string]map[int]float64{} // ISO2 -> year -> applicants
 	for _, r := range recs[1:] {
 		if r[0] == "EU27" {
 			continue
@@ -50,146 +50,156 @@ func TestEurostatAsylumAgainstShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if byISO[iso] == nil {
-			byISO[iso] = map[int]float64{}
+		if want[iso] == nil {
+			want[iso] = map[int]float64{}
 		}
-		byISO[iso][y] = v
+		want[iso][y] = v
 	}
-	n := 0
-	for _, s := range cat.Sources() {
-		if s.Publisher != "Eurostat" || s.Dataset != "migr_asyappctza" {
+	s, err := cat.Source("eurostat-migr_asyappctza")
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]map[int]float64{}
+	for _, o := range extractSample(t, s) {
+		if o.Metric != extractors.AsylumApplications {
+			t.Errorf("%+v: want asylum applications", o)
+		}
+		if o.Missing {
 			continue
 		}
-		n++
-		t.Run(s.ID, func(t *testing.T) {
-			want := byISO[s.Destination]
-			have := map[int]float64{}
-			for _, o := range extractSample(t, s) {
-				if o.Metric != extractors.AsylumApplications || o.Missing {
-					t.Errorf("%+v: want asylum applications with a value", o)
-					continue
-				}
-				have[o.PeriodStart.Year()] = o.Value
-			}
-			for y, v := range want {
-				if hv, ok := have[y]; !ok || hv != v {
-					t.Errorf("%d: shared extract %v, sample %v (present %v)", y, v, hv, ok)
-				}
-			}
-			for y := range have {
-				if _, ok := want[y]; !ok {
-					t.Errorf("%d: in the sample, not in the shared extract", y)
-				}
-			}
-		})
+		if have[o.Destination] == nil {
+			have[o.Destination] = map[int]float64{}
+		}
+		have[o.Destination][o.PeriodStart.Year()] = o.Value
 	}
-	// Every country of the extract with a figure since 2022 is registered,
-	// except the United Kingdom (pre-Brexit years only).
-	for iso, years := range byISO {
-		since := false
+	for iso, years := range want {
+		if !slices.Contains(s.Covers, iso) {
+			t.Errorf("%s reports first-time asylum applicants to Eurostat but is not in the source's covers", iso)
+		}
+		for y, v := range years {
+			if hv, ok := have[iso][y]; !ok || hv != v {
+				t.Errorf("%s %d: shared extract %v, sample %v (present %v)", iso, y, v, hv, ok)
+			}
+		}
+	}
+	for iso, years := range have {
 		for y := range years {
-			since = since || y >= 2022
-		}
-		if _, err := cat.Source(strings.ToLower(iso) + "-eurostat-migr_asyappctza"); err != nil && since {
-			t.Errorf("%s has first-time asylum applicants since 2022 in the shared extract but no source", iso)
+			if _, ok := want[iso][y]; !ok {
+				t.Errorf("%s %d: in the sample, not in the shared extract", iso, y)
+			}
 		}
 	}
-	if n < 30 {
-		t.Errorf("%d asylum sources, want one per country of the extract (30+)", n)
+	if len(have) < 30 {
+		t.Errorf("%d countries in the answer, want every country of the extract (30+)", len(have))
 	}
 }
 
 // TestEuropeReleaseFigures checks each Eurostat figure taken from a
-// release's press coverage (figures_europe.tsv) is what its source extracts
-// from the sample, and that the sample holds no other figure.
+// release's press coverage (figures_europe.tsv) is what its dataset's source
+// extracts from the sample for that country, and that the sample holds no
+// other figure of that country.
 func TestEuropeReleaseFigures(t *testing.T) {
 	b, err := os.ReadFile("../sample/reconstruct/figures_europe.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	perSource := map[string]map[int]float64{}
-	for _, l := range lines[1:] { // source_id, period, code, value, evidence
+	want := map[[2]string]map[int]float64{} // dataset, destination -> year -> value
+	for _, l := range lines[1:] {           // dataset, destination, period, code, value, evidence
 		f := strings.Split(l, "\t")
-		y, _ := strconv.Atoi(f[1])
-		v, err := strconv.ParseFloat(f[3], 64)
-		if err != nil || !strings.HasPrefix(f[4], "https://") {
+		y, _ := strconv.Atoi(f[2])
+		v, err := strconv.ParseFloat(f[4], 64)
+		if err != nil || !strings.HasPrefix(f[5], "https://") {
 			t.Fatalf("figures_europe.tsv: bad line %q", l)
 		}
-		if perSource[f[0]] == nil {
-			perSource[f[0]] = map[int]float64{}
+		k := [2]string{f[0], f[1]}
+		if want[k] == nil {
+			want[k] = map[int]float64{}
 		}
-		perSource[f[0]][y] = v
+		want[k][y] = v
 	}
-	for id, want := range perSource {
-		s, err := cat.Source(id)
+	for k, years := range want {
+		s, err := cat.Source("eurostat-" + k[0])
 		if err != nil {
 			t.Fatal(err)
 		}
 		have := map[int]float64{}
 		for _, o := range extractSample(t, s) {
-			if !o.Missing {
+			if o.Destination == k[1] && !o.Missing {
 				have[o.PeriodStart.Year()] = o.Value
 			}
 		}
-		if len(have) != len(want) {
-			t.Errorf("%s: %d figures in the sample, %d published", id, len(have), len(want))
+		if len(have) != len(years) {
+			t.Errorf("%s %s: %d figures in the sample, %d published", k[0], k[1], len(have), len(years))
 		}
-		for y, v := range want {
+		for y, v := range years {
 			if hv, ok := have[y]; !ok || hv != v {
-				t.Errorf("%s %d: published %v, sample %v (present %v)", id, y, v, hv, ok)
+				t.Errorf("%s %s %d: published %v, sample %v (present %v)", k[0], k[1], y, v, hv, ok)
 			}
 		}
 	}
 }
 
-// TestEuropeEstimates runs the estimate over every European sample the way
-// a refresh does (catalogue priorities) and checks the per-country choices:
-// every destination with a stock series around 2022 (a point by 1 January
-// 2022 and a later one: a census alone is a level, not a change), a flow
-// the methods use or a statement gets a row, and Finland prefers Statistics Finland's immigration over
-// Eurostat's first permits.
-func TestEuropeEstimates(t *testing.T) {
-	window := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+// europeanObservations are the sample observations of every source about a
+// European destination (Eurostat's reporting countries), with the
+// catalogue's priorities as a refresh sets them.
+func europeanObservations(t *testing.T) ([]extractors.Observation, transform.Options) {
+	t.Helper()
 	european := map[string]bool{}
 	for _, s := range cat.Sources() {
 		if s.PublisherID == "eurostat" {
-			european[s.Destination] = true
+			for _, c := range s.Covers {
+				european[c] = true
+			}
 		}
 	}
-	usable := map[string]bool{}
+	delete(european, "TR") // Türkiye reports to Eurostat; its statements are checked with the others'
+	opt := transform.Options{Priority: map[string]int{}, DestinationPriority: map[string]map[string]int{}}
 	var obs []extractors.Observation
-	prio := map[string]int{}
 	for _, s := range cat.Sources() {
-		if !european[s.Destination] {
+		if absent(s) || s.Map.FixedCitizenship != "" && s.Map.FixedCitizenship != "RU" {
 			continue
 		}
-		prio[s.ID] = s.Priority
-		var before, after bool // a stock series' points around 2022: a change needs both
+		opt.Priority[s.ID] = s.Priority
+		for d, n := range s.PerDestination {
+			if opt.DestinationPriority[s.ID] == nil {
+				opt.DestinationPriority[s.ID] = map[string]int{}
+			}
+			opt.DestinationPriority[s.ID][d] = n.Priority
+		}
+		if !s.MultiCountry() && !european[s.Destination] {
+			continue
+		}
 		for _, o := range extractSample(t, s) {
-			obs = append(obs, o)
-			m := o.Metric
-			if m == extractors.Statement {
-				m = o.Measure
-			}
-			if o.Missing {
-				continue
-			}
-			switch {
-			case o.Metric != extractors.Statement && m.IsStock():
-				before = before || o.PeriodEnd.Year() < 2022 || o.PeriodEnd.Equal(window)
-				after = after || o.PeriodEnd.After(window)
-			case o.PeriodEnd.Year() >= 2022 && slices.Contains([]extractors.Metric{extractors.ResidentStock,
-				extractors.PermitsValid, extractors.PermitsFirst, extractors.Immigration}, m):
-				usable[s.Destination] = true
+			if european[o.Destination] {
+				obs = append(obs, o)
 			}
 		}
-		if before && after {
-			usable[s.Destination] = true
+	}
+	return obs, opt
+}
+
+// TestEuropeEstimates runs the estimate over every European sample the way
+// a refresh does (catalogue priorities, per destination where a source sets
+// them) and checks the choices: every destination with a stock, a flow the
+// methods use or a statement gets a row; the stock changes are those of
+// the countries Eurostat's two whole answers give a baseline and a later
+// value; Finland's first permits widen its range.
+func TestEuropeEstimates(t *testing.T) {
+	obs, opt := europeanObservations(t)
+	usable := map[string]bool{}
+	for _, o := range obs {
+		m := o.Metric
+		if m == extractors.Statement {
+			m = o.Measure
+		}
+		if !o.Missing && o.PeriodEnd.Year() >= 2022 && slices.Contains([]extractors.Metric{extractors.ResidentStock,
+			extractors.PermitsValid, extractors.PermitsFirst, extractors.Immigration}, m) {
+			usable[o.Destination] = true
 		}
 	}
 	rows := map[string]transform.Estimate{}
-	for _, e := range transform.Estimates(obs, transform.Options{Priority: prio}) {
+	for _, e := range transform.Estimates(obs, opt) {
 		rows[e.Destination] = e
 	}
 	for d := range usable {
@@ -197,12 +207,38 @@ func TestEuropeEstimates(t *testing.T) {
 			t.Errorf("%s has data an estimate method uses but no estimate", d)
 		}
 	}
-	if len(usable) < 15 {
-		t.Errorf("only %d European destinations with usable data", len(usable))
+	var stock []string
+	for d, e := range rows {
+		if e.Method == transform.StockChange {
+			stock = append(stock, d)
+		}
 	}
-	if fi := rows["FI"]; fi.SourceID != "fi-statfin-muutl" {
-		t.Errorf("Finland: chose %s, want Statistics Finland's register stock (priority 10) over Eurostat first permits", fi.SourceID)
-	} else if len(fi.Alternatives) < 2 {
-		t.Errorf("Finland: first permits missing from the range: %v", fi.Alternatives)
+	slices.Sort(stock)
+	// The European destinations with a stock change on the sample: a stock
+	// on or within 12 months before 1 January 2022 and a later one, in
+	// Eurostat's population (migr_pop1ctz) or valid permits (migr_resvalid).
+	wantStock := []string{"AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+		"IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"}
+	if !slices.Equal(stock, wantStock) {
+		t.Errorf("stock changes in %v,\nwant %v", stock, wantStock)
+	}
+	if at := rows["AT"]; at.SourceID != "eurostat-migr_pop1ctz" || at.Net != 3406 {
+		t.Errorf("Austria: %v, want migr_pop1ctz's 37,332 - 33,926 = 3,406", at.Result)
+	}
+	if lv := rows["LV"]; lv.Net != 35924-39206 || lv.Net >= 0 {
+		t.Errorf("Latvia: %v, want the fall 35,924 - 39,206", lv.Result)
+	}
+	if de := rows["DE"]; !de.HasFlag(transform.FlagSeriesBreak) || de.Net != 34546 {
+		t.Errorf("Germany: %v, want 34,546 flagged series_break (b on 1 January 2023)", de.Result)
+	}
+	fi := rows["FI"]
+	var gross []string
+	for _, a := range fi.Alternatives {
+		if a.Method == transform.GrossFlows {
+			gross = append(gross, a.SourceID)
+		}
+	}
+	if !slices.Contains(gross, "eurostat-migr_resfirst") {
+		t.Errorf("Finland's gross flows %v: want Eurostat's first permits in the range", gross)
 	}
 }

@@ -55,6 +55,9 @@ func ForRun(s *extractors.Source, p RunParams) (*extractors.Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.ID, err)
 		}
+		if name, ok := s.OriginNames[p.Origin]; ok && s.OriginCode == "name" {
+			code = name
+		}
 		fill := func(v string) string { return strings.ReplaceAll(v, "{origin}", code) }
 		fillRequests(out, fill)
 		for k, v := range out.Params {
@@ -98,6 +101,8 @@ func OriginIn(system, origin string) (string, error) {
 		return a3, nil
 	case "eurostat":
 		return iso3166.Eurostat(origin), nil
+	case "name":
+		return iso3166.Name(origin), nil
 	default:
 		return "", fmt.Errorf("origin code system %q: want %s", system, strings.Join(OriginCodes, ", "))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -245,5 +246,71 @@ func TestStockDayAndOptionalCredentialsAreChecked(t *testing.T) {
 	if _, err := Load(embedded, writeFolder(t, map[string]string{"de-destatis-genesis-12521.yaml": strings.Replace(string(orig),
 		"stock_at: end", "stock_at: 12-31", 1)})); err != nil {
 		t.Errorf("stock_at 12-31: %v", err)
+	}
+}
+
+// aMultiCountry is a user's source answering for several countries, made
+// up for the test (its figures would be a publisher's, never these).
+const aMultiCountry = `id: xk-nordic-immigration
+publisher: xk-interior
+dataset: nordic
+title: Immigration by citizenship, several countries
+format: jsonstat
+origin_code: alpha2
+covers: ["IS", "NO", "DK"]
+requests:
+  - url: https://mpb.rks-gov.net/api/nordic?citizen={origin}&page=1
+    paging: {param: page, page: page, pages: maxPages}
+map:
+  time: time
+  destination: geo
+  citizenship: citizen
+  filter: {unit: NR}
+  fallback:
+    - {unit: PER}
+  metric: immigration
+cadence: annual
+lag_months: 6
+priority: 10
+per_destination:
+  "NO": {priority: 20, note: Norway's register is preferred.}
+verified:
+  how: documentation
+  evidence: A made-up source for this test, read 2026-01-03.
+notes: A made-up source for this test; never in the sample.
+`
+
+func TestMultiCountrySourceProblems(t *testing.T) {
+	dir := writeFolder(t, map[string]string{"publishers.yaml": aPublisher, "xk-nordic-immigration.yaml": aMultiCountry})
+	c, err := Load(embedded, dir)
+	if err != nil {
+		t.Fatalf("the complete source: %v", err)
+	}
+	s, _ := c.Source("xk-nordic-immigration")
+	if s.PriorityFor("NO") != 20 || s.PriorityFor("IS") != 10 || s.Requests[0].Paging == nil || len(s.Map.Fallback) != 1 {
+		t.Errorf("read: priorities %d %d, paging %v, fallback %v", s.PriorityFor("NO"), s.PriorityFor("IS"), s.Requests[0].Paging, s.Map.Fallback)
+	}
+	for _, e := range []struct{ name, edit, want, field string }{
+		{"no covers", `covers: ["IS", "NO", "DK"]` + "\n", "", "covers"},
+		{"Eurostat's code in covers", `"DK"]`, `"UK"]`, "covers"},
+		{"a destination it does not cover", `"NO": {priority`, `"SE": {priority`, "per_destination.SE"},
+		{"a priority without its reason", ` note: Norway's register is preferred.`, "", "per_destination.NO"},
+		{"paging without the page count", `pages: maxPages`, `pages: ""`, "requests[0].paging"},
+		{"paging without the page in the address", `&page=1`, ``, "requests[0].paging"},
+		{"a fallback for no filter", `{unit: PER}`, `{sex: T}`, "map.fallback[0].sex"},
+		{"origin names for another code system", "origin_code: alpha2\n", "origin_code: alpha2\norigin_names: {TR: Turkey}\n", "origin_names"},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			doc := strings.Replace(aMultiCountry, e.edit, e.want, 1)
+			if doc == aMultiCountry {
+				t.Fatalf("edit %q not applied", e.edit)
+			}
+			dir := writeFolder(t, map[string]string{"publishers.yaml": aPublisher, "xk-nordic-immigration.yaml": doc})
+			_, err := Load(embedded, dir)
+			var ce *Error
+			if !errors.As(err, &ce) || !slices.ContainsFunc(ce.Problems, func(p Problem) bool { return p.Field == e.field }) {
+				t.Errorf("err = %v, want a problem with %s", err, e.field)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package catalogue
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/emigre/emigre/extractors"
@@ -27,11 +29,12 @@ func (c *Catalogue) WriteMarkdown(w io.Writer) error {
 		metric := metricsLabel(s)
 		dest := s.Destination
 		if dest == "" {
-			dest = fmt.Sprintf("(multi: %d)", len(s.Covers)) // each observation names its destination
+			dest = fmt.Sprintf("%d countries", len(s.Covers)) // each observation names its destination
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.ID, dest, s.Publisher, metric, s.Format,
 			s.Cadence, s.Verified.How, c.answerLabel(s))
 	}
+	writeMultiCountry(&b, c.sources)
 	c.writeStatements(&b)
 	b.WriteString("\n## Countries with no source\n\n")
 	b.WriteString("Destinations known to receive emigrants for which no usable figure was found (status \"" + extractors.GapStatus + "\"):\n")
@@ -133,4 +136,27 @@ func statementPeriod(f *extractors.StatementEntry) string {
 		return f.RefDate.Format("2006-01-02")
 	}
 	return f.Since.Format("2006-01-02") + " to " + f.RefDate.Format("2006-01-02")
+}
+
+// writeMultiCountry lists the sources that answer for many countries: the
+// countries each covers, and the destinations whose priority differs from
+// the source's, with the reason.
+func writeMultiCountry(b *strings.Builder, sources []*extractors.Source) {
+	b.WriteString("\n## Sources that answer for many countries\n\n")
+	b.WriteString("One request answers for every country the publisher covers; the destination of each figure is in the\n")
+	b.WriteString("answer (`map.destination`), and each (source, destination) is a series of its own in source health and\n")
+	b.WriteString("alerts. A source's `priority` ranks it among a destination's sources; `per_destination` sets another\n")
+	b.WriteString("priority for one destination, with the reason.\n\n")
+	b.WriteString("| id | covers | priority | per destination |\n| --- | --- | --- | --- |\n")
+	for _, s := range sources {
+		if !s.MultiCountry() {
+			continue
+		}
+		var per []string
+		for _, d := range slices.Sorted(maps.Keys(s.PerDestination)) {
+			n := s.PerDestination[d]
+			per = append(per, fmt.Sprintf("%s: %d (%s)", d, n.Priority, n.Note))
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %d | %s |\n", s.ID, strings.Join(s.Covers, " "), s.Priority, strings.Join(per, "; "))
+	}
 }

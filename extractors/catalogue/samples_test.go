@@ -6,7 +6,6 @@ import (
 	"html"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,28 +61,86 @@ func requestSnapshot(t *testing.T, a *archive.Archive, r extractors.Request) (ar
 	return e, b
 }
 
-// TestSampleSnapshots checks the embedded archive holds one snapshot per
-// request of every source, each honest about where its figures came from.
+// forRun is the source as a run for origin fetches it ({origin} filled).
+func forRun(t *testing.T, s *extractors.Source, origin string) *extractors.Source {
+	t.Helper()
+	r, err := catalogue.ForRun(s, catalogue.RunParams{Origin: origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// originOf is the citizenship a source counts when it counts one, else
+// the sample's first origin.
+func originOf(s *extractors.Source) string {
+	if s.Map.FixedCitizenship != "" {
+		return s.Map.FixedCitizenship
+	}
+	return "RU"
+}
+
+// sampleOrigins are the citizenships the sample holds answers for.
+var sampleOrigins = []string{"RU", "UA"}
+
+// absent reports whether the catalogue says the sample has no answer for
+// the source (a live-only source).
+func absent(s *extractors.Source) bool {
+	e := cat.Entry(s.ID)
+	return e != nil && e.LiveOnly != nil
+}
+
+// linkedFiles are the data files the sample's discovery pages link to.
+func linkedFiles(s *extractors.Source) []extractors.Request {
+	var out []extractors.Request
+	for _, r := range s.Requests {
+		if r.RoleOrData() == extractors.RoleDiscovery {
+			out = append(out, extractors.Request{Role: extractors.RoleData, URL: cat.Entry(s.ID).Sample.Link})
+		}
+	}
+	return out
+}
+
+// TestSampleSnapshots checks the embedded archive answers every request of
+// every source for Russian citizens (a source the catalogue marks absent
+// from the sample: none), and holds nothing else than those requests, their
+// pages and their answers for the sample's other origin; each snapshot
+// honest about where its figures came from.
 func TestSampleSnapshots(t *testing.T) {
 	a := sampleArchive(t)
-	perSource := map[string]int{}
+	perSource := map[string][]archive.Entry{}
 	for _, e := range a.Entries() {
-		perSource[e.Source]++
+		perSource[e.Source] = append(perSource[e.Source], e)
 	}
 	for _, s := range cat.Sources() {
 		t.Run(s.ID, func(t *testing.T) {
-			if cat.Entry(s.ID).LiveOnly != nil {
-				if perSource[s.ID] != 0 {
-					t.Errorf("live-only, yet %d snapshots in the sample", perSource[s.ID])
+			entries := perSource[s.ID]
+			delete(perSource, s.ID)
+			if absent(s) {
+				if len(entries) > 0 {
+					t.Errorf("%d snapshots of a source the catalogue says the sample lacks", len(entries))
 				}
 				return
 			}
-			all := append(slices.Clone(s.Requests), linkedFiles(s)...)
-			if perSource[s.ID] != len(all) {
-				t.Errorf("%d snapshots for %d requests and linked files", perSource[s.ID], len(all))
+			known := map[string]bool{}
+			origins := []string{originOf(s)}
+			if s.OriginCode != "" {
+				origins = sampleOrigins
 			}
-			delete(perSource, s.ID)
-			for _, r := range all {
+			for _, origin := range origins {
+				for _, r := range forRun(t, s, origin).Requests {
+					known[r.URL] = true
+				}
+			}
+			for _, r := range linkedFiles(s) {
+				known[r.URL] = true
+			}
+			for _, e := range entries {
+				if !known[e.URL] && !known[firstPage(e.URL)] {
+					t.Errorf("snapshot of %s: neither a request of the source nor a page of one", e.URL)
+				}
+			}
+			for _, r := range append(forRun(t, s, originOf(s)).Requests, linkedFiles(s)...) {
 				e, ok := a.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
 				if !ok {
 					t.Fatalf("no snapshot for %s %s", r.MethodOrGet(), r.URL)
@@ -106,6 +163,11 @@ func TestSampleSnapshots(t *testing.T) {
 	}
 }
 
+// firstPage is a paged request's address with page=1 (UNHCR's).
+func firstPage(u string) string {
+	return regexp.MustCompile(`([?&]page=)\d+`).ReplaceAllString(u, "${1}1")
+}
+
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 // TestStatementQuotesOnPage checks each statement figure's quote is on the
@@ -116,7 +178,7 @@ func TestStatementQuotesOnPage(t *testing.T) {
 		if s.Statement == nil {
 			continue
 		}
-		for _, r := range s.Requests {
+		for _, r := range forRun(t, s, originOf(s)).Requests {
 			_, b := requestSnapshot(t, a, r)
 			text := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(b), " "))), " ")
 			for _, f := range s.StatementFigures(r.URL) {
@@ -133,26 +195,22 @@ func TestStatementQuotesOnPage(t *testing.T) {
 func TestExtractSamples(t *testing.T) {
 	a := sampleArchive(t)
 	shared := loadShared(t)
-	for _, s := range cat.SampleSources() {
+	for _, s := range cat.Sources() {
+		if absent(s) {
+			continue
+		}
 		t.Run(s.ID, func(t *testing.T) {
-			obs, snapshots := extractRequests(t, a, s)
+			obs, snapshots := extractOrigin(t, a, s, originOf(s))
 			figures := 0
 			for _, o := range obs {
 				want := s.Destination
 				if multiCountry(s) {
-					// Publishers' codes (UNHCR's ISO alpha-3) become alpha-2
-					// in the pipeline; a code that does not is an error.
-					c, err := transform.Canonicalize(o)
-					if err != nil {
-						t.Errorf("observation %+v: %v", o, err)
-						continue
-					}
-					o.Destination, want = c.Destination, c.Destination
+					want = o.Destination
 					if !isoCode.MatchString(want) {
 						t.Errorf("observation %+v: destination %q is not ISO alpha-2", o, want)
 					}
 				}
-				if o.SourceID != s.ID || o.Destination != want || o.Citizenship != "RU" || !snapshots[o.Snapshot] {
+				if o.SourceID != s.ID || o.Destination != want || o.Citizenship != originOf(s) || !snapshots[o.Snapshot] {
 					t.Errorf("observation %+v: wrong source, destination, citizenship or snapshot", o)
 				}
 				if !o.Missing {
@@ -178,6 +236,41 @@ func TestExtractSamples(t *testing.T) {
 	}
 }
 
+// TestExtractSamplesOfAnotherOrigin runs the sources that take the run's
+// origin over the sample's answers for Ukrainian citizens: Eurostat's valid
+// permits (Eurostat's own download) and the whole files of IRCC and the
+// State Department; every observation counts Ukrainians.
+func TestExtractSamplesOfAnotherOrigin(t *testing.T) {
+	a := sampleArchive(t)
+	answered := map[string]bool{}
+	for _, s := range cat.Sources() {
+		if s.OriginCode == "" || absent(s) {
+			continue
+		}
+		r := forRun(t, s, "UA")
+		if _, ok := a.Latest(r.Requests[0].MethodOrGet(), r.Requests[0].URL, archive.HashBytes([]byte(r.Requests[0].Body))); !ok {
+			continue // not in the sample for this origin
+		}
+		answered[s.ID] = true
+		obs, _ := extractOrigin(t, a, s, "UA")
+		dests := map[string]bool{}
+		for _, o := range obs {
+			if o.Citizenship != "UA" {
+				t.Errorf("%s: observation %+v counts %s", s.ID, o, o.Citizenship)
+			}
+			dests[o.Destination] = true
+		}
+		if s.ID == "eurostat-migr_resvalid" && len(dests) < 30 {
+			t.Errorf("%s: %d destinations, want every reporting country of the download", s.ID, len(dests))
+		}
+	}
+	for _, id := range []string{"eurostat-migr_resvalid", "ca-ircc-pr-citizenship", "us-dos-immigrant-visas"} {
+		if !answered[id] {
+			t.Errorf("%s: no answer for Ukrainian citizens in the sample", id)
+		}
+	}
+}
+
 // replayConfig fetches from the sample archive, as `emigre run --offline`.
 func replayConfig(a *archive.Archive) fetch.FetchConfig {
 	return fetch.FetchConfig{
@@ -187,46 +280,60 @@ func replayConfig(a *archive.Archive) fetch.FetchConfig {
 	}
 }
 
-// linkedFiles are the data files the sample's discovery pages link to.
-func linkedFiles(s *extractors.Source) []extractors.Request {
-	var out []extractors.Request
-	for _, r := range s.Requests {
-		if r.RoleOrData() == extractors.RoleDiscovery {
-			out = append(out, extractors.Request{Role: extractors.RoleData, URL: cat.Entry(s.ID).Sample.Link})
-		}
-	}
-	return out
-}
-
-// extractRequests runs the source end to end over its sample answers,
-// fetched through the real fetcher from the archive (a discovery page is
-// followed to the file it links) and read as a run reads them: a metadata
-// answer is handed to the data answers after it. It returns the
-// observations and the snapshots read.
+// extractRequests runs the source end to end for Russian citizens over the
+// sample: the real fetcher replays the archive (pages included), the pages
+// of an answer are read together as a run does, and the observations come
+// back canonical (ISO codes), with the snapshots read.
 func extractRequests(t *testing.T, a *archive.Archive, s *extractors.Source) ([]extractors.Observation, map[string]bool) {
 	t.Helper()
-	r := fetch.NewFetcher(replayConfig(a), a).FetchAll(context.Background(), []*extractors.Source{s})[0]
-	if r.Err != nil {
-		t.Fatal(r.Err)
+	return extractOrigin(t, a, s, "RU")
+}
+
+func extractOrigin(t *testing.T, a *archive.Archive, s *extractors.Source, origin string) ([]extractors.Observation, map[string]bool) {
+	t.Helper()
+	run := forRun(t, s, origin)
+	f := fetch.NewFetcher(replayConfig(a), a).FetchAll(context.Background(), []*extractors.Source{run})[0]
+	if f.Err != nil {
+		t.Fatal(f.Err)
 	}
 	var obs []extractors.Observation
-	var metadata []byte
 	snapshots := map[string]bool{}
-	for _, resp := range r.Responses {
-		snapshots[resp.Entry.SHA256] = true
-		switch resp.Request.RoleOrData() {
-		case extractors.RoleMetadata:
-			metadata = resp.Body
-			continue
-		case extractors.RoleDiscovery:
-			continue
+	var pages []mapping.Page
+	var metadata []byte
+	read := func() {
+		if len(pages) == 0 {
+			return
 		}
-		got, err := mapping.ExtractWithMetadata(context.Background(), s, resp.Request.URL, resp.Body, resp.Entry.SHA256, metadata)
+		got, err := mapping.ExtractPages(context.Background(), run, pages, metadata)
 		if err != nil {
 			t.Fatal(err)
 		}
-		obs = append(obs, got...)
+		for _, o := range got {
+			c, err := transform.Canonicalize(o)
+			if err != nil {
+				t.Fatalf("observation %+v: %v", o, err)
+			}
+			obs = append(obs, c)
+		}
+		pages = nil
 	}
+	for _, r := range f.Responses {
+		switch r.Request.RoleOrData() {
+		case extractors.RoleMetadata:
+			metadata = r.Body
+			snapshots[r.Entry.SHA256] = true
+			continue
+		case extractors.RoleDiscovery:
+			snapshots[r.Entry.SHA256] = true
+			continue // a page meant to be HTML: the file it links follows
+		}
+		if r.Page <= 1 {
+			read()
+		}
+		pages = append(pages, mapping.Page{Name: r.Request.URL, Body: r.Body, Snapshot: r.Entry.SHA256})
+		snapshots[r.Entry.SHA256] = true
+	}
+	read()
 	return obs, snapshots
 }
 
@@ -286,23 +393,26 @@ func (f sharedFigures) covers(dataset, name string) bool {
 	return false
 }
 
-// checkAgainstShared checks every Eurostat figure of the sample is the
-// shared extract's figure, and every ':' stays missing: nothing invented.
+// checkAgainstShared checks every Eurostat figure of the sample for a
+// country the shared extract has is the extract's figure, and every ':'
+// stays missing: nothing invented.
 func checkAgainstShared(t *testing.T, s *extractors.Source, obs []extractors.Observation, shared sharedFigures) {
 	t.Helper()
-	name := transform.CountryName(s.Destination) // the extract's geo labels are English names
-	if !shared.covers(s.Dataset, name) {
-		return // figures of another origin: europe_test.go checks those
-	}
 	for _, o := range obs {
+		name := transform.CountryName(o.Destination) // the extract's geo labels are English names
+		if !shared.covers(s.Dataset, name) {
+			continue // figures of another origin: europe_test.go checks those
+		}
 		y := o.PeriodStart.Year()
 		if o.Metric == extractors.PermitsValid { // 31 December of the year
 			y = o.PeriodEnd.Year()
 		}
 		v, ok := shared[s.Dataset+"|"+name+"|"+strconv.Itoa(y)]
 		switch {
+		case !ok && o.Missing:
+			// A year the answer has for another country: missing here.
 		case !ok:
-			t.Errorf("%d: not in the shared extract", y)
+			t.Errorf("%s %d: not in the shared extract", name, y)
 		case v == "" && !o.Missing:
 			t.Errorf("%d: ':' in the shared extract, %v in the sample", y, o.Value)
 		case v != "" && (o.Missing || strconv.FormatFloat(o.Value, 'f', -1, 64) != v):
@@ -316,8 +426,18 @@ func checkAgainstShared(t *testing.T, s *extractors.Source, obs []extractors.Obs
 // catalogue's requests (URL, method, body) must find their snapshots.
 func TestOfflineReplay(t *testing.T) {
 	a := sampleArchive(t)
-	srcs := cat.SampleSources()
-	for _, r := range fetch.NewFetcher(replayConfig(a), a).FetchAll(context.Background(), srcs) {
+	cfg := fetch.FetchConfig{
+		UserAgent: fetch.UserAgent("test"),
+		Timeout:   10 * time.Second,
+		Transport: archive.Replay{Archive: a},
+	}
+	var srcs []*extractors.Source
+	for _, s := range cat.Sources() {
+		if !absent(s) {
+			srcs = append(srcs, forRun(t, s, originOf(s)))
+		}
+	}
+	for _, r := range fetch.NewFetcher(cfg, a).FetchAll(context.Background(), srcs) {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.Source.ID, r.Err)
 			continue

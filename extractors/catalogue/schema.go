@@ -16,23 +16,29 @@ type sourceDoc struct {
 	Params      map[string]string `yaml:"params"`
 	// OriginCode is the code system of the {origin} placeholder: alpha2,
 	// alpha3 or eurostat. Empty: the source counts a fixed citizenship.
-	OriginCode  string          `yaml:"origin_code"`
-	Covers      []string        `yaml:"covers"`
-	Requests    []requestDoc    `yaml:"requests"`
-	Map         mappingDoc      `yaml:"map"`
-	Cadence     string          `yaml:"cadence"`
-	LagMonths   int             `yaml:"lag_months"`
-	Priority    int             `yaml:"priority"`
-	ProRate     bool            `yaml:"pro_rate"`
-	MaxBytes    int64           `yaml:"max_bytes"`
-	Licence     string          `yaml:"licence"` // the publisher's when empty
-	Verified    verifiedDoc     `yaml:"verified"`
-	Credentials []credentialDoc `yaml:"credentials"`
-	Statement   *statementDoc   `yaml:"statement"`
-	Notes       string          `yaml:"notes"`
-	Expected    []expectedDoc   `yaml:"expected"`
-	Sample      *sampleDoc      `yaml:"sample"`
-	LiveOnly    *liveOnlyDoc    `yaml:"live_only"`
+	OriginCode string `yaml:"origin_code"`
+	// OriginNames is, for origin_code name, the publisher's spelling of a
+	// country whose name differs from the country table's (IRCC: Turkey).
+	OriginNames map[string]string `yaml:"origin_names"`
+	Covers      []string          `yaml:"covers"`
+	// PerDestination holds, for a source that answers for many countries,
+	// what differs for one of them: its priority and why.
+	PerDestination map[string]perDestinationDoc `yaml:"per_destination"`
+	Requests       []requestDoc                 `yaml:"requests"`
+	Map            mappingDoc                   `yaml:"map"`
+	Cadence        string                       `yaml:"cadence"`
+	LagMonths      int                          `yaml:"lag_months"`
+	Priority       int                          `yaml:"priority"`
+	ProRate        bool                         `yaml:"pro_rate"`
+	MaxBytes       int64                        `yaml:"max_bytes"`
+	Licence        string                       `yaml:"licence"` // the publisher's when empty
+	Verified       verifiedDoc                  `yaml:"verified"`
+	Credentials    []credentialDoc              `yaml:"credentials"`
+	Statement      *statementDoc                `yaml:"statement"`
+	Notes          string                       `yaml:"notes"`
+	Expected       []expectedDoc                `yaml:"expected"`
+	Sample         *sampleDoc                   `yaml:"sample"`
+	LiveOnly       *liveOnlyDoc                 `yaml:"live_only"`
 }
 
 // liveOnlyDoc marks a source whose answer is not in the sample archive (no
@@ -55,6 +61,22 @@ type requestDoc struct {
 	Body    string            `yaml:"body"`
 	Headers map[string]string `yaml:"headers"`
 	Link    *linkDoc          `yaml:"link"`
+	Paging  *pagingDoc        `yaml:"paging"`
+}
+
+// pagingDoc is how an API pages its answer: the query parameter of the
+// page number, and the answer's members holding its page and page count.
+type pagingDoc struct {
+	Param string `yaml:"param"`
+	Page  string `yaml:"page"`
+	Pages string `yaml:"pages"`
+}
+
+// perDestinationDoc is one destination's own priority among that
+// country's sources, with the reason.
+type perDestinationDoc struct {
+	Priority int    `yaml:"priority"`
+	Note     string `yaml:"note"`
 }
 
 type linkDoc struct {
@@ -64,20 +86,21 @@ type linkDoc struct {
 }
 
 type mappingDoc struct {
-	Time             string            `yaml:"time"`
-	Destination      string            `yaml:"destination"`
-	Citizenship      string            `yaml:"citizenship"`
-	FixedCitizenship string            `yaml:"fixed_citizenship"`
-	Filter           map[string]string `yaml:"filter"`
-	MetricDim        string            `yaml:"metric_dim"`
-	Metrics          map[string]string `yaml:"metrics"`
-	Metric           string            `yaml:"metric"`
-	Codes            map[string]string `yaml:"codes"`
-	StockAt          string            `yaml:"stock_at"`
-	TimePattern      string            `yaml:"time_pattern"`
-	Month            string            `yaml:"month"`
-	FiscalYearStart  int               `yaml:"fiscal_year_start"`
-	Sum              bool              `yaml:"sum"`
+	Time             string              `yaml:"time"`
+	Destination      string              `yaml:"destination"`
+	Citizenship      string              `yaml:"citizenship"`
+	FixedCitizenship string              `yaml:"fixed_citizenship"`
+	Filter           map[string]string   `yaml:"filter"`
+	Fallback         []map[string]string `yaml:"fallback"`
+	MetricDim        string              `yaml:"metric_dim"`
+	Metrics          map[string]string   `yaml:"metrics"`
+	Metric           string              `yaml:"metric"`
+	Codes            map[string]string   `yaml:"codes"`
+	StockAt          string              `yaml:"stock_at"`
+	TimePattern      string              `yaml:"time_pattern"`
+	Month            string              `yaml:"month"`
+	FiscalYearStart  int                 `yaml:"fiscal_year_start"`
+	Sum              bool                `yaml:"sum"`
 }
 
 type verifiedDoc struct {

@@ -29,9 +29,9 @@ func TestSumProblemsNameTheField(t *testing.T) {
 	for _, c := range []struct{ name, doc, want string }{
 		{"unknown source", "- destination: US\n  reason: r\n  components:\n    - name: visas\n      sources: [us-nobody]\n",
 			`components[0].sources[0]: unknown source "us-nobody"`},
-		{"another country's source", "- destination: US\n  reason: r\n  components:\n    - name: visas\n      sources: [de-eurostat-migr_resfirst]\n",
-			"counts DE, not US"},
-		{"a stock", "- destination: DE\n  reason: r\n  components:\n    - name: stock\n      sources: [de-eurostat-migr_pop1ctz]\n",
+		{"another country's source", "- destination: US\n  reason: r\n  components:\n    - name: visas\n      sources: [ge-geostat-migration-citizenship]\n",
+			"counts GE, not US"},
+		{"a stock", "- destination: FI\n  reason: r\n  components:\n    - name: stock\n      sources: [fi-statfin-muutl]\n",
 			"a stock: a sum adds flows"},
 		{"a source in two parts", "- destination: US\n  reason: r\n  components:\n    - name: a\n      sources: [us-dos-nonimmigrant-visas]\n    - name: b\n      sources: [us-dos-nonimmigrant-visas]\n",
 			`already in the component "a"`},

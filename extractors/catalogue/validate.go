@@ -20,8 +20,11 @@ var (
 	rePlaceholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
 )
 
-// OriginCodes are the code systems the {origin} placeholder is written in.
-var OriginCodes = []string{"alpha2", "alpha3", "eurostat"}
+// OriginCodes are the code systems the {origin} placeholder is written in:
+// ISO alpha-2, ISO alpha-3, Eurostat's (alpha-2 with EL and UK), or the
+// country's English name as the publisher writes it (the country table's
+// short name unless the source's origin_names says otherwise).
+var OriginCodes = []string{"alpha2", "alpha3", "eurostat", "name"}
 
 // Verification kinds accepted in verified.how.
 var verificationKinds = []string{extractors.VerifiedByDocumentation, extractors.VerifiedByPublicClient,
@@ -36,6 +39,7 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 		Dataset: sd.Dataset, Title: sd.Title, Homepage: sd.Homepage, Format: sd.Format, Params: sd.Params,
 		Cadence: extractors.Cadence(sd.Cadence), LagMonths: sd.LagMonths, Licence: sd.Licence, Notes: strings.TrimSpace(sd.Notes),
 		Priority: sd.Priority, ProRate: sd.ProRate, MaxBytes: sd.MaxBytes, OriginCode: sd.OriginCode, Covers: sd.Covers,
+		OriginNames: sd.OriginNames,
 		Verified: extractors.Verification{How: sd.Verified.How, Evidence: strings.TrimSpace(sd.Verified.Evidence),
 			Unverified: strings.TrimSpace(sd.Verified.Unverified)},
 	}
@@ -51,6 +55,7 @@ func (d doc) source(sd *sourceDoc, pubs map[string]Publisher) (*Entry, bool) {
 	}
 	d.credentials(sd, s)
 	d.origin(sd, s)
+	d.multiCountry(sd, s)
 	e := &Entry{Source: s, Expected: d.expected(sd.Expected, "expected", s), Sample: d.sample(sd, s),
 		LiveOnly: d.liveOnly(sd, s)}
 	return e, len(*d.probs) == before
@@ -133,6 +138,7 @@ func (d doc) requests(sd *sourceDoc, s *extractors.Source) {
 	for i, rd := range sd.Requests {
 		f := fmt.Sprintf("requests[%d]", i)
 		r := extractors.Request{Role: extractors.RequestRole(rd.Role), Method: rd.Method, URL: rd.URL, Body: rd.Body, Header: rd.Headers}
+		r.Paging = d.paging(rd, f)
 		switch r.RoleOrData() {
 		case extractors.RoleData:
 			data++
@@ -188,6 +194,25 @@ func (d doc) requestURL(r extractors.Request, f string) {
 // address around them.
 func fillPlaceholders(s string) string { return rePlaceholder.ReplaceAllString(s, "X") }
 
+// paging checks a request's paging rule: all three names, on a data GET
+// whose address carries the page parameter.
+func (d doc) paging(rd requestDoc, f string) *extractors.PagingRule {
+	p := rd.Paging
+	if p == nil {
+		return nil
+	}
+	if p.Param == "" || p.Page == "" || p.Pages == "" {
+		d.problem(f+".paging", "say param (the query parameter of the page number), page and pages (the answer's members holding its page and page count)")
+	}
+	if rd.Role != "" && rd.Role != string(extractors.RoleData) || rd.Method != "" && rd.Method != "GET" {
+		d.problem(f+".paging", "only a data GET request is paged")
+	}
+	if u, err := url.Parse(fillPlaceholders(rd.URL)); err == nil && p.Param != "" && !u.Query().Has(p.Param) {
+		d.problem(f+".paging", "the address has no %s parameter: write the first page's (%s=1)", p.Param, p.Param)
+	}
+	return &extractors.PagingRule{Param: p.Param, Page: p.Page, Pages: p.Pages}
+}
+
 func (d doc) link(ld *linkDoc, f string) *extractors.LinkRule {
 	if ld == nil || ld.Select == "" {
 		d.problem(f, "a discovery request needs link.select, the CSS selector of the candidate links")
@@ -205,7 +230,17 @@ func (d doc) mapping(md mappingDoc) extractors.Mapping {
 	m := extractors.Mapping{Time: md.Time, Destination: md.Destination, Citizenship: md.Citizenship,
 		FixedCitizenship: md.FixedCitizenship, Filter: md.Filter, MetricDim: md.MetricDim,
 		Metric: extractors.Metric(md.Metric), Codes: md.Codes, StockAt: md.StockAt, Month: md.Month,
-		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum, TimePattern: md.TimePattern}
+		FiscalYearStart: time.Month(md.FiscalYearStart), Sum: md.Sum, Fallback: md.Fallback, TimePattern: md.TimePattern}
+	for i, alt := range md.Fallback {
+		if len(alt) == 0 {
+			d.problem(fmt.Sprintf("map.fallback[%d]", i), "an empty alternative: name the filtered dimensions and their other codes")
+		}
+		for dim := range alt {
+			if _, ok := md.Filter[dim]; !ok {
+				d.problem(fmt.Sprintf("map.fallback[%d].%s", i, dim), "an alternative to a filter's code: map.filter has no %s", dim)
+			}
+		}
+	}
 	if m.Time == "" {
 		d.problem("map.time", "missing: the dimension holding the period")
 	}
@@ -434,13 +469,29 @@ func (d doc) origin(sd *sourceDoc, s *extractors.Source) {
 			uses = uses || strings.Contains(text, "{origin}")
 		}
 	}
+	// A whole file filtered by the publisher's name of the origin takes it
+	// in the mapping's filter (or a reader parameter) instead.
+	for _, v := range sd.Map.Filter {
+		uses = uses || strings.Contains(v, "{origin}")
+	}
+	for _, v := range sd.Params {
+		uses = uses || strings.Contains(v, "{origin}")
+	}
+	for code, name := range sd.OriginNames {
+		if !reCountry.MatchString(code) || strings.TrimSpace(name) == "" {
+			d.problem("origin_names."+code, "want an ISO 3166-1 alpha-2 code and the publisher's name of the country")
+		}
+	}
+	if len(sd.OriginNames) > 0 && sd.OriginCode != "name" {
+		d.problem("origin_names", "only for origin_code name (the publisher's spelling of a country's name)")
+	}
 	switch {
 	case sd.OriginCode == "" && uses:
 		d.problem("origin_code", "the requests use {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !slices.Contains(OriginCodes, sd.OriginCode):
 		d.problem("origin_code", "%q: want one of %s", sd.OriginCode, strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !uses:
-		d.problem("origin_code", "set, but no request uses {origin}")
+		d.problem("origin_code", "set, but no request, reader parameter or filter uses {origin}")
 	case sd.OriginCode != "" && sd.Statement != nil:
 		d.problem("origin_code", "a statement counts its own citizenship (statement.citizenship)")
 	}
@@ -583,4 +634,36 @@ func quoteList[T ~string](vs []T) string {
 		out[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(out, ", ")
+}
+
+// multiCountry checks what a source that answers for many countries
+// declares: the countries its answer covers, and what differs for some.
+func (d doc) multiCountry(sd *sourceDoc, s *extractors.Source) {
+	if sd.Map.Destination == "" {
+		if len(sd.PerDestination) > 0 {
+			d.problem("per_destination", "only a source that answers for many countries (map.destination) has per-destination settings")
+		}
+		return
+	}
+	if len(sd.Covers) == 0 {
+		d.problem("covers", "missing: the countries the publisher's answer covers (ISO 3166-1 alpha-2)")
+	}
+	for _, c := range sd.Covers {
+		if c == "EL" || c == "UK" {
+			d.problem("covers", "%q: write ISO codes (Greece is GR, the United Kingdom GB)", c)
+		}
+	}
+	for dest, p := range sd.PerDestination {
+		f := "per_destination." + dest
+		if !slices.Contains(sd.Covers, dest) {
+			d.problem(f, "%q is not among the countries the source covers", dest)
+		}
+		if p.Priority <= 0 || strings.TrimSpace(p.Note) == "" {
+			d.problem(f, "a destination's own priority (1 or more) needs the note saying why")
+		}
+		if s.PerDestination == nil {
+			s.PerDestination = map[string]extractors.DestinationNote{}
+		}
+		s.PerDestination[dest] = extractors.DestinationNote{Priority: p.Priority, Note: strings.TrimSpace(p.Note)}
+	}
 }

@@ -3,8 +3,10 @@ package catalogue_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,7 +132,7 @@ func TestIRCCWorkbookEdition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb := *csvSource
+	wb := *forRun(t, csvSource, "RU")
 	wb.Format, wb.Params = "xlsx", irccPRWorkbookParams
 	obs, err := mapping.Extract(context.Background(), &wb, workbook, body, "")
 	if err != nil {
@@ -203,75 +205,78 @@ func TestUSAgainstSharedExtracts(t *testing.T) {
 	}
 }
 
-// TestUNHCRAgainstSharedExtract checks the per-country UNHCR sources
-// against the extract: every country of asylum with applications by Russians
-// since 2022 has its source, and each source's years are the extract's
-// applications of the type and unit it keeps (new, persons, unless the
-// country's row says otherwise), summed over authorities.
+// TestUNHCRAgainstSharedExtract checks UNHCR's one source against the
+// extract: every country of asylum with applications by Russians since 2022
+// is in its covers, and each country's years are the extract's new
+// applications in persons summed over authorities, or where a year has
+// none, its new-and-repeat applications (NR), else its cases (C), each
+// flagged, never added to persons. The answer comes in two pages.
 func TestUNHCRAgainstSharedExtract(t *testing.T) {
 	rows := sharedDerived(t, "russia__unhcr_FDS_asylum_applications_origin_RUS.csv")
-	recent := map[string]bool{}
+	s, err := cat.Source("unhcr-asylum-applications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		iso  string
+		year int
+	}
+	// What the extract says, per country and year, by application type
+	// and unit.
+	byKind := map[key]map[string]float64{}
 	for _, r := range rows {
-		if r["year"] >= "2022" {
-			recent[r["asylum_iso3"]] = true
+		iso, err := transform.CountryCode(r["asylum_iso3"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, _ := strconv.Atoi(r["year"])
+		k := key{iso, y}
+		if byKind[k] == nil {
+			byKind[k] = map[string]float64{}
+		}
+		byKind[k][r["application_type"]+"/"+r["data_type"]] += atof(t, r["n"])
+		if y >= 2022 && !slices.Contains(s.Covers, iso) {
+			t.Errorf("%s: applications since 2022 in the extract, not in the source's covers", iso)
 		}
 	}
-	table := map[string]bool{}
-	var countries []unhcrCountry
-	for _, s := range cat.Sources() {
-		if s.PublisherID != "unhcr" {
-			continue
-		}
-		c := unhcrCountry{ISO3: s.Map.Filter["asylum"], ISO: s.Destination, Application: s.Map.Filter["application"],
-			Unit: s.Map.Filter["unit"], ID: s.ID}
-		countries = append(countries, c)
-		table[c.ISO3] = true
-		if iso, err := transform.CountryCode(c.ISO3); err != nil || iso != c.ISO {
-			t.Errorf("%s: the source says %s, the country table %s (%v)", c.ISO3, c.ISO, iso, err)
-		}
-		if !recent[c.ISO3] {
-			t.Errorf("%s: a source without applications since 2022 in the extract", c.ISO3)
+	want := map[key]extractors.Observation{}
+	for k, kinds := range byKind {
+		for _, alt := range []struct{ kind, flag string }{{"N/P", ""}, {"NR/P", "NR"}, {"N/C", "C"}} {
+			if v, ok := kinds[alt.kind]; ok {
+				want[k] = extractors.Observation{Value: v, Flags: alt.flag}
+				break
+			}
 		}
 	}
-	for iso3 := range recent {
-		if !table[iso3] {
-			t.Errorf("%s: applications since 2022 in the extract, no source", iso3)
+	have := map[key]extractors.Observation{}
+	for _, o := range extractSample(t, s) {
+		if o.Metric != extractors.AsylumApplications || o.PeriodStart.Month() != time.January {
+			t.Errorf("observation %+v: want asylum applications of a year", o)
+		}
+		k := key{o.Destination, o.PeriodStart.Year()}
+		if _, dup := have[k]; dup {
+			t.Errorf("%v: two observations", k)
+		}
+		have[k] = o
+	}
+	if len(have) != len(want) {
+		t.Errorf("%d country-years extracted, %d in the extract", len(have), len(want))
+	}
+	for k, w := range want {
+		if h := have[k]; h.Value != w.Value || h.Flags != w.Flags {
+			t.Errorf("%v: %v (flags %q), the extract %v (flags %q)", k, h.Value, h.Flags, w.Value, w.Flags)
 		}
 	}
-	for _, c := range countries {
-		t.Run(c.ISO, func(t *testing.T) {
-			app, unit := c.Application, c.Unit
-			want := map[int]float64{}
-			for _, r := range rows {
-				if r["asylum_iso3"] == c.ISO3 && r["application_type"] == app && r["data_type"] == unit {
-					y, _ := strconv.Atoi(r["year"])
-					want[y] += atof(t, r["n"])
-				}
-			}
-			have := map[int]float64{}
-			for _, o := range sampleOf(t, c.ID) {
-				if o.Destination != c.ISO || o.Metric != extractors.AsylumApplications || o.PeriodStart.Month() != time.January {
-					t.Errorf("observation %+v: want asylum applications of a year in %s", o, c.ISO)
-				}
-				if _, dup := have[o.PeriodStart.Year()]; dup {
-					t.Errorf("%d: two observations", o.PeriodStart.Year())
-				}
-				have[o.PeriodStart.Year()] = o.Value
-			}
-			if len(want) == 0 || len(have) != len(want) {
-				t.Fatalf("%d years extracted, %d in the extract", len(have), len(want))
-			}
-			for y, v := range want {
-				if have[y] != v {
-					t.Errorf("%d: %v, the extract %v", y, have[y], v)
-				}
-			}
-		})
+	pages := 0
+	for _, e := range sampleArchive(t).Entries() {
+		if e.Source == s.ID {
+			pages++
+		}
+	}
+	if pages != 2 {
+		t.Errorf("%d pages archived, want 2 (1,542 rows at 1,000 a page)", pages)
 	}
 }
-
-// unhcrCountry is a country of asylum's source, read from its filters.
-type unhcrCountry struct{ ISO3, ISO, Application, Unit, ID string }
 
 // TestGaps checks the register of destinations without a source: real
 // countries, a reason and evidence, and no registered source the estimate
@@ -286,6 +291,9 @@ func TestGaps(t *testing.T) {
 	withSource := map[string][]*extractors.Source{}
 	for _, s := range cat.Sources() {
 		withSource[s.Destination] = append(withSource[s.Destination], s)
+		for _, c := range s.Covers { // a source that answers for many countries
+			withSource[c] = append(withSource[c], s)
+		}
 	}
 	for _, g := range gaps {
 		if _, err := transform.CountryCode(g.Country); err != nil || transform.CountryName(g.Country) == "" {
@@ -294,10 +302,19 @@ func TestGaps(t *testing.T) {
 		if srcs := withSource[g.Country]; len(srcs) > 0 {
 			var obs []extractors.Observation
 			for _, s := range srcs {
-				if !strings.Contains(g.Reason, s.ID) {
+				// A source of its own is named; a source that answers for
+				// many countries is judged by what it gives this one.
+				if !s.MultiCountry() && !strings.Contains(g.Reason, s.ID) {
 					t.Errorf("gap %s: its reason does not name its source %s", g.Country, s.ID)
 				}
-				obs = append(obs, extractSample(t, s)...)
+				if absent(s) {
+					continue
+				}
+				for _, o := range extractSample(t, s) {
+					if o.Destination == g.Country {
+						obs = append(obs, o)
+					}
+				}
 			}
 			if est := transform.Estimates(obs, transform.Options{}); len(est) > 0 {
 				t.Errorf("gap %s has a source the estimate uses (%v): remove it from the gaps", g.Country, est[0].Result)
@@ -335,4 +352,90 @@ var irccPRWorkbookParams = map[string]string{
 	"melt":      `^\d{4} Q[1-4] (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$`,
 	"melt_dims": "year,quarter,month",
 	"stop":      `^Notes:`,
+}
+
+// TestUNHCRAnswersAreReadWhole runs the catalogue's UNHCR source over a
+// made-up answer in the API's layout (figures invented for the test, never
+// in the sample), across two pages: rows that differ by decision level or
+// authority are summed; counts sent as strings are read; a year reported
+// only as new and repeat applications (NR), or only in cases (C), stands in
+// flagged; cases are never added to persons; nothing is dropped silently.
+func TestUNHCRAnswersAreReadWhole(t *testing.T) {
+	s, err := cat.Source("unhcr-asylum-applications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(year int, coa, proc, app, level, unit, applied string) string {
+		return fmt.Sprintf(`{"year":%d,"coo_iso":"RUS","coa_iso":%q,"procedure_type":%q,"app_type":%q,"dec_level":%q,"app_pc":%q,"applied":%s}`,
+			year, coa, proc, app, level, unit, applied)
+	}
+	page1 := `{"page":1,"maxPages":2,"items":[` + strings.Join([]string{
+		item(2022, "DEU", "G", "N", "FI", "P", "100"),
+		item(2022, "DEU", "G", "N", "AR", "P", `"7"`), // another decision level, a count as a string
+		item(2022, "BGR", "G", "NR", "FI", "P", "30"),
+		item(2022, "USA", "G", "N", "FI", "C", "9"),
+	}, ",") + `]}`
+	page2 := `{"page":2,"maxPages":2,"items":[` + strings.Join([]string{
+		item(2022, "USA", "G", "N", "EO", "P", "40"),
+		item(2022, "PAN", "G", "N", "FI", "C", "3"),
+		item(2022, "ARE", "G", "N", "FI", "P", `"0"`),
+		item(2022, "DEU", "J", "N", "FI", "P", "1"),
+	}, ",") + `]}`
+	obs, err := mapping.ExtractPages(context.Background(), forRun(t, s, "RU"), []mapping.Page{
+		{Name: "page1", Body: []byte(page1)}, {Name: "page2", Body: []byte(page2)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, o := range obs {
+		c, err := transform.Canonicalize(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[c.Destination] = fmt.Sprintf("%v %s", c.Value, c.Flags)
+	}
+	want := map[string]string{"DE": "108 ", "BG": "30 NR", "US": "40 ", "PA": "3 C", "AE": "0 "}
+	if len(got) != len(want) {
+		t.Errorf("destinations %v, want %v", got, want)
+	}
+	for d, w := range want {
+		if got[d] != w {
+			t.Errorf("%s: %q, want %q", d, got[d], w)
+		}
+	}
+}
+
+// TestOriginByName: IRCC's and the State Department's whole files are
+// filtered by the publisher's name of the run's origin: the country
+// table's English short name, or the source's own spelling where it
+// differs (IRCC: Turkey); Eurostat takes EL and UK, UNHCR alpha-3.
+func TestOriginByName(t *testing.T) {
+	filter := func(id, origin string) string {
+		s, err := cat.Source(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return forRun(t, s, origin).Map.Filter["citizenship"]
+	}
+	for _, c := range []struct{ id, origin, want string }{
+		{"ca-ircc-pr-citizenship", "RU", "Russia"},
+		{"ca-ircc-pr-citizenship", "UA", "Ukraine"},
+		{"ca-ircc-pr-citizenship", "TR", "Turkey"},
+		{"ca-ircc-tr-study", "KR", "Korea, Republic of"},
+		{"us-dos-immigrant-visas", "BY", "Belarus"},
+		{"us-dos-immigrant-visas", "TR", "Turkey"},
+	} {
+		if got := filter(c.id, c.origin); got != c.want {
+			t.Errorf("%s for %s: filters %q, want %q", c.id, c.origin, got, c.want)
+		}
+	}
+	for id, want := range map[string]string{"eurostat-migr_pop1ctz": "citizen=EL", "unhcr-asylum-applications": "coo=GRC"} {
+		s, err := cat.Source(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := forRun(t, s, "GR").Requests[0].URL; !strings.Contains(u, want) {
+			t.Errorf("%s for GR asks %s, want %s", id, u, want)
+		}
+	}
 }

@@ -122,6 +122,10 @@ type Response struct {
 	Body      []byte
 	Unchanged bool // the server answered 304, or the same bytes as last time
 	Attempts  int
+	// Page is the page number of an answer to a paged request (1 for the
+	// first); 0 for a request that is not paged. The pages of one request
+	// are read together, as one answer.
+	Page int
 }
 
 // SourceFetch is what fetching one source gave.
@@ -270,6 +274,12 @@ func (f *Fetcher) fetchSource(ctx context.Context, s *extractors.Source) SourceF
 		if !ok {
 			break
 		}
+		if req.Paging != nil && req.RoleOrData() == extractors.RoleData {
+			if !f.fetchPages(ctx, s, req, r, &res) {
+				break
+			}
+			continue
+		}
 		if req.RoleOrData() != extractors.RoleDiscovery {
 			continue
 		}
@@ -285,6 +295,40 @@ func (f *Fetcher) fetchSource(ctx context.Context, s *extractors.Source) SourceF
 	}
 	res.Duration = f.cfg.Now().Sub(start)
 	return res
+}
+
+// fetchPages fetches the pages after first, the answer to req, until the
+// answer says it is the last; false when a page failed or the answers do
+// not say where they are (res.Err says why).
+func (f *Fetcher) fetchPages(ctx context.Context, s *extractors.Source, req extractors.Request, first Response, res *SourceFetch) bool {
+	r := first
+	res.Responses[len(res.Responses)-1].Page = 1
+	for n := 1; ; n++ {
+		page, pages, err := pageOf(req.Paging, r.Body)
+		switch {
+		case err != nil:
+			res.Err = fmt.Errorf("source %s: %s: %w", s.ID, r.Request.URL, err)
+			return false
+		case page != n:
+			res.Err = fmt.Errorf("source %s: %s: asked for page %d, the answer says it is page %d", s.ID, r.Request.URL, n, page)
+			return false
+		case page >= pages:
+			return true
+		case n >= maxPages:
+			res.Err = fmt.Errorf("source %s: %s: more than %d pages", s.ID, req.URL, maxPages)
+			return false
+		}
+		next, err := nextPage(req, n+1)
+		if err != nil {
+			res.Err = fmt.Errorf("source %s: %s: %w", s.ID, req.URL, err)
+			return false
+		}
+		var ok bool
+		if r, ok = f.fetchInto(ctx, s, next, res); !ok {
+			return false
+		}
+		res.Responses[len(res.Responses)-1].Page = n + 1
+	}
 }
 
 // fetchInto fetches one request into res; false when it failed (res.Err

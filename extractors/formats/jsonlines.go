@@ -83,7 +83,7 @@ func (jsonLinesReader) Read(ctx context.Context, in extractors.Input, emit extra
 	}
 	if len(records) == 0 {
 		if len(bytes.TrimSpace(data)) == 0 {
-			return in.Errorf("", "empty body: no JSON line")
+			return in.Errorf("", "empty body: no records, not one JSON line")
 		}
 		return in.Errorf("", "no records: the body holds no JSON line")
 	}

@@ -25,7 +25,12 @@ import (
 //   - several measures (OBS_VALUE1, OBS_VALUE2 ... or the measures
 //     parameter) give one cell each, told apart by the measure_dim dimension;
 //   - rows with ACTION D (delete) carry no value and are skipped; several
-//     dataflows in one file become one table each.
+//     dataflows in one file become one table each;
+//   - SDMX-CSV 2.0 written with labels=name (a STRUCTURE_NAME column, as in
+//     Eurostat's Data Browser downloads "with labels") follows each
+//     component's column with a column of its localised names ("geo,
+//     Geopolitical entity (reporting)", "DE,Germany"): those are labels of
+//     the column before, never dimensions, and the cells keep the codes.
 //
 // Which columns are dimensions: see sdmx.go. In SDMX-CSV 1.0 the columns
 // after TIME_PERIOD are attributes (TIME_PERIOD is the last dimension of a
@@ -57,6 +62,7 @@ const (
 	csvStructureID // DATAFLOW (1.0), STRUCTURE_ID (2.0): names the data set
 	csvAction
 	csvIgnored // STRUCTURE, STRUCTURE_NAME, SERIES_KEY, OBS_KEY, technical columns
+	csvLabel   // labels=name: the localised names of the component in the column before
 )
 
 // sdmxCSVMessageColumns are the columns SDMX-CSV adds to the components.
@@ -141,11 +147,22 @@ func newSDMXCSVWalker(in extractors.Input, data []byte) (*sdmxCSVWalker, error) 
 	if !v1 && sdmxCSVHeaderID(header[0]) != "STRUCTURE" {
 		return nil, in.Errorf("line 1, column 1", "not SDMX-CSV: the first column is %q, want DATAFLOW (1.0) or STRUCTURE (2.0)", excerpt([]byte(header[0]), 40))
 	}
+	// labels=name (SDMX-CSV 2.0): the message names its structure in a
+	// STRUCTURE_NAME column and every component column is followed by
+	// the column of its names.
+	named := !v1 && slices.ContainsFunc(header, func(h string) bool { return sdmxCSVHeaderID(h) == "STRUCTURE_NAME" })
 	afterTime := false
 	seen := map[string]bool{}
 	for i, h := range header {
 		id := sdmxCSVHeaderID(h)
 		c := sdmxCSVColumn{id: id}
+		if named && i > 0 && (w.cols[i-1].role == csvComponent || w.cols[i-1].role == csvMeasure) {
+			// The label column of the component before: its header is
+			// the component's name ("Time", "Observation value"), which
+			// may repeat another's, so it is neither checked nor kept.
+			w.cols = append(w.cols, sdmxCSVColumn{id: id, role: csvLabel})
+			continue
+		}
 		if role, ok := sdmxCSVMessageColumns[id]; ok {
 			c.role = role
 		} else if slices.Contains(measures, id) {

@@ -515,3 +515,73 @@ func FuzzSDMXCSV(f *testing.F) {
 	fuzzSDMX(f, "sdmx-csv", "sdmx-csv",
 		"DATAFLOW;REF_AREA: R;TIME_PERIOD;OBS_VALUE;OBS_FLAG;ACTION\nE:M(1.0): M;DE: G;2021;1234,5;p;I\n")
 }
+
+// The Data Browser's "SDMX-CSV 2.0 with labels" downloads in realdata,
+// exactly as Eurostat wrote them: each code column is followed by its label
+// column. The figures checked come from the realdata MANIFEST.
+const (
+	resvalidRU = "Bencce4-beyond-borders__migr_resvalid__custom_19375420_linear_2_0__RU-only.csv"
+	resvalidUA = "Bencce4-beyond-borders__migr_resvalid__custom_18711207_linear_2_0__UA.csv"
+)
+
+func TestSDMXCSVEurostatDownloadWithLabels(t *testing.T) {
+	dims := []string{"freq", "duration", "reason", "unit", "citizen", "geo", "TIME_PERIOD"}
+	for _, c := range []struct {
+		file, citizen string
+		facts         map[[2]string]float64 // geo, year -> value
+	}{
+		{resvalidRU, "RU", map[[2]string]float64{
+			{"CY", "2021"}: 17989, {"CY", "2024"}: 41808, {"PL", "2022"}: 20551, {"EE", "2024"}: 81293,
+			{"LV", "2024"}: 36356, {"EL", "2024"}: 15808, {"EU27_2020", "2022"}: 820348, {"DE", "2024"}: 225408,
+		}},
+		{resvalidUA, "UA", map[[2]string]float64{{"AT", "2015"}: 7932, {"AT", "2016"}: 8516}},
+	} {
+		t.Run(c.citizen, func(t *testing.T) {
+			cells, err := readBody(t, SDMXCSV, c.file, realBytes(t, c.file), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One cell per data row (328 in each file): no label column is
+			// a dimension, so no row collapses or splits.
+			wantDims(t, cells, 328, dims...)
+			for k, v := range c.facts {
+				cell := lookup(t, cells, "", map[string]string{"geo": k[0], "TIME_PERIOD": k[1]})
+				if cell.Missing || cell.Value != v {
+					t.Errorf("%s %s = %v (missing %v), MANIFEST says %v", k[0], k[1], cell.Value, cell.Missing, v)
+				}
+				if got, _ := cell.Code("citizen"); got != c.citizen {
+					t.Errorf("citizen %q", got)
+				}
+			}
+			// Flags come from OBS_FLAG: the break in Hungary's series in
+			// 2017, Portugal's in 2024 (MANIFEST: HU 2017 b; PT 2024 b).
+			for _, k := range [][2]string{{"HU", "2017"}, {"PT", "2024"}} {
+				if cell := lookup(t, cells, "", map[string]string{"geo": k[0], "TIME_PERIOD": k[1]}); cell.Status != "b" {
+					t.Errorf("%s %s status %q, want b", k[0], k[1], cell.Status)
+				}
+			}
+		})
+	}
+}
+
+func TestSDMXCSVLabelColumnsAreNotDimensions(t *testing.T) {
+	// A made-up message in the labels=name layout with an ACTION column
+	// (not followed by a label) and a label column named like a dimension.
+	body := "STRUCTURE,STRUCTURE_ID,STRUCTURE_NAME,ACTION,geo,geo,TIME_PERIOD,Time,OBS_VALUE,Observation value,OBS_FLAG,Flag\n" +
+		"dataflow,ESTAT:X(1.0),X,I,DE,Germany,2021,,5,,p,provisional\n" +
+		"dataflow,ESTAT:X(1.0),X,D,FR,France,2021,,7,,,\n"
+	cells, err := readBody(t, SDMXCSV, "named.csv", []byte(body), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDims(t, cells, 1, "geo", "TIME_PERIOD")
+	wantCell(t, cells, 0, 5, "DE", "2021")
+	if cells[0].Status != "p" {
+		t.Errorf("status %q: the flag's label column is not a status", cells[0].Status)
+	}
+	// Without STRUCTURE_NAME the same header is two geo columns: refused.
+	plain := strings.Replace(body, "STRUCTURE_NAME", "UPDATED", 1)
+	if _, err := readBody(t, SDMXCSV, "plain.csv", []byte(plain), nil); err == nil || !strings.Contains(err.Error(), "geo twice") {
+		t.Errorf("err %v, want column geo twice", err)
+	}
+}

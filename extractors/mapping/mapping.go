@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/internal/iso3166"
 )
 
 // ReaderParams returns the parameters the source's reader gets: the
@@ -51,44 +52,68 @@ func Extract(ctx context.Context, s *extractors.Source, name string, body []byte
 // ExtractWithMetadata is Extract for a source whose reader also needs the
 // answer of its metadata request.
 func ExtractWithMetadata(ctx context.Context, s *extractors.Source, name string, body []byte, snapshot string, metadata []byte) ([]extractors.Observation, error) {
+	return ExtractPages(ctx, s, []Page{{Name: name, Body: body, Snapshot: snapshot}}, metadata)
+}
+
+// Page is one body of an answer: a whole answer, or one page of an API
+// that pages it.
+type Page struct {
+	Name     string // its URL or file, for errors
+	Body     []byte
+	Snapshot string // its SHA-256, stamped on its observations
+}
+
+// ExtractPages reads the pages of one answer as one: cells that sum
+// (Mapping.Sum) or stand in for one another (Mapping.Fallback) meet across
+// pages, and an answer whose pages map to nothing fails once.
+func ExtractPages(ctx context.Context, s *extractors.Source, pages []Page, metadata []byte) ([]extractors.Observation, error) {
 	r, err := extractors.ReaderFor(s.Format)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
-	if s.Statement == nil {
-		return extractFigure(ctx, r, s, nil, name, body, snapshot, metadata)
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("source %s: no answer to read", s.ID)
 	}
-	// A statement reads each of its figures this page gives, one pass of
-	// the reader per figure, each with its own pattern.
-	figures := s.StatementFigures(name)
-	if len(figures) == 0 {
-		return nil, fmt.Errorf("source %s: %s: none of the statement's figures is read from this page", s.ID, name)
+	if s.Statement != nil {
+		return extractStatement(ctx, r, s, pages, metadata)
 	}
-	var out []extractors.Observation
-	for _, f := range figures {
-		obs, err := extractFigure(ctx, r, s, f, name, body, snapshot, metadata)
-		if err != nil {
-			return nil, err
+	m := newMapper(s, "")
+	for _, p := range pages {
+		m.snapshot = p.Snapshot
+		in := extractors.Input{Name: p.Name, Body: bytes.NewReader(p.Body), Params: readerParams(s, nil), Metadata: metadata}
+		if err := r.Read(ctx, in, m.cell); err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.ID, err)
 		}
-		out = append(out, obs...)
-	}
-	return out, nil
-}
-
-// extractFigure runs the reader once over body and maps its cells; figure
-// is the statement figure the pass reads (nil for other sources).
-func extractFigure(ctx context.Context, r extractors.Reader, s *extractors.Source, figure *extractors.StatementEntry,
-	name string, body []byte, snapshot string, metadata []byte) ([]extractors.Observation, error) {
-	m := newMapper(s, snapshot)
-	m.figure = figure
-	in := extractors.Input{Name: name, Body: bytes.NewReader(body), Params: readerParams(s, figure), Metadata: metadata}
-	if err := r.Read(ctx, in, m.cell); err != nil {
-		return nil, fmt.Errorf("source %s: %w", s.ID, err)
 	}
 	if err := m.finish(); err != nil {
-		return nil, fmt.Errorf("source %s: %s: %w", s.ID, name, err)
+		return nil, fmt.Errorf("source %s: %s: %w", s.ID, pages[0].Name, err)
 	}
 	return m.out, nil
+}
+
+// extractStatement reads each of the statement's figures a page gives, one
+// pass of the reader per figure, each with its own pattern.
+func extractStatement(ctx context.Context, r extractors.Reader, s *extractors.Source, pages []Page, metadata []byte) ([]extractors.Observation, error) {
+	var out []extractors.Observation
+	for _, p := range pages {
+		figures := s.StatementFigures(p.Name)
+		if len(figures) == 0 {
+			return nil, fmt.Errorf("source %s: %s: none of the statement's figures is read from this page", s.ID, p.Name)
+		}
+		for _, f := range figures {
+			m := newMapper(s, p.Snapshot)
+			m.figure = f
+			in := extractors.Input{Name: p.Name, Body: bytes.NewReader(p.Body), Params: readerParams(s, f), Metadata: metadata}
+			if err := r.Read(ctx, in, m.cell); err != nil {
+				return nil, fmt.Errorf("source %s: %w", s.ID, err)
+			}
+			if err := m.finish(); err != nil {
+				return nil, fmt.Errorf("source %s: %s: %w", s.ID, p.Name, err)
+			}
+			out = append(out, m.out...)
+		}
+	}
+	return out, nil
 }
 
 // mapper applies a source's Mapping to a reader's cells.
@@ -101,6 +126,14 @@ type mapper struct {
 	cells    int
 	summed   map[string]int // Mapping.Sum: observation key -> index in out
 	timeRe   *regexp.Regexp // Mapping.TimePattern, compiled once
+	// alts are the observations of each fallback alternative
+	// (Mapping.Fallback), summed within it: they join out, in order, where
+	// no cell of the filter (or an earlier alternative) gave the same one.
+	alts    [][]extractors.Observation
+	altKeys []map[string]int
+	// aggregates counts cells whose destination is not a country (EU27_2020,
+	// EA20, EFTA): never a destination, and not an error.
+	aggregates int
 }
 
 func newMapper(s *extractors.Source, snapshot string) *mapper {
@@ -123,10 +156,9 @@ func (m *mapper) cell(c extractors.Cell) error {
 		return m.statement(c)
 	}
 	mp := m.s.Map
-	for dim, want := range mp.Filter {
-		if got, _ := c.Code(dim); got != want {
-			return nil
-		}
+	alt, ok := m.alternative(c)
+	if !ok {
+		return nil
 	}
 	metric := mp.Metric
 	if mp.MetricDim != "" {
@@ -144,6 +176,10 @@ func (m *mapper) cell(c extractors.Cell) error {
 	destination := m.s.Destination
 	if mp.Destination != "" {
 		destination, _ = c.Code(mp.Destination)
+		if _, err := iso3166.Code(m.code(destination)); err != nil {
+			m.aggregates++
+			return nil
+		}
 	}
 	timeCode, _ := c.Code(mp.Time)
 	if mp.Month != "" {
@@ -180,25 +216,60 @@ func (m *mapper) cell(c extractors.Cell) error {
 		Flags:       c.Status,
 		Snapshot:    m.snapshot,
 	}
-	if mp.Sum {
-		return m.add(o)
+	if alt > 0 {
+		// Flagged with its alternative's codes ("NR": new and repeat
+		// applications together; "C": cases), so the warehouse shows what
+		// it counts.
+		o.Flags = strings.TrimSpace(o.Flags + " " + strings.Join(slices.Sorted(maps.Values(mp.Fallback[alt-1])), " "))
+		if m.alts == nil {
+			m.alts, m.altKeys = make([][]extractors.Observation, len(mp.Fallback)), make([]map[string]int, len(mp.Fallback))
+		}
+		if m.altKeys[alt-1] == nil {
+			m.altKeys[alt-1] = map[string]int{}
+		}
+		m.alts[alt-1] = add(m.alts[alt-1], m.altKeys[alt-1], o, mp.Sum)
+		return nil
 	}
-	m.out = append(m.out, o)
-	return nil
-}
-
-// add sums o into the observation of the same key (Mapping.Sum).
-func (m *mapper) add(o extractors.Observation) error {
 	if m.summed == nil {
 		m.summed = map[string]int{}
 	}
-	i, ok := m.summed[o.Key()]
-	if !ok {
-		m.summed[o.Key()] = len(m.out)
-		m.out = append(m.out, o)
-		return nil
+	m.out = add(m.out, m.summed, o, mp.Sum)
+	return nil
+}
+
+// alternative says which of the filter (0) and its fallback alternatives
+// (1...) the cell matches; false when none.
+func (m *mapper) alternative(c extractors.Cell) (int, bool) {
+	mp := m.s.Map
+	for i := 0; i <= len(mp.Fallback); i++ {
+		match := true
+		for dim, want := range mp.Filter {
+			if i > 0 {
+				if alt, ok := mp.Fallback[i-1][dim]; ok {
+					want = alt
+				}
+			}
+			if got, _ := c.Code(dim); got != want {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i, true
+		}
 	}
-	s := &m.out[i]
+	return 0, false
+}
+
+// add appends o to out, or with sum adds it into the observation of the
+// same key (Mapping.Sum); index maps keys to positions in out.
+func add(out []extractors.Observation, index map[string]int, o extractors.Observation, sum bool) []extractors.Observation {
+	i, ok := index[o.Key()]
+	if !ok || !sum {
+		index[o.Key()] = len(out)
+		return append(out, o)
+	}
+	s := &out[i]
 	switch {
 	case s.Missing || o.Missing:
 		s.Missing, s.Value = true, 0
@@ -210,7 +281,7 @@ func (m *mapper) add(o extractors.Observation) error {
 			s.Flags = strings.TrimSpace(s.Flags + " " + f)
 		}
 	}
-	return nil
+	return out
 }
 
 func (m *mapper) code(publisher string) string {
@@ -278,11 +349,23 @@ func (m *mapper) statement(c extractors.Cell) error {
 // finish checks what can only be judged after the last cell: a source whose
 // answer maps to nothing has changed or broken, it has not published zero.
 func (m *mapper) finish() error {
+	for _, alt := range m.alts {
+		for _, o := range alt {
+			if _, ok := m.summed[o.Key()]; !ok {
+				if m.summed == nil {
+					m.summed = map[string]int{}
+				}
+				m.summed[o.Key()] = len(m.out)
+				m.out = append(m.out, o)
+			}
+		}
+	}
 	if m.cells == 0 {
 		return fmt.Errorf("the answer holds no data cells")
 	}
 	if len(m.out) == 0 {
-		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v): codes renamed or removed?", m.cells, m.s.Map.Filter)
+		return fmt.Errorf("none of %d cells matched the source's mapping (filters %v; %d cells of aggregates that are not countries): codes renamed or removed?",
+			m.cells, m.s.Map.Filter, m.aggregates)
 	}
 	return nil
 }

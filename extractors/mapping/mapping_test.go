@@ -167,3 +167,84 @@ func TestPatternPeriod(t *testing.T) {
 		t.Error("a code the pattern does not match must fail")
 	}
 }
+
+// pagesReader reads a different made-up table per page, by the page's name.
+type pagesReader struct{}
+
+var testPages map[string]tableReader
+
+func (pagesReader) Format() string   { return "test-pages" }
+func (pagesReader) Params() []string { return nil }
+func (pagesReader) Read(ctx context.Context, in extractors.Input, emit extractors.Emit) error {
+	return testPages[in.Name].Read(ctx, in, emit)
+}
+
+func init() { extractors.RegisterReader(pagesReader{}) }
+
+// unhcrLike is a multi-country source over a paged answer like UNHCR's
+// asylum applications: one row per country of asylum, year, authority and
+// application type, summed over what the source does not keep.
+func unhcrLike() *extractors.Source {
+	return &extractors.Source{ID: "unhcr-test", Format: "test-pages", Map: extractors.Mapping{
+		Time: "year", Destination: "asylum", Citizenship: "origin", Sum: true,
+		Filter:   map[string]string{"application": "N", "unit": "P"},
+		Fallback: []map[string]string{{"application": "NR"}, {"unit": "C"}},
+		Metric:   extractors.AsylumApplications, Codes: map[string]string{"RUS": "RU"},
+	}}
+}
+
+func TestExtractPagesSumsAcrossPagesAndFallsBack(t *testing.T) {
+	dims := []string{"asylum", "origin", "year", "procedure", "application", "unit"}
+	testPages = map[string]tableReader{ // made-up figures
+		"page1": {dims: dims, cells: [][]string{
+			{"DEU", "RUS", "2022", "G", "N", "P", "100"},
+			{"DEU", "RUS", "2022", "G", "R", "P", "40"},  // repeat: not new
+			{"BGR", "RUS", "2022", "G", "NR", "P", "30"}, // only new and repeat together
+			{"BGR", "RUS", "2023", "G", "NR", "P", "9"},
+			{"USA", "RUS", "2022", "G", "N", "C", "7"}, // cases: never added to persons
+			{"USA", "RUS", "2022", "G", "N", "P", "3"},
+			{"PAN", "RUS", "2022", "G", "N", "C", "4"}, // only cases: they stand in, flagged
+			{"PAN", "RUS", "2022", "U", "N", "C", "1"},
+			{"PAN", "RUS", "2022", "G", "NR", "C", "50"}, // two alternatives at once: neither
+		}},
+		"page2": {dims: dims, cells: [][]string{
+			{"DEU", "RUS", "2022", "J", "N", "P", "5"},   // another authority, same year: summed
+			{"DEU", "RUS", "2022", "G", "NR", "P", "99"}, // N is there: NR does not stand in
+			{"BGR", "RUS", "2023", "U", "NR", "P", "1"},
+			{"BGR", "RUS", "2023", "G", "N", "P", "2"}, // N for 2023 after all
+			{"EU27", "RUS", "2022", "G", "N", "P", "500"},
+		}},
+	}
+	t.Cleanup(func() { testPages = nil })
+	obs, err := ExtractPages(context.Background(), unhcrLike(), []Page{
+		{Name: "page1", Snapshot: "s1"}, {Name: "page2", Snapshot: "s2"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]extractors.Observation{}
+	for _, o := range obs {
+		got[o.Destination+" "+o.PeriodStart.Format("2006")] = o
+	}
+	want := map[string]struct {
+		v     float64
+		flags string
+	}{"DEU 2022": {105, ""}, "BGR 2022": {30, "NR"}, "BGR 2023": {2, ""}, "USA 2022": {3, ""}, "PAN 2022": {5, "C"}}
+	if len(got) != len(want) {
+		t.Fatalf("observations %v, want %v (no EU27, cases only where no persons)", got, want)
+	}
+	for k, w := range want {
+		if o := got[k]; o.Value != w.v || o.Flags != w.flags {
+			t.Errorf("%s = %v flags %q, want %v flags %q", k, o.Value, o.Flags, w.v, w.flags)
+		}
+	}
+}
+
+func TestExtractSkipsAggregatesThatAreNotCountries(t *testing.T) {
+	testPages = map[string]tableReader{"only-aggregates": {dims: []string{"asylum", "origin", "year", "application", "unit"},
+		cells: [][]string{{"EU27_2020", "RUS", "2022", "N", "P", "1"}, {"EA20", "RUS", "2022", "N", "P", "1"}}}}
+	t.Cleanup(func() { testPages = nil })
+	_, err := ExtractPages(context.Background(), unhcrLike(), []Page{{Name: "only-aggregates"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "2 cells of aggregates") {
+		t.Errorf("err %v: an answer of aggregates only maps to nothing, and says why", err)
+	}
+}

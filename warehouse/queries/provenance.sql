@@ -12,8 +12,13 @@ SELECT
     s.provenance,
     s.sample
 FROM latest_estimates AS e
--- source_id lists several sources when a method combined them.
-JOIN observations_current AS o ON list_contains(string_split(e.source_id, ','), o.source_id)
+-- The chosen sources' numbers for this destination and citizenship:
+-- source_id lists several sources when a method combined them, and a
+-- source that answers for many countries has numbers for others too.
+JOIN observations_current AS o
+    ON list_contains(string_split(e.source_id, ','), o.source_id)
+   AND o.destination = e.destination
+   AND o.citizenship = e.citizenship
 LEFT JOIN snapshots AS s
     ON s.sha256 = o.snapshot_sha256
    AND s.source_id = o.source_id

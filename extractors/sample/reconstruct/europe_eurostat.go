@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +40,7 @@ var releasePublished = map[string]time.Time{
 }
 
 func init() {
-	eurostatLoaders = append(eurostatLoaders, loadAsylum, loadReleaseFigures)
+	eurostatLoaders = append(eurostatLoaders, loadAsylum, loadIrishFirstPermits, loadReleaseFigures)
 	// Eurostat's labels for the asylum table's dimension and code.
 	eurostatDimLabels["applicant"] = "Type of applicant"
 	eurostatCodeLabels[[2]string{"applicant", "FRST"}] = "First time applicant"
@@ -50,38 +49,38 @@ func init() {
 // A figure is one Eurostat figure as a page reported a release
 // (figures_europe.tsv).
 type figure struct {
-	SourceID, Period, Code string
-	Value                  int64
-	Evidence               string
+	Dataset, Destination, Period, Code string
+	Value                              int64
+	Evidence                           string
 }
 
 func parseFigures(tsv string) ([]figure, error) {
 	lines := strings.Split(strings.TrimRight(tsv, "\n"), "\n")
-	if len(lines) == 0 || lines[0] != "source_id\tperiod\tcode\tvalue\tevidence" {
+	if len(lines) == 0 || lines[0] != "dataset\tdestination\tperiod\tcode\tvalue\tevidence" {
 		return nil, errors.New("unexpected header")
 	}
 	var out []figure
 	for i, l := range lines[1:] {
 		f := strings.Split(l, "\t")
-		if len(f) != 5 {
-			return nil, fmt.Errorf("line %d: want 5 fields, have %d", i+2, len(f))
+		if len(f) != 6 {
+			return nil, fmt.Errorf("line %d: want 6 fields, have %d", i+2, len(f))
 		}
-		v, err := strconv.ParseInt(f[3], 10, 64)
+		v, err := strconv.ParseInt(f[4], 10, 64)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("line %d: value %q", i+2, f[3])
+			return nil, fmt.Errorf("line %d: value %q", i+2, f[4])
 		}
-		if !strings.HasPrefix(f[4], "https://") {
+		if !strings.HasPrefix(f[5], "https://") {
 			return nil, fmt.Errorf("line %d: no evidence URL", i+2)
 		}
-		out = append(out, figure{f[0], f[1], f[2], v, f[4]})
+		out = append(out, figure{f[0], f[1], f[2], f[3], v, f[5]})
 	}
 	return out, nil
 }
 
-// loadAsylum adds the first-time asylum applicants of every registered
-// migr_asyappctza source from the shared extract (ISO3 country, year, value;
-// a year the extract lacks has no row).
-func loadAsylum(shared string, cat *catalogue.Catalogue, rows eurostatRows) error {
+// loadAsylum adds the extract's first-time asylum applicants of every
+// country it has (ISO3 country, year, value; a year the extract lacks has
+// no row), and of the EU aggregate as Eurostat's EU27_2020.
+func loadAsylum(shared string, _ *catalogue.Catalogue, rows eurostatRows) error {
 	path := filepath.Join(shared, asylumCSV)
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,18 +95,17 @@ func loadAsylum(shared string, cat *catalogue.Catalogue, rows eurostatRows) erro
 	if strings.Join(head, ",") != "geo_iso3,year,first_time_applicants_RUS_all_sexes" {
 		return fmt.Errorf("%s: unexpected header %v", path, head)
 	}
-	byISO := map[string][]eurostatCell{}
 	ex := &eurostatExtract{
 		File: "shared/" + asylumCSV,
 		Published: "Eurostat statistics API, first-time asylum applicants; decoded by the research session from an R data file " +
 			"of Eurostat asylum data that is not kept in shared/, see shared/realdata/README.md",
-		Note: "The extract's %d figures written in the statistics API's JSON-stat 2.0 layout. The extract has a row only for " +
-			"years with a figure, so the answer's time dimension holds those years only: whether Eurostat shows ':' or 0 for a " +
-			"year between them is not known, and nothing is written for it. Not recorded from the API: the 'updated' stamp " +
-			"(set to the fetch time, itself the date the extract was written), dimension and code labels, the extension's " +
-			"metadata; no status flags were in the extract.",
+		Note: "the extract's figures, with a row only for years with a figure, so the answer's time dimension holds those " +
+			"years only and whether Eurostat shows ':' or 0 for a year between them is not known (nothing is written for it); " +
+			"no status flags were in the extract; the 'EU27' row is written as Eurostat's aggregate EU27_2020",
 		FetchedAt: asylumFetchedAt,
 	}
+	byDest := map[string][]eurostatCell{}
+	var order []string
 	line := 1
 	for {
 		rec, err := r.Read()
@@ -118,12 +116,11 @@ func loadAsylum(shared string, cat *catalogue.Catalogue, rows eurostatRows) erro
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if rec[0] == "EU27" {
-			continue // the EU aggregate, not a destination
-		}
-		iso, err := transform.CountryCode(rec[0])
-		if err != nil {
-			return fmt.Errorf("%s line %d: %w", path, line, err)
+		dest := "EU27_2020" // the EU aggregate: never a destination
+		if rec[0] != "EU27" {
+			if dest, err = transform.CountryCode(rec[0]); err != nil {
+				return fmt.Errorf("%s line %d: %w", path, line, err)
+			}
 		}
 		y, err := strconv.Atoi(rec[1])
 		if err != nil {
@@ -133,78 +130,115 @@ func loadAsylum(shared string, cat *catalogue.Catalogue, rows eurostatRows) erro
 		if err != nil || v < 0 {
 			return fmt.Errorf("%s line %d: value %q is not a whole count", path, line, rec[2])
 		}
-		byISO[iso] = append(byISO[iso], eurostatCell{Year: y, Raw: rec[2], Value: v, Extract: ex,
-			Origin: "column first_time_applicants_RUS_all_sexes, geo_iso3 " + rec[0]})
+		if _, ok := byDest[dest]; !ok {
+			order = append(order, dest)
+		}
+		byDest[dest] = append(byDest[dest], eurostatCell{Year: y, Value: v, Extract: ex,
+			Origin: "column first_time_applicants_RUS_all_sexes by geo_iso3"})
 	}
-	for _, s := range cat.Sources() {
-		if s.PublisherID != "eurostat" || s.Dataset != "migr_asyappctza" {
-			continue
+	for _, d := range order {
+		if err := rows.add("migr_asyappctza", d, byDest[d]); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
 		}
-		name := transform.CountryName(s.Destination)
-		k := [2]string{s.Dataset, name}
-		if len(rows[k]) > 0 {
-			return fmt.Errorf("%s: %s %s already has rows from %s", path, s.Dataset, name, rows[k][0].Extract.File)
-		}
-		cells := byISO[s.Destination]
-		if len(cells) == 0 {
-			return fmt.Errorf("%s: no rows for %s, which is registered", path, s.ID)
-		}
-		slices.SortFunc(cells, func(a, b eurostatCell) int { return a.Year - b.Year })
-		rows[k] = cells
 	}
 	return nil
 }
 
+// irishFirstPermits is Eurostat's migr_resfirst for Ireland as a public
+// repository fetched it (JSON-stat) and flattened it to CSV.
+const irishFirstPermits = "realdata/mhbvr-irish-migration-stats__eurostat_migr_resfirst_IE__RU-only.csv"
+
+// loadIrishFirstPermits adds Ireland's first permits to Russian citizens,
+// reason and length of validity total.
+func loadIrishFirstPermits(shared string, _ *catalogue.Catalogue, rows eurostatRows) error {
+	path := filepath.Join(shared, irishFirstPermits)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"Reason_code", "Country of citizenship_code", "Duration_code", "Unit of measure_code",
+		"Geopolitical entity (reporting)_code", "Time_code", "value"} {
+		if _, ok := col[h]; !ok {
+			return fmt.Errorf("%s: no column %q", path, h)
+		}
+	}
+	ex := &eurostatExtract{
+		File: "shared/" + irishFirstPermits,
+		Published: "Eurostat statistics API, migr_resfirst (JSON-stat), as github.com/mhbvr/irish-migration-stats fetched " +
+			"it and flattened it (data/processed/eurostat_migr_resfirst_IE.csv at commit 1fd09d29e075dc786163f64bde66537a92be48d7)",
+		Note: "Ireland's figures, reason and length of validity total, as the repository flattened the API's answer (its " +
+			"fetch date is not recorded; it holds 2025); no status flags were kept in the flattening",
+		FetchedAt: eurostatFetchedAt,
+	}
+	var cells []eurostatCell
+	for i, r := range recs[1:] {
+		if r[col["Reason_code"]] != "TOTAL" || r[col["Duration_code"]] != "TOTAL" {
+			continue
+		}
+		if r[col["Country of citizenship_code"]] != "RU" || r[col["Unit of measure_code"]] != "PER" ||
+			r[col["Geopolitical entity (reporting)_code"]] != "IE" {
+			return fmt.Errorf("%s line %d: not Ireland's persons of citizen RU", path, i+2)
+		}
+		y, err := strconv.Atoi(r[col["Time_code"]])
+		if err != nil {
+			return fmt.Errorf("%s line %d: year %q", path, i+2, r[col["Time_code"]])
+		}
+		v, err := strconv.ParseInt(r[col["value"]], 10, 64)
+		if err != nil || v < 0 {
+			return fmt.Errorf("%s line %d: value %q is not a whole count", path, i+2, r[col["value"]])
+		}
+		cells = append(cells, eurostatCell{Year: y, Value: v, Extract: ex, Origin: "rows Reason_code TOTAL, Duration_code TOTAL"})
+	}
+	if len(cells) == 0 {
+		return fmt.Errorf("%s: no rows of reason and duration TOTAL", path)
+	}
+	return rows.add("migr_resfirst", "IE", cells)
+}
+
 // loadReleaseFigures adds the figures of figures_europe.tsv: Eurostat
 // figures as a release gave them and a page reported them.
-func loadReleaseFigures(_ string, cat *catalogue.Catalogue, rows eurostatRows) error {
+func loadReleaseFigures(_ string, _ *catalogue.Catalogue, rows eurostatRows) error {
 	figs, err := parseFigures(figuresEuropeTSV)
 	if err != nil {
 		return fmt.Errorf("figures_europe.tsv: %w", err)
 	}
-	extracts := map[string]*eurostatExtract{}
+	extracts := map[string]*eurostatExtract{} // by page
 	for _, f := range figs {
-		s, err := cat.Source(f.SourceID)
-		if err != nil {
-			return fmt.Errorf("figures_europe.tsv: %w", err)
+		if f.Code != "RU" {
+			return fmt.Errorf("figures_europe.tsv: %s %s: only figures for citizen RU belong here", f.Dataset, f.Destination)
 		}
-		if s.PublisherID != "eurostat" || f.Code != "RU" {
-			return fmt.Errorf("figures_europe.tsv: %s: only Eurostat figures for citizen RU belong here", f.SourceID)
-		}
-		name := transform.CountryName(s.Destination)
 		at, ok := releasePublished[f.Evidence]
 		if !ok {
-			return fmt.Errorf("figures_europe.tsv: %s: no publication date for %s", f.SourceID, f.Evidence)
+			return fmt.Errorf("figures_europe.tsv: %s %s: no publication date for %s", f.Dataset, f.Destination, f.Evidence)
 		}
 		y, err := strconv.Atoi(f.Period)
 		if err != nil {
-			return fmt.Errorf("figures_europe.tsv: %s: period %q is not a year", f.SourceID, f.Period)
+			return fmt.Errorf("figures_europe.tsv: %s %s: period %q is not a year", f.Dataset, f.Destination, f.Period)
 		}
-		ex := extracts[f.SourceID]
+		ex := extracts[f.Evidence]
 		if ex == nil {
 			ex = &eurostatExtract{
 				File:      "extractors/sample/reconstruct/figures_europe.tsv",
 				Published: "Eurostat's release as reported at " + f.Evidence,
-				Note: "%d figure(s) of Eurostat's release as the page reported them, written in the statistics API's JSON-stat " +
-					"2.0 layout as of the release; the answer's time dimension holds only the year(s) the page gave. The other " +
-					"years, the 'updated' stamp (set to the page's date), labels and the extension's metadata are not recorded.",
+				Note: "figure(s) of Eurostat's release as the page reported them, as of the release: only the year(s) the page " +
+					"gave, for the countries it named; later revisions are not known",
 				FetchedAt: at,
 			}
-			extracts[f.SourceID] = ex
-			k := [2]string{s.Dataset, name}
-			if len(rows[k]) > 0 {
-				return fmt.Errorf("figures_europe.tsv: %s %s already has rows from %s", s.Dataset, name, rows[k][0].Extract.File)
-			}
-		} else if ex.FetchedAt != at {
-			return fmt.Errorf("figures_europe.tsv: %s: figures from pages of different dates", f.SourceID)
+			extracts[f.Evidence] = ex
 		}
-		k := [2]string{s.Dataset, name}
-		if slices.ContainsFunc(rows[k], func(c eurostatCell) bool { return c.Year == y }) {
-			return fmt.Errorf("figures_europe.tsv: %s: year %d given twice", f.SourceID, y)
+		cell := eurostatCell{Year: y, Value: f.Value, Extract: ex, Origin: "published at " + f.Evidence}
+		if err := rows.add(f.Dataset, f.Destination, []eurostatCell{cell}); err != nil {
+			return fmt.Errorf("figures_europe.tsv: %w", err)
 		}
-		rows[k] = append(rows[k], eurostatCell{Year: y, Raw: strconv.FormatInt(f.Value, 10), Value: f.Value, Extract: ex,
-			Origin: "published at " + f.Evidence})
-		slices.SortFunc(rows[k], func(a, b eurostatCell) int { return a.Year - b.Year })
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
@@ -10,7 +12,7 @@ import (
 )
 
 // IRCC's real open-data files, served as a public repository committed
-// them, trimmed to Russia's rows.
+// them, trimmed to the rows of the sample's origins (Russia, Ukraine).
 
 func init() {
 	families = append(families, family{
@@ -49,19 +51,24 @@ var irccFiles = map[string]realFile{
 	"ca-ircc-tr-study":       mahjcameron("ODP-TR-Study-IS_CITZ.csv"),
 }
 
-// A trimmed file keeps its header line and the lines of Russia, byte for
-// byte: the files hold every nationality and would make the embedded
-// archive and a replayed run megabytes larger for rows no source reads.
+// A trimmed file keeps its header line and the lines of the sample's
+// origins, byte for byte: the files hold every nationality and would make
+// the embedded archive and a replayed run megabytes larger for rows no
+// run of the sample's origins reads.
 type trimmed struct {
 	body             []byte
 	size, rows, kept int
+	names            []string
 }
 
-// trimToRussia keeps the first line and the lines whose field (0-based,
-// split on sep) is "Russia".
-func trimToRussia(raw []byte, sep byte, field int) (trimmed, error) {
+// sampleOriginNames are the sample's origins as these files name them.
+var sampleOriginNames = []string{"Russia", "Ukraine"}
+
+// trimToOrigins keeps the first line and the lines whose field (0-based,
+// split on sep) names one of the sample's origins.
+func trimToOrigins(raw []byte, sep byte, field int) (trimmed, error) {
 	lines := bytes.SplitAfter(raw, []byte("\n"))
-	t := trimmed{size: len(raw)}
+	t := trimmed{size: len(raw), names: sampleOriginNames}
 	var b bytes.Buffer
 	for i, l := range lines {
 		if len(bytes.TrimSpace(l)) == 0 {
@@ -72,13 +79,13 @@ func trimToRussia(raw []byte, sep byte, field int) (trimmed, error) {
 			continue
 		}
 		t.rows++
-		if f := bytes.Split(bytes.TrimRight(l, "\r\n"), []byte{sep}); len(f) > field && string(f[field]) == "Russia" {
+		if f := bytes.Split(bytes.TrimRight(l, "\r\n"), []byte{sep}); len(f) > field && slices.Contains(t.names, string(f[field])) {
 			b.Write(l)
 			t.kept++
 		}
 	}
 	if t.kept == 0 {
-		return t, fmt.Errorf("no Russia rows in %d", t.rows)
+		return t, fmt.Errorf("no rows of %s in %d", strings.Join(t.names, " or "), t.rows)
 	}
 	t.body = b.Bytes()
 	return t, nil
@@ -87,11 +94,11 @@ func trimToRussia(raw []byte, sep byte, field int) (trimmed, error) {
 // trimNote says what a trimmed snapshot left out.
 func (t trimmed) note() string {
 	return fmt.Sprintf("TRIMMED: the file is %d bytes for %d rows of every nationality; the snapshot keeps its header line "+
-		"and Russia's %d rows byte for byte and drops the others (they would make the embedded archive and every replayed "+
-		"run megabytes larger for rows no source reads).", t.size, t.rows, t.kept)
+		"and the %d rows of %s (the origins the sample holds figures of) byte for byte and drops the others (they would make "+
+		"the embedded archive and every replayed run megabytes larger).", t.size, t.rows, t.kept, strings.Join(t.names, " and "))
 }
 
-// irccBody serves IRCC's file trimmed to Russia's rows.
+// irccBody serves IRCC's file trimmed to the sample's origins' rows.
 func irccBody(s *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 	f := irccFiles[s.ID]
 	raw, err := readShared(f.File)
@@ -101,7 +108,7 @@ func irccBody(s *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) 
 	if !bytes.HasPrefix(raw, []byte("EN_YEAR\tEN_QUARTER\tEN_MONTH\t")) {
 		return nil, fmt.Errorf("shared/%s: not IRCC's monthly layout", f.File)
 	}
-	t, err := trimToRussia(raw, '\t', 6) // EN_COUNTRY_OF_CITIZENSHIP
+	t, err := trimToOrigins(raw, '\t', 6) // EN_COUNTRY_OF_CITIZENSHIP
 	if err != nil {
 		return nil, fmt.Errorf("shared/%s: %w", f.File, err)
 	}

@@ -55,6 +55,8 @@ func write(b *bytes.Buffer, v any) error {
 		b.WriteByte(']')
 	case nil:
 		b.WriteString("null")
+	case json.Number:
+		b.WriteString(string(x))
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
 	case string:

@@ -51,7 +51,18 @@ var sharedRoot string
 type inputs struct {
 	eurostat eurostatRows
 	entry    *catalogue.Entry
+	// origin is the citizenship the answer is for (ISO alpha-2), and
+	// originCode how the source writes it; a builder without figures for
+	// it returns errNotInSample.
+	origin, originCode string
 }
+
+// sampleOrigins are the citizenships the shared files hold figures for:
+// Russian citizens throughout, Ukrainian citizens in Eurostat's valid
+// permits and the whole files of IRCC and the State Department. A source
+// that asks for the run's origin gets an answer per origin it has figures
+// for.
+var sampleOrigins = []string{"RU", "UA"}
 
 // A family builds the snapshots of the sources it knows: builds says which,
 // build writes one request's answer in the publisher's format and fills the
@@ -92,16 +103,66 @@ func run(shared, out string) error {
 	if err != nil {
 		return err
 	}
-	// Live-only sources have no real figures here: they stay out.
-	for _, s := range cat.SampleSources() {
-		f, err := familyOf(s)
+	for _, s := range cat.Sources() {
+		if err := buildSource(a, cat, es, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildSource writes the answers to the source's requests, for each origin
+// it asks for that the shared files have figures of; a source the sample
+// holds nothing of (catalogue: live_only) gets none.
+func buildSource(a *archive.Archive, cat *catalogue.Catalogue, es eurostatRows, s *extractors.Source) error {
+	entry := cat.Entry(s.ID)
+	if entry.LiveOnly != nil {
+		return nil
+	}
+	f, err := familyOf(s)
+	if err != nil {
+		return err
+	}
+	origins := sampleOrigins[:1]
+	if s.OriginCode != "" {
+		origins = sampleOrigins
+	}
+	done := map[string]bool{} // requests already answered (a whole file filtered after reading is one)
+	for _, origin := range origins {
+		r, err := catalogue.ForRun(s, catalogue.RunParams{Origin: origin})
 		if err != nil {
 			return err
 		}
-		in := inputs{eurostat: es, entry: cat.Entry(s.ID)}
-		for _, req := range s.Requests {
-			if err := putRequest(a, f, s, req, in); err != nil {
+		code := origin
+		if s.OriginCode != "" {
+			if code, err = catalogue.OriginIn(s.OriginCode, origin); err != nil {
 				return err
+			}
+		}
+		in := inputs{eurostat: es, entry: entry, origin: origin, originCode: code}
+		for _, req := range r.Requests {
+			if done[req.MethodOrGet()+" "+req.URL+" "+req.Body] {
+				continue
+			}
+			done[req.MethodOrGet()+" "+req.URL+" "+req.Body] = true
+			if req.RoleOrData() == extractors.RoleDiscovery {
+				// The page and the file it links (the source's sample.link).
+				if err := putRequest(a, f, r, req, in); err != nil {
+					return err
+				}
+				continue
+			}
+			pages, err := reconstructPages(f, r, req, in)
+			switch {
+			case errors.Is(err, errNotInSample) && origin != sampleOrigins[0]:
+				continue // no figures of this origin: an offline run says "not in the sample archive"
+			case err != nil:
+				return fmt.Errorf("%s: %s: %w", s.ID, req.URL, err)
+			}
+			for _, p := range pages {
+				if _, err := a.Put(p.body, p.entry); err != nil {
+					return fmt.Errorf("%s: %w", s.ID, err)
+				}
 			}
 		}
 	}
@@ -175,6 +236,34 @@ func reconstruct(f family, s *extractors.Source, req extractors.Request, in inpu
 	}
 	body, err := f.build(s, in, &e)
 	return body, e, err
+}
+
+// answerPage is one archived answer: a whole answer, or a page of one.
+type answerPage struct {
+	body  []byte
+	entry archive.Entry
+}
+
+// pagedBuild is a family that writes a paged request's pages itself (each
+// with its entry, URLs set); the others write one answer per request.
+type pagedBuild func(s *extractors.Source, req extractors.Request, in inputs) ([]answerPage, error)
+
+// pagedBuilders are the families that page, by name.
+var pagedBuilders = map[string]pagedBuild{}
+
+func reconstructPages(f family, s *extractors.Source, req extractors.Request, in inputs) ([]answerPage, error) {
+	if req.Paging != nil {
+		b, ok := pagedBuilders[f.name]
+		if !ok {
+			return nil, fmt.Errorf("a paged request, and family %s does not write pages", f.name)
+		}
+		return b(s, req, in)
+	}
+	body, e, err := reconstruct(f, s, req, in)
+	if err != nil {
+		return nil, err
+	}
+	return []answerPage{{body, e}}, nil
 }
 
 // readShared reads a file of the shared research folder.

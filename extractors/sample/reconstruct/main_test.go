@@ -71,7 +71,7 @@ func TestFiguresTable(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, f := range figs {
-		k := f.SourceID + "|" + f.Period + "|" + f.Code
+		k := f.Dataset + "|" + f.Destination + "|" + f.Period + "|" + f.Code
 		if seen[k] {
 			t.Errorf("figure %s given twice", k)
 		}

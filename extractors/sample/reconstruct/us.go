@@ -35,7 +35,8 @@ var dosFile = realFile{
 	Committed: time.Date(2024, 5, 24, 12, 0, 0, 0, time.UTC), ContentType: csvType,
 }
 
-// dosBody serves the parsed CSV trimmed to its header and Russia's rows.
+// dosBody serves the parsed CSV trimmed to its header and the sample's
+// origins' rows.
 func dosBody(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 	raw, err := readShared(dosFile.File)
 	if err != nil {
@@ -44,7 +45,7 @@ func dosBody(_ *extractors.Source, _ inputs, e *archive.Entry) ([]byte, error) {
 	if !bytes.HasPrefix(raw, []byte("country,visa_type,count,date")) {
 		return nil, fmt.Errorf("shared/%s: unexpected header", dosFile.File)
 	}
-	t, err := trimToRussia(raw, ',', 0)
+	t, err := trimToOrigins(raw, ',', 0)
 	if err != nil {
 		return nil, fmt.Errorf("shared/%s: %w", dosFile.File, err)
 	}
