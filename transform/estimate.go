@@ -64,7 +64,7 @@ type Options struct {
 	// source that answers for many (source id -> destination -> priority):
 	// Eurostat's first permits are preferred everywhere but in Finland.
 	DestinationPriority map[string]map[string]int
-	ProRate     map[string]bool     // source ids that opt into pro-rating a straddling period
+	ProRate             map[string]bool // source ids that opt into pro-rating a straddling period
 	// Statements holds each statement source's catalogue entry by source
 	// id: what its figures count (kind stock, change or flow; the flow's
 	// kind; the since-date; earlier figures, baselines among them) is in
