@@ -146,13 +146,14 @@ func startReader(t *testing.T, mode, path string) *reader {
 
 // TestAnalystsReadThroughRefreshes keeps two analysts' processes reading
 // the published warehouse, one holding it open and one reopening it for
-// every query, through 10 consecutive refreshes that each revise a figure.
+// every query, through consecutive refreshes that each revise a figure (3
+// in the default run, 10 under -tags reliability).
 // No query errs; every query sees one whole published state: its totals
 // match their rows and the run's own estimates, the run has all its
 // outcomes, and the pair (runs, total) is one that a refresh published.
 func TestAnalystsReadThroughRefreshes(t *testing.T) {
 	t.Parallel()
-	const refreshes = 10
+	const refreshes = analystRefreshes
 	srv, err := NewSampleServer()
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=1
 go test -tags 'reliability faultmatrix' -count=1 -timeout 60m -v \
-  -run 'TestCrashes|TestDiskFull|TestFaultMatrix|TestEveryFaultOnEverySource|TestRunNeverLeaksSinkSecrets' \
+  -run 'TestCrashes|TestDiskFull|TestAnalystsReadThroughRefreshes|TestFaultMatrix|TestEveryFaultOnEverySource|TestRunNeverLeaksSinkSecrets' \
   ./reliability ./cmd/emigre
 scripts/fuzz.sh "$@"
