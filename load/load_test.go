@@ -139,7 +139,9 @@ func TestMigrationsIdempotent(t *testing.T) {
 	}
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
 		tables = append(tables, s)
 	}
 	rows.Close()
@@ -506,7 +508,9 @@ func TestPublishWhileAReaderHoldsTheFile(t *testing.T) {
 	var ids []string
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
@@ -883,7 +887,7 @@ func TestPublishPanicLeavesNoWorkingFile(t *testing.T) {
 				t.Error("panic swallowed")
 			}
 		}()
-		load.Publish(t.Context(), path, newRun("r2", t0.Add(time.Hour)), func(ctx context.Context, tx *load.Tx) error {
+		_ = load.Publish(t.Context(), path, newRun("r2", t0.Add(time.Hour)), func(ctx context.Context, tx *load.Tx) error { // panics: no return
 			merge(t, ctx, tx, "r2", "s", stock("s", "DE", day(2022, 1, 1), 1))
 			panic("build bug")
 		})

@@ -23,6 +23,14 @@ import (
 // Fault is one way a publisher's answer goes wrong.
 type Fault struct {
 	Name string
+	// Kind groups the faults that test one defence: connection (the
+	// transport fails), status (an HTTP error or a redirect loop), not data
+	// (an error page or an empty body with status 200), drift (the schema
+	// changed), size (a body past the limits: the bombs), encoding, value
+	// (a number the contract refuses), duplicate (one period twice). The
+	// default test run meets one fault of each kind; the build tag
+	// faultmatrix runs them all.
+	Kind string
 	// Stage is where the run must fail the source: fetch, parse or load.
 	Stage string
 	// Reason matches the error the run must give for the source, in
@@ -79,30 +87,30 @@ var columnFormats = []string{formats.CSV, formats.JSONRecords}
 func Faults() []Fault {
 	re := regexp.MustCompile
 	return []Fault{
-		{Name: "connection reset", Stage: "fetch", Retried: true, Reason: re(`connection reset by peer`), Serve: resetConnection},
-		{Name: "timeout", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: neverAnswer},
-		{Name: "slow drip", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: slowDrip},
-		{Name: "truncated body", Stage: "fetch", Retried: true, Reason: re(`truncated body`), Serve: truncatedBody},
-		{Name: "HTTP 500", Stage: "fetch", Retried: true, Reason: re(`HTTP 500 Internal Server Error`), Serve: status(http.StatusInternalServerError, "")},
-		{Name: "HTTP 503 with Retry-After", Stage: "fetch", Retried: true, Reason: re(`HTTP 503 Service Unavailable`), Serve: status(http.StatusServiceUnavailable, "1")},
-		{Name: "HTTP 404", Stage: "fetch", Reason: re(`HTTP 404 Not Found`), Serve: status(http.StatusNotFound, "")},
-		{Name: "redirect loop", Stage: "fetch", Reason: re(`redirect loop`), Serve: redirectLoop},
-		{Name: "HTML error page with status 200", Stage: "parse", NotFor: htmlFormats, Reason: re(`an HTML page`), Serve: htmlErrorPage},
-		{Name: "schema drift: renamed dimension", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
-		{Name: "schema drift: renamed column", Stage: "parse", Formats: columnFormats, Reason: re(`no column "[^"]+" in the header`), Serve: renamedColumn},
-		{Name: "schema drift: removed country code", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
-		{Name: "schema drift: statement reworded", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
-		{Name: "empty body", Stage: "parse", Reason: re(`empty body|not valid JSON: ""`), Serve: emptyBody},
-		{Name: "gzip bomb", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
-		{Name: "body over the size limit (Content-Length)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit: Content-Length`), Serve: oversized(true)},
-		{Name: "body over the size limit (chunked)", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
-		{Name: "unexpected encoding: UTF-16", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
-		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Stage: "parse", Formats: []string{formats.Statement}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
-		{Name: "non-numeric value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
-		{Name: "non-numeric statement figure", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
-		{Name: "negative value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
-		{Name: "duplicated period (code listed twice)", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
-		{Name: "duplicated period (two codes, one period)", Stage: "load", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
+		{Name: "connection reset", Kind: "connection", Stage: "fetch", Retried: true, Reason: re(`connection reset by peer`), Serve: resetConnection},
+		{Name: "timeout", Kind: "connection", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: neverAnswer},
+		{Name: "slow drip", Kind: "connection", Stage: "fetch", Retried: true, Reason: re(`timed out: no complete answer within`), Serve: slowDrip},
+		{Name: "truncated body", Kind: "connection", Stage: "fetch", Retried: true, Reason: re(`truncated body`), Serve: truncatedBody},
+		{Name: "HTTP 500", Kind: "status", Stage: "fetch", Retried: true, Reason: re(`HTTP 500 Internal Server Error`), Serve: status(http.StatusInternalServerError, "")},
+		{Name: "HTTP 503 with Retry-After", Kind: "status", Stage: "fetch", Retried: true, Reason: re(`HTTP 503 Service Unavailable`), Serve: status(http.StatusServiceUnavailable, "1")},
+		{Name: "HTTP 404", Kind: "status", Stage: "fetch", Reason: re(`HTTP 404 Not Found`), Serve: status(http.StatusNotFound, "")},
+		{Name: "redirect loop", Kind: "status", Stage: "fetch", Reason: re(`redirect loop`), Serve: redirectLoop},
+		{Name: "HTML error page with status 200", Kind: "not data", Stage: "parse", NotFor: htmlFormats, Reason: re(`an HTML page`), Serve: htmlErrorPage},
+		{Name: "schema drift: renamed dimension", Kind: "drift", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`dimension "[^"]+" missing`), Serve: renamedDimension},
+		{Name: "schema drift: renamed column", Kind: "drift", Stage: "parse", Formats: columnFormats, Reason: re(`no column "[^"]+" in the header`), Serve: renamedColumn},
+		{Name: "schema drift: removed country code", Kind: "drift", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`has no categories|holds no data cells|none of \d+ cells matched`), Serve: removedCountry},
+		{Name: "schema drift: statement reworded", Kind: "drift", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: rewordedStatement},
+		{Name: "empty body", Kind: "not data", Stage: "parse", Reason: re(`empty body|not valid JSON: ""`), Serve: emptyBody},
+		{Name: "gzip bomb", Kind: "size", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: gzipBomb},
+		{Name: "body over the size limit (Content-Length)", Kind: "size", Stage: "fetch", Bomb: true, Reason: re(`over the size limit: Content-Length`), Serve: oversized(true)},
+		{Name: "body over the size limit (chunked)", Kind: "size", Stage: "fetch", Bomb: true, Reason: re(`over the size limit`), Serve: oversized(false)},
+		{Name: "unexpected encoding: UTF-16", Kind: "encoding", Stage: "parse", Formats: jsonStatFormats, Reason: re(`UTF-16`), Serve: utf16Body},
+		{Name: "unexpected encoding: 8-bit code page declared UTF-8", Kind: "encoding", Stage: "parse", Formats: []string{formats.Statement}, Fits: fitsCodePage, Reason: re(`declares UTF-8 but is not valid UTF-8`), Serve: codePageBody},
+		{Name: "non-numeric value", Kind: "value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`"#VALUE!" is neither a number nor a missing-value symbol`), Serve: nonNumericValue},
+		{Name: "non-numeric statement figure", Kind: "value", Stage: "parse", Formats: []string{formats.Statement}, Reason: re(`no longer holds the statement`), Serve: figureInWords},
+		{Name: "negative value", Kind: "value", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`value -\d+ is negative`), Serve: negativeValue},
+		{Name: "duplicated period (code listed twice)", Kind: "duplicate", Stage: "parse", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`listed twice`), Serve: duplicatedPeriodCode},
+		{Name: "duplicated period (two codes, one period)", Kind: "duplicate", Stage: "load", Formats: jsonStatFormats, Fits: isJSONStat, Reason: re(`published twice with different values`), Serve: duplicatedPeriod},
 	}
 }
 
@@ -136,7 +144,7 @@ func resetConnection(w http.ResponseWriter, _ *http.Request, _ Answer) {
 		return
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok {
-		tcp.SetLinger(0) // close sends RST, not FIN
+		_ = tcp.SetLinger(0) // close sends RST, not FIN
 	}
 	conn.Close()
 }
@@ -170,7 +178,7 @@ func truncatedBody(w http.ResponseWriter, _ *http.Request, a Answer) {
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)+1000))
 	w.WriteHeader(http.StatusOK)
-	w.Write(a.Body)
+	_, _ = w.Write(a.Body)
 	// Returning with fewer bytes than promised makes the server close
 	// the connection.
 }
@@ -205,7 +213,7 @@ func editAnswer(edit func(a Answer, j *jsonStat) error) Handler {
 			return
 		}
 		w.Header().Set("Content-Type", a.ContentType)
-		w.Write(b)
+		_, _ = w.Write(b)
 	}
 }
 
@@ -232,7 +240,7 @@ func renamedColumn(w http.ResponseWriter, _ *http.Request, a Answer) {
 		body = append(bytes.Replace(header, []byte(col), []byte("TIME_PERIOD"), 1), append([]byte("\n"), rest...)...)
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Write(body)
+	_, _ = w.Write(body)
 }
 
 // removedCountry drops the country the source's answer is about: the
@@ -311,7 +319,7 @@ func rewordedStatement(w http.ResponseWriter, _ *http.Request, a Answer) {
 // figureInWords spells the figures out: no digit is left to read.
 func figureInWords(w http.ResponseWriter, _ *http.Request, a Answer) {
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Write(digits.ReplaceAll(a.Body, []byte("several")))
+	_, _ = w.Write(digits.ReplaceAll(a.Body, []byte("several")))
 }
 
 func emptyBody(w http.ResponseWriter, _ *http.Request, a Answer) {
@@ -326,7 +334,7 @@ func gzipBomb(w http.ResponseWriter, r *http.Request, a Answer) {
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
+	_, _ = w.Write(b)
 }
 
 var bomb = sync.OnceValue(func() []byte {
@@ -334,7 +342,7 @@ var bomb = sync.OnceValue(func() []byte {
 	// concatenated members as one stream.
 	var member bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(make([]byte, 1<<20))
+	_, _ = zw.Write(make([]byte, 1<<20))
 	zw.Close()
 	return bytes.Repeat(member.Bytes(), GzipBombSize>>20)
 })
@@ -350,7 +358,7 @@ func oversized(declared bool) Handler {
 			w.Header().Set("Content-Length", strconv.Itoa(OversizedBody))
 		}
 		w.WriteHeader(http.StatusOK)
-		io.Copy(w, io.LimitReader(filler{}, OversizedBody))
+		_, _ = io.Copy(w, io.LimitReader(filler{}, OversizedBody)) // the client gives up first
 	}
 }
 
@@ -373,7 +381,7 @@ func utf16Body(w http.ResponseWriter, _ *http.Request, a Answer) {
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Write(b)
+	_, _ = w.Write(b)
 }
 
 // codePages are the 8-bit encodings pages come in besides UTF-8: Cyrillic,
@@ -409,5 +417,5 @@ func codePageBody(w http.ResponseWriter, _ *http.Request, a Answer) {
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Write(b)
+	_, _ = w.Write(b)
 }

@@ -46,7 +46,7 @@ func TestHostileTextRoundTrips(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", `attachment; filename="../../../evil-`+sqlText+`.json"`)
-		w.Write(b)
+		_, _ = w.Write(b)
 	})
 	srv.Set(garbled, editAnswer(func(_ Answer, j *jsonStat) error { return j.setLast(sqlText) }))
 
@@ -89,12 +89,15 @@ func TestHostileTextRoundTrips(t *testing.T) {
 		t.Errorf("tables after the run: %v", counts)
 	}
 	checkArchiveFiles(t, opt.ArchiveDir, false)
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.Contains(d.Name(), "evil") {
 			t.Errorf("a header named a file: %s", p)
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 var objectName = regexp.MustCompile(`^objects/([0-9a-f]{2})/([0-9a-f]{64})$`)
@@ -205,7 +208,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			t.Errorf("the log leaks the secret %q: %s", s, line)
 		}
 	}
-	filepath.WalkDir(opt.ArchiveDir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(opt.ArchiveDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -217,6 +220,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestXMLExternalEntitiesRefused feeds the XML readers documents whose DTD
@@ -237,7 +243,7 @@ func TestXMLExternalEntitiesRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write([]byte(sheet))
+	_, _ = w.Write([]byte(sheet))
 	for _, tc := range []struct {
 		format string
 		body   []byte

@@ -53,7 +53,7 @@ func refreshHTMLTable(t *testing.T, page string) pipeline.Outcome {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(page))
+		_, _ = w.Write([]byte(page))
 	}))
 	defer srv.Close()
 	dir := t.TempDir()

@@ -1,4 +1,4 @@
-//go:build reliability
+//go:build faultmatrix
 
 package reliability
 

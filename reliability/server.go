@@ -223,7 +223,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		w.Write([]byte(robots))
+		_, _ = w.Write([]byte(robots))
 		return
 	}
 	orig := "https://" + host + "/" + rest
@@ -279,7 +279,7 @@ func Healthy(w http.ResponseWriter, _ *http.Request, a Answer) {
 	if a.ContentType != "" {
 		w.Header().Set("Content-Type", a.ContentType)
 	}
-	w.Write(a.Body)
+	_, _ = w.Write(a.Body)
 }
 
 // Config is an emigre.yaml for live runs against the server: the warehouse

@@ -23,11 +23,11 @@ func deflateBomb(size int64) ([]byte, uint32) {
 	chunk := bytes.Repeat([]byte{' '}, 1<<20)
 	var buf bytes.Buffer
 	zw, _ := flate.NewWriter(&buf, flate.BestCompression)
-	zw.Write(chunk)
+	_, _ = zw.Write(chunk)
 	zw.Flush()
 	first := bytes.Clone(buf.Bytes())
 	buf.Reset()
-	zw.Write(chunk)
+	_, _ = zw.Write(chunk)
 	zw.Flush()
 	next := bytes.Clone(buf.Bytes())
 	buf.Reset()
@@ -57,7 +57,7 @@ func xlsxBomb(t *testing.T, honest bool) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write(data)
+	_, _ = w.Write(data)
 	return done()
 }
 
@@ -67,7 +67,9 @@ func xlsxBomb(t *testing.T, honest bool) []byte {
 func workbookWithout(t *testing.T, member string) (*zip.Writer, func() []byte) {
 	t.Helper()
 	f := excelize.NewFile()
-	f.SetCellValue("Sheet1", "A1", "country")
+	if err := f.SetCellValue("Sheet1", "A1", "country"); err != nil {
+		t.Fatal(err)
+	}
 	book, err := f.WriteToBuffer()
 	if err != nil {
 		t.Fatal(err)

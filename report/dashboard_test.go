@@ -46,7 +46,7 @@ func TestDashboardEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	metrics := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "emigre_test 1\n") })
+	metrics := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "emigre_test 1\n") })
 	srv := httptest.NewServer(report.NewDashboard(path, report.Options{}, metrics))
 	defer srv.Close()
 	want := build(t, path)

@@ -199,7 +199,11 @@ func daemonHelper() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer lock.Release()
+	defer func() {
+		if err := lock.Release(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}()
 	d := &Daemon{
 		Monitor: &Monitor{Policy: DefaultPolicy()},
 		Refresh: refresher(pipeline.Options{
@@ -228,7 +232,7 @@ func TestSIGTERMMidRunPublishesNothingPartial(t *testing.T) {
 		switch r.URL.Path {
 		case "/data/" + srcFresh.ID + ".json":
 			w.Header().Set("Content-Type", "application/json")
-			w.Write(table(2024))
+			_, _ = w.Write(table(2024))
 		case "/data/" + srcLate.ID + ".json":
 			mu.Lock()
 			lateHits++
@@ -241,7 +245,7 @@ func TestSIGTERMMidRunPublishesNothingPartial(t *testing.T) {
 				return
 			}
 			w.Header().Set("Content-Type", "application/json")
-			w.Write(table(2023))
+			_, _ = w.Write(table(2023))
 		default:
 			http.NotFound(w, r)
 		}
@@ -258,8 +262,8 @@ func TestSIGTERMMidRunPublishesNothingPartial(t *testing.T) {
 	select {
 	case <-blocked:
 	case <-time.After(60 * time.Second): // a hang guard, not a timing assertion
-		cmd.Process.Kill()
-		cmd.Wait()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait() // killed: its error says so
 		t.Fatalf("the second refresh never reached the publisher:\n%s", stderr.String())
 	}
 	wh := filepath.Join(dir, "emigre.duckdb")

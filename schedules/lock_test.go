@@ -23,7 +23,7 @@ func lockHelper() int {
 		return 1
 	}
 	fmt.Println("locked", os.Getpid())
-	bufio.NewReader(os.Stdin).ReadString('\n')
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // wait for the parent's word (or its exit)
 	if err := l.Release(); err != nil {
 		fmt.Println("error:", err)
 		return 1
@@ -49,7 +49,7 @@ func holdLock(t *testing.T, warehouse string) (*exec.Cmd, func()) {
 	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "locked ") {
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatalf("helper: %q %v", line, err)
 	}
 	if pid, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "locked "))); pid != cmd.Process.Pid {
@@ -86,7 +86,11 @@ func TestASecondWriterIsRefusedWithTheHoldersPIDAndStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Release()
+	defer func() {
+		if err := l.Release(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if l.TookOver != nil {
 		t.Errorf("a released lock reported as taken over from %+v", l.TookOver)
 	}
@@ -98,7 +102,7 @@ func TestAKilledHoldersLockIsTakenOver(t *testing.T) {
 	if err := holder.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	holder.Wait() // killed: no release ran, the file still names it
+	_ = holder.Wait() // killed: no release ran, the file still names it
 	b, err := os.ReadFile(LockPath(wh))
 	if err != nil || !strings.Contains(string(b), strconv.Itoa(holder.Process.Pid)) {
 		t.Fatalf("lock file after the kill: %q %v", b, err)

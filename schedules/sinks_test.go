@@ -222,7 +222,7 @@ func (s *smtpServer) serve(conn net.Conn) {
 	defer conn.Close()
 	tp := textproto.NewConn(conn)
 	secure := false
-	tp.PrintfLine("220 test ESMTP")
+	_ = tp.PrintfLine("220 test ESMTP")
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -234,15 +234,15 @@ func (s *smtpServer) serve(conn net.Conn) {
 			s.record("EHLO")
 			switch {
 			case secure:
-				tp.PrintfLine("250-test\r\n250 AUTH PLAIN")
+				_ = tp.PrintfLine("250-test\r\n250 AUTH PLAIN")
 			case s.noTLS:
-				tp.PrintfLine("250-test\r\n250 AUTH PLAIN")
+				_ = tp.PrintfLine("250-test\r\n250 AUTH PLAIN")
 			default:
-				tp.PrintfLine("250-test\r\n250 STARTTLS")
+				_ = tp.PrintfLine("250-test\r\n250 STARTTLS")
 			}
 		case "STARTTLS":
 			s.record("STARTTLS")
-			tp.PrintfLine("220 ready")
+			_ = tp.PrintfLine("220 ready")
 			tc := tls.Server(conn, s.tls)
 			if err := tc.Handshake(); err != nil {
 				return
@@ -252,12 +252,12 @@ func (s *smtpServer) serve(conn net.Conn) {
 			mech, resp, _ := strings.Cut(arg, " ")
 			b, _ := base64.StdEncoding.DecodeString(resp)
 			s.record("AUTH " + mech + " " + strings.ReplaceAll(string(b), "\x00", "|") + " tls=" + map[bool]string{true: "yes", false: "no"}[secure])
-			tp.PrintfLine("235 ok")
+			_ = tp.PrintfLine("235 ok")
 		case "MAIL", "RCPT":
 			s.record(line)
-			tp.PrintfLine("250 ok")
+			_ = tp.PrintfLine("250 ok")
 		case "DATA":
-			tp.PrintfLine("354 go on")
+			_ = tp.PrintfLine("354 go on")
 			b, err := tp.ReadDotBytes()
 			if err != nil {
 				return
@@ -266,13 +266,13 @@ func (s *smtpServer) serve(conn net.Conn) {
 			s.message = b
 			s.mu.Unlock()
 			s.record("DATA")
-			tp.PrintfLine("250 queued")
+			_ = tp.PrintfLine("250 queued")
 		case "QUIT":
 			s.record("QUIT")
-			tp.PrintfLine("221 bye")
+			_ = tp.PrintfLine("221 bye")
 			return
 		default:
-			tp.PrintfLine("502 not implemented")
+			_ = tp.PrintfLine("502 not implemented")
 		}
 	}
 }

@@ -90,8 +90,8 @@ var queryChecks = map[string]func(t *testing.T, w *sampleWarehouse, db *sql.DB, 
 			}
 			// The caveats show beside the number they qualify.
 			flags, _ := r["flags"].([]any)
-			if got := fmt.Sprint(flags); got != fmt.Sprint(want[i].Result.Flags) {
-				t.Errorf("%s: flags %s, want %v", want[i].Destination, got, want[i].Result.Flags)
+			if got := fmt.Sprint(flags); got != fmt.Sprint(want[i].Flags) {
+				t.Errorf("%s: flags %s, want %v", want[i].Destination, got, want[i].Flags)
 			}
 		}
 	},

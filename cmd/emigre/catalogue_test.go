@@ -45,7 +45,9 @@ func writeCatalogue(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for p, c := range files {
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +62,9 @@ func TestCatalogueFolderFromFlagAndConfig(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"id": "xk-interior-statement-2024"`) || !strings.Contains(out, `"statement_kind": "stock"`) {
 		t.Fatalf("--catalogue: exit %d, stderr %s", code, errs)
 	}
-	os.WriteFile("emigre.yaml", []byte("catalogue: "+dir+"\n"), 0o644)
+	if err := os.WriteFile("emigre.yaml", []byte("catalogue: "+dir+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, _ := run(t, "sources"); code != exitOK || !strings.Contains(out, "xk-interior-statement-2024") {
 		t.Errorf("config key catalogue: exit %d", code)
 	}

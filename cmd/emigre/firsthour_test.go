@@ -60,7 +60,9 @@ func TestSQLIsReadOnlyBeyondTheWarehouse(t *testing.T) {
 	db := sampleWarehouse(t, dir, "w.duckdb", someSources...)
 	written := filepath.Join(dir, "x.csv")
 	outside := filepath.Join(dir, "outside.csv")
-	os.WriteFile(outside, []byte("a\n1\n"), 0o644)
+	if err := os.WriteFile(outside, []byte("a\n1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{
 		"COPY (select 1) TO '" + written + "'",
 		"select * from read_csv('" + outside + "')",
@@ -132,7 +134,9 @@ func TestReportsArePerOrigin(t *testing.T) {
 	}
 	// The configured origin decides the default.
 	cfg := filepath.Join(dir, "by.yaml")
-	os.WriteFile(cfg, []byte("origin: BY\n"), 0o644)
+	if err := os.WriteFile(cfg, []byte("origin: BY\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, _ := cli(t, dir, nil, "report", "--db", db, "--format", "md", "--config", cfg); code != exitOK || !strings.Contains(out, "NO ESTIMATE for citizens of BY") {
 		t.Errorf("report with origin: BY configured: exit %d\n%.300s", code, out)
 	}
@@ -147,7 +151,9 @@ func TestOfflineArchiveThatIsNotOneIsAUsageError(t *testing.T) {
 	runs := queryInt(t, db, `SELECT count(*) FROM runs`)
 	alerts := queryInt(t, db, `SELECT count(*) FROM alerts`)
 	empty := filepath.Join(dir, "empty")
-	os.Mkdir(empty, 0o755)
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, archiveDir := range []string{filepath.Join(dir, "typo", "dir"), empty} {
 		code, out, errs := cli(t, dir, nil, "run", "--offline", "--archive", archiveDir, "--db", db)
 		if code != exitUsage || !strings.Contains(errs, archiveDir) || strings.Contains(out+errs, "HTTP 404") {
@@ -179,9 +185,13 @@ func TestMistakesAreNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	badExclude := filepath.Join(dir, "exclude.yaml")
-	os.WriteFile(badExclude, []byte("exclude:\n  - eurostat-migr_pop1ctz\n  - no-such-source\n"), 0o644)
+	if err := os.WriteFile(badExclude, []byte("exclude:\n  - eurostat-migr_pop1ctz\n  - no-such-source\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	badQuality := filepath.Join(dir, "quality.yaml")
-	os.WriteFile(badQuality, []byte("quality:\n  sources:\n    fi-no-such-source:\n      freshness: {warn: 3, fail: 12}\n"), 0o644)
+	if err := os.WriteFile(badQuality, []byte("quality:\n  sources:\n    fi-no-such-source:\n      freshness: {warn: 3, fail: 12}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want []string
@@ -225,7 +235,9 @@ func TestMistakesAreNamed(t *testing.T) {
 func TestWarehousePathCheckedFirstAndLockedHasItsOwnExitCode(t *testing.T) {
 	dir := t.TempDir()
 	folder := filepath.Join(dir, "warehouse-folder")
-	os.Mkdir(folder, 0o755)
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	code, _, errs := cli(t, dir, nil, "run", "--offline", "--db", folder)
 	if code != exitUsage || !strings.Contains(errs, folder) || strings.Contains(errs, "copy_file_range") {
 		t.Errorf("--db a folder: exit %d, stderr %q", code, errs)
@@ -238,7 +250,7 @@ func TestWarehousePathCheckedFirstAndLockedHasItsOwnExitCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer lock.Release()
+	defer func() { _ = lock.Release() }()
 	code, _, errs = cli(t, dir, nil, "run", "--offline", "--db", db)
 	if code != exitLocked || !strings.Contains(errs, fmt.Sprintf("PID %d", os.Getpid())) {
 		t.Errorf("a locked warehouse: exit %d (want %d), stderr %q", code, exitLocked, errs)
@@ -263,7 +275,9 @@ func TestConfigErrorsNameFileLineKeyAndWhatIsAccepted(t *testing.T) {
 		{"window_start: 2022\n", []string{"line 1", "window_start", "YYYY-MM-DD"}},
 	} {
 		cfg := filepath.Join(dir, "emigre.yaml")
-		os.WriteFile(cfg, []byte(c.yaml), 0o644)
+		if err := os.WriteFile(cfg, []byte(c.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		code, _, errs := cli(t, dir, nil, "run", "--offline")
 		ok := code == exitUsage && strings.Contains(errs, "emigre.yaml")
 		for _, w := range c.want {
@@ -286,7 +300,9 @@ func TestConfigErrorsNameFileLineKeyAndWhatIsAccepted(t *testing.T) {
 func TestHintsPointWhereTheUserIs(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.duckdb")
-	os.WriteFile(corrupt, []byte(strings.Repeat("not a database\n", 400)), 0o644)
+	if err := os.WriteFile(corrupt, []byte(strings.Repeat("not a database\n", 400)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, _, errs := cli(t, dir, nil, "status", "--db", corrupt)
 	if code == exitOK || strings.Contains(errs, "publish") || !strings.Contains(errs, "corrupt.duckdb") {
 		t.Errorf("status on a damaged file: exit %d, stderr %q", code, errs)

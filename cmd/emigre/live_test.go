@@ -202,9 +202,9 @@ func TestServeWarnsWhenReachableFromTheNetwork(t *testing.T) {
 		}
 		// The warning, when there is one, is written with the first line:
 		// stopping the server now loses nothing.
-		cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Process.Signal(os.Interrupt)
 		rest, _ := readAll(r)
-		cmd.Wait()
+		_ = cmd.Wait()
 		said := strings.Contains(rest, "reachable from the network") && strings.Contains(rest, "no authentication")
 		if said != warn {
 			t.Errorf("--addr %s: warned %v, want %v; printed:\n%s%s", addr, said, warn, first, rest)

@@ -59,7 +59,9 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 func TestBadConfigIsAUsageError(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "emigre.yaml")
-	os.WriteFile(cfg, []byte("warehuose: typo.duckdb\n"), 0o644)
+	if err := os.WriteFile(cfg, []byte("warehuose: typo.duckdb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, _, errs := run(t, "run", "--offline", "--config", cfg)
 	if code != exitUsage || !strings.Contains(errs, "warehuose") {
 		t.Errorf("exit %d, stderr %q: a misspelt key must be named", code, errs)

@@ -85,7 +85,7 @@ func testServe(t *testing.T, db string) {
 	if err != nil {
 		t.Fatalf("serve printed nothing: %v", err)
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // drain the rest of the log
 	_, rest, _ := strings.Cut(line, "http://")
 	base := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
 	for path, want := range map[string]string{

@@ -96,7 +96,9 @@ func TestRunRefusesWhileAnotherWriterHoldsTheWarehouse(t *testing.T) {
 	if _, err := os.Stat(db); err == nil {
 		t.Error("the refused run published a warehouse")
 	}
-	lock.Release()
+	if err := lock.Release(); err != nil {
+		t.Error(err)
+	}
 }
 
 // hook is a webhook receiver that checks the signature and keeps what it got.

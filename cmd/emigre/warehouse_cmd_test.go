@@ -138,8 +138,12 @@ func testSQLOutputFormats(t *testing.T, db string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString("-- a comment\nselect count(*) as n from runs;\n")
-	f.Seek(0, 0)
+	if _, err := f.WriteString("-- a comment\nselect count(*) as n from runs;\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
 	defer func(old *os.File) { stdin = old }(stdin)
 	stdin = f
 	if code, out, _ := run(t, "sql", "--db", db, "--format", "csv"); code != exitOK || out != "n\n1\n" {

@@ -60,7 +60,9 @@ func TestTornManifestLineIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ := os.OpenFile(filepath.Join(dir, ManifestName), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"source":"s","method":"GET","url":"u2","sta`) // a crash mid-append
+	if _, err := f.WriteString(`{"source":"s","method":"GET","url":"u2","sta`); err != nil { // a crash mid-append
+		t.Fatal(err)
+	}
 	f.Close()
 	b, err := Open(dir)
 	if err != nil {
@@ -91,7 +93,9 @@ func TestObjectPathsComeFromHashesOnly(t *testing.T) {
 	}
 	// A corrupted object is detected, not served.
 	e, _ := a.Put([]byte("good"), Entry{Source: "s", Method: "GET", URL: "u", Status: 200})
-	os.WriteFile(filepath.Join(a.Dir(), "objects", e.SHA256[:2], e.SHA256), []byte("evil"), 0o644)
+	if err := os.WriteFile(filepath.Join(a.Dir(), "objects", e.SHA256[:2], e.SHA256), []byte("evil"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.Object(e.SHA256); err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("corrupt object: err = %v", err)
 	}
@@ -100,8 +104,10 @@ func TestObjectPathsComeFromHashesOnly(t *testing.T) {
 func TestReplay(t *testing.T) {
 	a, _ := Open(t.TempDir())
 	body := `{"a":1}`
-	a.Put([]byte(body), Entry{Source: "s", Method: "POST", URL: "https://x.org/api", RequestSHA256: HashBytes([]byte("q")),
-		Status: 200, ETag: `"e"`, Header: map[string]string{"Content-Type": "application/json"}})
+	if _, err := a.Put([]byte(body), Entry{Source: "s", Method: "POST", URL: "https://x.org/api", RequestSHA256: HashBytes([]byte("q")),
+		Status: 200, ETag: `"e"`, Header: map[string]string{"Content-Type": "application/json"}}); err != nil {
+		t.Fatal(err)
+	}
 	client := &http.Client{Transport: Replay{Archive: a}}
 
 	resp, err := client.Post("https://x.org/api", "application/json", strings.NewReader("q"))

@@ -232,12 +232,12 @@ func TestGenesisRequestAsDestatisDocumentsIt(t *testing.T) {
 			http.Error(w, "form body expected", http.StatusBadRequest)
 		case r.Header.Get("username") != token || !hasPassword || r.Header.Get("password") != "":
 			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte(`{"Ident":{"Service":"data","Method":"tablefile"},"Status":{"Code":-1,"Content":"Fehler: Anmeldung fehlgeschlagen","Type":"Fehler"}}`))
+			_, _ = w.Write([]byte(`{"Ident":{"Service":"data","Method":"tablefile"},"Status":{"Code":-1,"Content":"Fehler: Anmeldung fehlgeschlagen","Type":"Fehler"}}`))
 		case form.Get("name") != "12521-0002" || form.Get("format") != "ffcsv" || r.URL.RawQuery != "":
 			http.Error(w, "unexpected parameters", http.StatusBadRequest)
 		default:
 			w.Header().Set("Content-Type", "application/zip")
-			w.Write(answer)
+			_, _ = w.Write(answer)
 		}
 	}))
 	defer srv.Close()

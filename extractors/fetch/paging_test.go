@@ -24,7 +24,7 @@ func pagedAPI(t *testing.T, pages int, say map[int]string) (*httptest.Server, *[
 		}
 		asked = append(asked, r.URL.RawQuery)
 		n := 0
-		fmt.Sscanf(r.URL.Query().Get("page"), "%d", &n)
+		_, _ = fmt.Sscanf(r.URL.Query().Get("page"), "%d", &n)
 		if body, ok := say[n]; ok {
 			fmt.Fprint(w, body)
 			return

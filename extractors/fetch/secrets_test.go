@@ -27,7 +27,7 @@ func TestSecretsAreSentNeverKept(t *testing.T) {
 		case r.URL.Path == "/fail":
 			http.Error(w, "boom", http.StatusInternalServerError)
 		default:
-			w.Write([]byte(`{"ok":true}`))
+			_, _ = w.Write([]byte(`{"ok":true}`))
 		}
 	}))
 	defer srv.Close()

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -400,7 +399,7 @@ func FuzzEurostatTSV(f *testing.F) {
 		cells, err := readBody(t, "eurostat-tsv", "fuzz", body, params)
 		checkFuzzResult(t, "eurostat-tsv", cells, err)
 		if err == nil && cells[0].Table.Dims[len(cells[0].Table.Dims)-1] == "" {
-			t.Fatal(fmt.Sprintf("empty column dimension: %v", cells[0].Table.Dims))
+			t.Fatalf("empty column dimension: %v", cells[0].Table.Dims)
 		}
 	})
 }

@@ -212,7 +212,7 @@ func zipOf(t testing.TB, members map[string][]byte) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.Write(members[n])
+		_, _ = w.Write(members[n])
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func lyingZip(t testing.TB, name string, actual int, declared uint64) []byte {
 	}
 	zeros := make([]byte, 1<<20)
 	for n := 0; n < actual; n += len(zeros) {
-		fw.Write(zeros[:min(len(zeros), actual-n)])
+		_, _ = fw.Write(zeros[:min(len(zeros), actual-n)])
 	}
 	fw.Close()
 	var b bytes.Buffer
@@ -243,7 +243,7 @@ func lyingZip(t testing.TB, name string, actual int, declared uint64) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write(packed.Bytes())
+	_, _ = w.Write(packed.Bytes())
 	zw.Close()
 	return b.Bytes()
 }

@@ -172,7 +172,6 @@ type sdmxDriver struct {
 	total  int64
 	seed   maphash.Seed
 	codes  []string // scratch for the first pass
-	named  bool     // tables carry their data set's name
 }
 
 // sdmxRead runs walk twice: once to check every observation and learn the

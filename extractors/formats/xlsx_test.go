@@ -105,7 +105,9 @@ func TestXLSXEurostatExports(t *testing.T) {
 // number, positions named Sheet!C7.
 func TestXLSXLayoutAndErrors(t *testing.T) {
 	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "Data")
+	if err := f.SetSheetName("Sheet1", "Data"); err != nil {
+		t.Fatal(err)
+	}
 	rows := [][]any{
 		{"Note above the table"},
 		{nil, "Country", 2022, 2023, "ignored"},
