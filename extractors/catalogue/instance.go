@@ -98,6 +98,8 @@ func OriginIn(system, origin string) (string, error) {
 		return a3, nil
 	case "eurostat":
 		return iso3166.Eurostat(origin), nil
+	case "name":
+		return iso3166.Name(origin), nil
 	default:
 		return "", fmt.Errorf("origin code system %q: want %s", system, strings.Join(OriginCodes, ", "))
 	}

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -20,8 +21,10 @@ var (
 	rePlaceholder = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
 )
 
-// OriginCodes are the code systems the {origin} placeholder is written in.
-var OriginCodes = []string{"alpha2", "alpha3", "eurostat"}
+// OriginCodes are the code systems the {origin} placeholder is written in:
+// ISO alpha-2, alpha-3, Eurostat's codes (EL, UK), or the country table's
+// English short name (Russia, Belarus) for publishers that print names.
+var OriginCodes = []string{"alpha2", "alpha3", "eurostat", "name"}
 
 // Verification kinds accepted in verified.how.
 var verificationKinds = []string{extractors.VerifiedByDocumentation, extractors.VerifiedByPublicClient,
@@ -426,19 +429,23 @@ func requestTexts(r requestDoc) []string {
 }
 
 func (d doc) origin(sd *sourceDoc, s *extractors.Source) {
-	uses := false
+	// {origin} goes into the requests (a query per origin) or, for a file
+	// that holds every nationality, into the reader's parameters or the
+	// mapping's filters.
+	var texts []string
 	for _, r := range sd.Requests {
-		for _, text := range requestTexts(r) {
-			uses = uses || strings.Contains(text, "{origin}")
-		}
+		texts = append(texts, requestTexts(r)...)
 	}
+	texts = append(texts, slices.Collect(maps.Values(sd.Params))...)
+	texts = append(texts, slices.Collect(maps.Values(sd.Map.Filter))...)
+	uses := slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "{origin}") })
 	switch {
 	case sd.OriginCode == "" && uses:
-		d.problem("origin_code", "the requests use {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
+		d.problem("origin_code", "the source uses {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !slices.Contains(OriginCodes, sd.OriginCode):
 		d.problem("origin_code", "%q: want one of %s", sd.OriginCode, strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !uses:
-		d.problem("origin_code", "set, but no request uses {origin}")
+		d.problem("origin_code", "set, but neither a request, a parameter nor a filter uses {origin}")
 	case sd.OriginCode != "" && sd.Statement != nil:
 		d.problem("origin_code", "a statement counts its own citizenship (statement.citizenship)")
 	}
