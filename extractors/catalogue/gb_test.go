@@ -16,6 +16,7 @@ import (
 	"github.com/emigre/emigre/extractors/catalogue"
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/extractors/mapping"
+	"github.com/emigre/emigre/transform"
 )
 
 const (
@@ -167,6 +168,14 @@ func TestHomeOfficeVisasFollowTheNewestRelease(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s: %v, want %v", k, got[k], v)
 		}
+	}
+
+	// The estimate: a gross inflow from the window's start, the quarter
+	// before it left out.
+	est := transform.Estimates(canonical(t, s, obs), transform.Options{Origin: "RU"})
+	if len(est) != 1 || est[0].Destination != "GB" || est[0].Method != transform.GrossFlows ||
+		!est[0].HasFlag(transform.FlagGross) || est[0].Net != 360+211 || !est[0].InTotal {
+		t.Errorf("estimates %+v, want GB's gross flows of 571 since 2022-01-01, in the total", est)
 	}
 
 	again := fetch.NewFetcher(replayConfig(arch), arch).FetchAll(context.Background(), []*extractors.Source{s})[0]
