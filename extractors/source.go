@@ -144,7 +144,8 @@ type Source struct {
 	// Zero means the fetcher's default.
 	MaxBytes int64
 	// OriginCode is the code system in which the requests and the mapping
-	// write the {origin} placeholder ("alpha2", "alpha3", "eurostat"):
+	// write the {origin} placeholder ("alpha2", "alpha3", "eurostat", or
+	// "name", the country table's English short name):
 	// the source answers for any origin. Empty: the source counts the
 	// citizenship its mapping names, whatever the run's origin.
 	OriginCode string

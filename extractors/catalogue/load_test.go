@@ -314,3 +314,32 @@ func TestMultiCountrySourceProblems(t *testing.T) {
 		})
 	}
 }
+
+// {origin} may sit in a filter (a file of every nationality), and
+// origin_code says its code system: one of the known ones, and only when
+// something uses the placeholder.
+func TestOriginInAFilterIsChecked(t *testing.T) {
+	const file = "gb-home-office-entry-clearance-visas.yaml"
+	orig, err := os.ReadFile("sources/gb/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ edit, want, msg string }{
+		{"origin_code: name", "origin_code: iso", `"iso": want one of alpha2, alpha3, eurostat, name`},
+		{"nationality: '{origin}'", "nationality: Russia", "neither a request, a parameter nor a filter uses {origin}"},
+		{"origin_code: name\n", "", "the source uses {origin}: say its code system"},
+	} {
+		doc := strings.Replace(string(orig), c.edit, c.want, 1)
+		if doc == string(orig) {
+			t.Fatalf("edit %q not applied", c.edit)
+		}
+		_, err := Load(embedded, writeFolder(t, map[string]string{file: doc}))
+		var ce *Error
+		if !errors.As(err, &ce) || len(ce.Problems) != 1 || ce.Problems[0].Field != "origin_code" || !strings.Contains(ce.Problems[0].Msg, c.msg) {
+			t.Errorf("%q: %v, want one problem at origin_code saying %q", c.want, err, c.msg)
+		}
+	}
+	if code, err := OriginIn("name", "RU"); err != nil || code != "Russia" {
+		t.Errorf("OriginIn(name, RU) = %q, %v; want Russia", code, err)
+	}
+}

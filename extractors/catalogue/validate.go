@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -463,20 +464,16 @@ func requestTexts(r requestDoc) []string {
 }
 
 func (d doc) origin(sd *sourceDoc, s *extractors.Source) {
-	uses := false
+	// {origin} goes into the requests (a query per origin) or, for a file
+	// that holds every nationality, into the reader's parameters or the
+	// mapping's filters.
+	var texts []string
 	for _, r := range sd.Requests {
-		for _, text := range requestTexts(r) {
-			uses = uses || strings.Contains(text, "{origin}")
-		}
+		texts = append(texts, requestTexts(r)...)
 	}
-	// A whole file filtered by the publisher's name of the origin takes it
-	// in the mapping's filter (or a reader parameter) instead.
-	for _, v := range sd.Map.Filter {
-		uses = uses || strings.Contains(v, "{origin}")
-	}
-	for _, v := range sd.Params {
-		uses = uses || strings.Contains(v, "{origin}")
-	}
+	texts = append(texts, slices.Collect(maps.Values(sd.Params))...)
+	texts = append(texts, slices.Collect(maps.Values(sd.Map.Filter))...)
+	uses := slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "{origin}") })
 	for code, name := range sd.OriginNames {
 		if !reCountry.MatchString(code) || strings.TrimSpace(name) == "" {
 			d.problem("origin_names."+code, "want an ISO 3166-1 alpha-2 code and the publisher's name of the country")
@@ -487,11 +484,11 @@ func (d doc) origin(sd *sourceDoc, s *extractors.Source) {
 	}
 	switch {
 	case sd.OriginCode == "" && uses:
-		d.problem("origin_code", "the requests use {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
+		d.problem("origin_code", "the source uses {origin}: say its code system (%s)", strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !slices.Contains(OriginCodes, sd.OriginCode):
 		d.problem("origin_code", "%q: want one of %s", sd.OriginCode, strings.Join(OriginCodes, ", "))
 	case sd.OriginCode != "" && !uses:
-		d.problem("origin_code", "set, but no request, reader parameter or filter uses {origin}")
+		d.problem("origin_code", "set, but neither a request, a parameter nor a filter uses {origin}")
 	case sd.OriginCode != "" && sd.Statement != nil:
 		d.problem("origin_code", "a statement counts its own citizenship (statement.citizenship)")
 	}

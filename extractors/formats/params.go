@@ -8,7 +8,7 @@ var (
 	// gridParams are the layout of a grid reader (csv, xlsx, ods,
 	// html-table, odata, json-records): which columns are dimensions,
 	// values and flags, and where the table starts and stops.
-	gridParams = []string{"header_row", "header_rows", "header_fill", "range", "dim.", "value", "status", "melt",
+	gridParams = []string{"header_row", "header_rows", "header_match", "header_fill", "range", "dim.", "value", "status", "melt",
 		"melt_dims", "decimal", "missing", "stop", "max_rows"}
 	jsonStatParams = []string{"dataset", "text_values"}
 	// sdmxOptionParams are the options every SDMX reader takes.

@@ -25,6 +25,10 @@ import (
 //	              header texts joined with " " (repeats dropped)
 //	header_fill   "right": an empty header cell repeats the one to its left
 //	              (a CSV export of a spreadsheet whose year spans months)
+//	header_match  a regular expression: the header starts at the first row
+//	              (from header_row on) whose first non-empty cell matches it;
+//	              the rows above are skipped (a publisher that adds notes
+//	              rows above its table from one release to the next)
 //	range         spreadsheet range "B3:R200": only these rows and columns;
 //	              header_row defaults to its first row
 //	dim.ID        a column that becomes dimension ID: its header name, or
@@ -96,7 +100,8 @@ type gridLayout struct {
 	headerRow   int
 	headerRows  int
 	headerFill  bool
-	firstCol    int // range; 0 = unbounded
+	headerMatch *regexp.Regexp // the header row's first cell; nil: header_row is the header
+	firstCol    int            // range; 0 = unbounded
 	lastCol     int
 	lastRow     int
 	dims        []gridDim
@@ -141,6 +146,14 @@ func parseGridLayout(in extractors.Input) (*gridLayout, error) {
 	}
 	if l.headerRow == 0 {
 		l.headerRows = 0
+	}
+	if m := in.Param("header_match", ""); m != "" {
+		if l.headerRows == 0 {
+			return nil, bad("header_match", "the table has no header (header_row=0 or header_rows=0)")
+		}
+		if l.headerMatch, err = regexp.Compile(m); err != nil {
+			return nil, bad("header_match", err.Error())
+		}
 	}
 	switch in.Param("header_fill", "") {
 	case "":
@@ -239,9 +252,12 @@ type grid struct {
 	valCol  []int // value columns: one (long) or the melted ones
 	codes   [][]string
 	statCol int // 0 when none
-	rows    int64
-	cells   int64
-	done    bool // the stop pattern matched or the range ended
+	// headerAt is the row the header starts at: header_row, or the row
+	// header_match found (0 until then).
+	headerAt int
+	rows     int64
+	cells    int64
+	done     bool // the stop pattern matched or the range ended
 }
 
 func newGrid(in extractors.Input, l *gridLayout, pos gridPos, emit extractors.Emit) *grid {
@@ -269,6 +285,12 @@ func (g *grid) row(n int, cells []gridCell) error {
 	if g.l.firstCol > 0 || g.l.lastCol > 0 {
 		cells = g.clip(cells)
 	}
+	if g.headerAt == 0 {
+		if g.l.headerMatch != nil && !g.l.headerMatch.MatchString(firstText(cells)) {
+			return nil // above the header
+		}
+		g.headerAt = n
+	}
 	if len(g.header) < g.l.headerRows {
 		g.header = append(g.header, slices.Clone(cells))
 		return nil
@@ -278,18 +300,21 @@ func (g *grid) row(n int, cells []gridCell) error {
 			return err
 		}
 	}
-	if g.l.stop != nil {
-		for _, c := range cells {
-			if t := strings.TrimSpace(c.text); t != "" {
-				if g.l.stop.MatchString(t) {
-					g.done = true
-					return nil
-				}
-				break
-			}
-		}
+	if g.l.stop != nil && g.l.stop.MatchString(firstText(cells)) {
+		g.done = true
+		return nil
 	}
 	return g.data(n, cells)
+}
+
+// firstText is the text of a row's first non-empty cell ("" when none).
+func firstText(cells []gridCell) string {
+	for _, c := range cells {
+		if t := strings.TrimSpace(c.text); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // clip blanks the cells outside the declared range's columns.
@@ -307,6 +332,9 @@ func (g *grid) clip(cells []gridCell) []gridCell {
 // finish reports a table that never got past its header.
 func (g *grid) finish() error {
 	if g.table == nil {
+		if g.headerAt == 0 && g.l.headerMatch != nil {
+			return g.in.Errorf("", "no row from row %d on starts with a cell matching header_match=%q: the table's header is gone or renamed", max(g.l.headerRow, 1), g.l.headerMatch)
+		}
 		if len(g.header) < g.l.headerRows {
 			return g.in.Errorf("", "the table ends after %d of its %d header rows (header_row=%d): no data rows", len(g.header), g.l.headerRows, g.l.headerRow)
 		}
@@ -345,7 +373,7 @@ func (g *grid) resolve(n, width int) error {
 		}
 		g.names[col] = strings.Join(parts, " ")
 	}
-	headerPos := g.pos(max(l.headerRow, 1), 1)
+	headerPos := g.pos(max(g.headerAt, 1), 1)
 	used := map[int]string{}
 	var dims []gridDim
 	for _, d := range l.dims {

@@ -157,6 +157,24 @@ func TestGridLayout(t *testing.T) {
 	wantAt(t, idx, "Russia|2023|H1", 3)
 	wantAt(t, idx, "Russia|2023|H2", 4)
 
+	// header_match finds a header that moved down as notes rows were added
+	// above it: both layouts read alike, positions name the real rows.
+	for _, above := range []string{"Title\n", "Title\nNote 1: provisional\nNote 2: Year is the calendar year\n"} {
+		moved := above + "Year,Quarter,Nationality,Decisions\n2023,2023 Q1,Russia,12\n2023,2023 Q2,Russia,abc\n"
+		_, err := readBody(t, "csv", "moved.csv", []byte(moved), map[string]string{
+			"header_match": "^Year$", "dim.quarter": "Quarter", "dim.nationality": "Nationality", "value": "Decisions",
+		})
+		row := strconv.Itoa(strings.Count(above, "\n") + 3)
+		wantFormatError(t, err, "line "+row+", column 4", `"abc"`)
+		cells = mustRead(t, "csv", "moved.csv", []byte(strings.Replace(moved, ",abc\n", ",3\n", 1)), map[string]string{
+			"header_match": "^Year$", "dim.quarter": "Quarter", "dim.nationality": "Nationality", "value": "Decisions",
+		})
+		wantDims(t, cells, 2, "quarter", "nationality")
+		idx = cellIndex(t, cells)
+		wantAt(t, idx, "2023 Q1|Russia", 12)
+		wantAt(t, idx, "2023 Q2|Russia", 3)
+	}
+
 	// A long table with a status column.
 	long := "geo\ttime\tobs\tflag\nRU\t2023\t1,234\tp\nRU\t2024\t\tc\n"
 	cells = mustRead(t, "csv", "long.tsv", []byte(long), map[string]string{
@@ -188,6 +206,7 @@ func TestGridLayoutErrors(t *testing.T) {
 		{"too many rows", []byte("Country,2022\nRussia,1\nBelarus,2\n"), map[string]string{"dim.geo": "Country", "max_rows": "1"}, "line 3, column 1", []string{"max_rows=1"}},
 		{"cell too long", []byte("Country,2022\n" + strings.Repeat("R", 100) + ",1\n"), map[string]string{"dim.geo": "Country", "max_cell_bytes": "50"}, "line 2, column 1", []string{"max_cell_bytes=50"}},
 		{"values all empty", []byte("Country,2022\nRussia,\n"), map[string]string{"dim.geo": "Country"}, "", []string{"no values"}},
+		{"header_match finds no header", []byte("Title\nCountry,2022\nRussia,1\n"), map[string]string{"dim.geo": "Country", "header_match": "^Land$"}, "", []string{"header_match", `"^Land$"`, "gone or renamed"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,12 +215,14 @@ func TestGridLayoutErrors(t *testing.T) {
 		})
 	}
 	for name, params := range map[string]map[string]string{
-		"long and wide":    {"dim.geo": "Country", "value": "2022", "melt": "20"},
-		"bad melt_dims":    {"dim.geo": "Country", "melt_dims": "a,b"},
-		"bad decimal":      {"dim.geo": "Country", "decimal": ";"},
-		"bad range":        {"dim.geo": "Country", "range": "3B:A1"},
-		"bad header_rows":  {"dim.geo": "Country", "header_rows": "-1"},
-		"bad stop pattern": {"dim.geo": "Country", "stop": "("},
+		"long and wide":                 {"dim.geo": "Country", "value": "2022", "melt": "20"},
+		"bad melt_dims":                 {"dim.geo": "Country", "melt_dims": "a,b"},
+		"bad decimal":                   {"dim.geo": "Country", "decimal": ";"},
+		"bad range":                     {"dim.geo": "Country", "range": "3B:A1"},
+		"bad header_rows":               {"dim.geo": "Country", "header_rows": "-1"},
+		"bad stop pattern":              {"dim.geo": "Country", "stop": "("},
+		"bad header_match":              {"dim.geo": "Country", "header_match": "("},
+		"header_match without a header": {"dim.geo": "#1", "header_row": "0", "header_match": "^Country$"},
 	} {
 		if _, err := readBody(t, "csv", "p.csv", body, params); err == nil || !strings.Contains(err.Error(), "parameter") {
 			t.Errorf("%s: err = %v, want a parameter error", name, err)
