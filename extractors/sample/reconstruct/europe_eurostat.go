@@ -34,7 +34,7 @@ var asylumFetchedAt = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 var releasePublished = map[string]time.Time{
 	// the article's date, in its URL
 	"https://www.forumfreerussia.org/en/news-en/2023-07-27/almost-100-thousand-russians-received-eu-residence-permits-during-the-year-of-war": time.Date(2023, 7, 27, 10, 0, 0, 0, time.UTC),
-	// the stored copy has no date; UNN reported the same release (2023 first
+	// the page carries no date; UNN reported the same release (2023 first
 	// permits, Russians 7th with 115,651) on 13 Sep 2024
 	"https://d1len9mmddvt3u.cloudfront.net/amp/es-vnzh-rossiyane/33108598.html": time.Date(2024, 9, 13, 10, 0, 0, 0, time.UTC),
 }
