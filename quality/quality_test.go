@@ -388,7 +388,7 @@ func TestAnomalyAcrossBreaks(t *testing.T) {
 		}
 		return out
 	}
-	pre := []float64{10, 11, 9, 12, 10, 11}     // July to December 2021
+	pre := []float64{10, 11, 9, 12, 10, 11}       // July to December 2021
 	post := []float64{100, 104, 98, 101, 99, 103} // from January 2022
 	in.Current = points("run-1", monthly(append(append(pre, post...), 102)...))
 	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-asy"), OutcomePass, "newest values of 1 series")
