@@ -23,10 +23,10 @@ import (
 	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/refresher"
 	"github.com/emigre/emigre/report"
 	"github.com/emigre/emigre/report/browsertest"
 	"github.com/emigre/emigre/schedules"
-	"github.com/emigre/emigre/schedules/refresher"
 	"github.com/emigre/emigre/transform"
 )
 

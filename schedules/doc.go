@@ -8,7 +8,7 @@
 // It does not run a refresh itself: the daemon and Monitor.Refresh take a
 // Refresher, which runs the refresh and hands the run (Run, one Attempt per
 // series) to the monitor's judging inside the publishing transaction.
-// Package schedules/refresher wires the pipeline in, so this package
+// Package refresher wires the pipeline in, so this package
 // depends neither on the pipeline nor on the fetcher.
 //
 // # Series

@@ -177,7 +177,7 @@ func htmlAnswer(status int, body string) answer {
 }
 
 // refresher runs the pipeline with opt as the monitor's refresh, the way
-// package schedules/refresher wires it (which these tests cannot import: it
+// package refresher wires it (which these tests cannot import: it
 // imports this package): package schedules itself never imports the
 // pipeline, its tests drive the real one.
 func refresher(opt pipeline.Options) Refresher {

@@ -55,7 +55,7 @@ func commands() []command {
 		{"export", "write every table and view as Parquet or CSV with a manifest", "", cmdExport},
 		{"docs", "write docs/warehouse.md, the data dictionary, from the schema's comments", "", cmdDocs},
 		{"schedule", "refresh on cron schedules, alert on sources in trouble (--list: next runs)", "", cmdSchedule},
-		{"status", "each source's state, newest period, expected period and open alerts", "", cmdStatus},
+		{"status", "each series' state as the runs judged it, why, newest and expected period, open alerts", "", cmdStatus},
 		{"report", "write the report of a run: HTML, JSON or Markdown", "", cmdReport},
 		{"serve", "serve a read-only dashboard of the published warehouse, with /metrics", "", cmdServe},
 		{"version", "print the version", "", cmdVersion},

@@ -19,8 +19,8 @@ import (
 
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/refresher"
 	"github.com/emigre/emigre/schedules"
-	"github.com/emigre/emigre/schedules/refresher"
 )
 
 func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
