@@ -242,11 +242,11 @@ type Verification struct {
 	// itself, for statements and downloads), "third party" (the
 	// publisher's figures as a third party copied or parsed them, pinned
 	// at a version: not the publisher's bytes), or "unverified".
-	How string
+	How string `json:"how"`
 	// Evidence names the documents, code or pages, with the dates read.
-	Evidence string
+	Evidence string `json:"evidence"`
 	// Unverified says what is not verified, or is empty.
-	Unverified string
+	Unverified string `json:"unverified,omitempty"`
 }
 
 // Verification kinds.

@@ -41,8 +41,13 @@ func TestSourcesSayWhatTheyCoverAndNeed(t *testing.T) {
 	if tr.Availability != inSample || !tr.FeedsEstimate || !slices.Equal(tr.Covers, []string{"TR"}) || !tr.Configured {
 		t.Errorf("TÜİK: %+v", tr)
 	}
-	if az := byID["az-unhcr-asylum-applications"]; az.FeedsEstimate {
-		t.Error("asylum applications alone never feed an estimate")
+	for _, id := range []string{"unhcr-asylum-applications", "eurostat-migr_asyappctza"} {
+		if s, ok := byID[id]; !ok || s.FeedsEstimate {
+			t.Errorf("%s (listed: %t): asylum applications alone never feed an estimate", id, ok)
+		}
+	}
+	if !strings.Contains(out, `"verified": {`) || !strings.Contains(out, `"how": "documentation"`) {
+		t.Error(`each source's "verified" says "how" (lower-case keys like every other field)`)
 	}
 	jp := byID["jp-isa-estat-foreign-residents"]
 	if jp.Availability != liveOnly || jp.Configured || len(jp.Credentials) != 1 || jp.Credentials[0].Env != "ESTAT_APP_ID" || jp.Credentials[0].Set {
