@@ -51,6 +51,10 @@ type Request struct {
 	// fetcher fetches every page, each archived under its own URL, and
 	// fails the source when it cannot get them all.
 	Paging *PagingRule
+	// Immutable says the address names one fixed version of the file (a
+	// commit, a dated release): once the archive holds its answer, a live
+	// run reads it from there and sends no request.
+	Immutable bool
 	// Secrets are credential values (name -> value) filled into {name}
 	// placeholders of URL, Body and Header when the request is sent. The
 	// archive, logs and errors keep the placeholders.

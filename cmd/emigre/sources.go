@@ -155,6 +155,8 @@ type requestInfo struct {
 	Role   string `json:"role"`
 	Method string `json:"method"`
 	URL    string `json:"url"`
+	// Immutable: the address names a fixed version, fetched once.
+	Immutable bool `json:"immutable,omitempty"`
 	// Link is how a discovery page's data file is found.
 	Link *linkInfo `json:"link,omitempty"`
 }
@@ -174,7 +176,7 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 		OriginCode: s.OriginCode, OriginNames: s.OriginNames, Covers: s.Destinations(), PerDestination: s.PerDestination,
 		FeedsEstimate: s.FeedsEstimate(), Verified: s.Verified}
 	for _, q := range s.Requests {
-		req := requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL}
+		req := requestInfo{Role: string(q.RoleOrData()), Method: q.MethodOrGet(), URL: q.URL, Immutable: q.Immutable}
 		if l := q.Link; l != nil {
 			req.Link = &linkInfo{Select: l.Select, Attr: l.Attr, Match: l.Match}
 		}

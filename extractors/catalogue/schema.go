@@ -25,6 +25,10 @@ type sourceDoc struct {
 	// what differs for one of them: its priority and why.
 	PerDestination map[string]perDestinationDoc `yaml:"per_destination"`
 	Requests       []requestDoc                 `yaml:"requests"`
+	// Pinned, when set, says why every request's address names a fixed
+	// version of its file (a commit): each is fetched once, then read from
+	// the archive (extractors.Request.Immutable).
+	Pinned string `yaml:"pinned"`
 	Map            mappingDoc                   `yaml:"map"`
 	Cadence        string                       `yaml:"cadence"`
 	LagMonths      int                          `yaml:"lag_months"`

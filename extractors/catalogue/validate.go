@@ -140,6 +140,7 @@ func (d doc) requests(sd *sourceDoc, s *extractors.Source) {
 		f := fmt.Sprintf("requests[%d]", i)
 		r := extractors.Request{Role: extractors.RequestRole(rd.Role), Method: rd.Method, URL: rd.URL, Body: rd.Body, Header: rd.Headers}
 		r.Paging = d.paging(rd, f)
+		r.Immutable = strings.TrimSpace(sd.Pinned) != ""
 		switch r.RoleOrData() {
 		case extractors.RoleData:
 			data++

@@ -377,6 +377,9 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 		return Response{}, 0, err
 	}
 
+	if r, ok := f.fromArchive(req, prev, hasPrev); ok {
+		return r, r.Entry.Status, nil
+	}
 	var lastStatus int
 	for attempt := 1; ; attempt++ {
 		r, status, err := f.attempt(ctx, method, target, req, prev, hasPrev)
@@ -409,6 +412,28 @@ func (f *Fetcher) fetchOne(ctx context.Context, s *extractors.Source, req extrac
 		case <-time.After(wait):
 		}
 	}
+}
+
+// fromArchive answers an immutable request whose answer the archive holds
+// (its address names one fixed version of the file) as unchanged, without
+// sending it: a live run does not ask a publisher again for what cannot
+// have changed. The archive gets no new line (nothing was fetched);
+// the response is dated now, the instant the run judges the source at.
+// Attempts is 0: no request was sent.
+func (f *Fetcher) fromArchive(req extractors.Request, prev archive.Entry, hasPrev bool) (Response, bool) {
+	if !req.Immutable || !hasPrev || !f.cfg.Record || prev.SHA256 == "" {
+		return Response{}, false
+	}
+	body, err := f.arch.Object(prev.SHA256)
+	if err != nil {
+		// The archive lost it: ask the publisher again.
+		slog.Warn("immutable request's archived answer unreadable, fetching it", "url", req.URL, "error", err)
+		return Response{}, false
+	}
+	slog.Debug("immutable request answered from the archive", "url", req.URL, "sha256", prev.SHA256)
+	e := prev
+	e.FetchedAt = f.cfg.Now().UTC()
+	return Response{Request: req, Entry: e, Body: body, Unchanged: true}, true
 }
 
 // unresolvedHost is the error of a host that did not resolve earlier in

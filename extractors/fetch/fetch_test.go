@@ -314,3 +314,55 @@ func TestUserAgentWithoutContact(t *testing.T) {
 		t.Errorf("UserAgent(contact) = %q", ua)
 	}
 }
+
+// TestImmutableRequestIsFetchedOnce: a request whose address names one
+// fixed version of its file is sent once; the next live run reads the
+// archived answer and sends nothing (no conditional request either), and
+// the archive gets no line for what was not fetched.
+func TestImmutableRequestIsFetchedOnce(t *testing.T) {
+	var data atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		data.Add(1)
+		fmt.Fprint(w, "pinned payload")
+	}))
+	defer srv.Close()
+	arch := newArchive(t)
+	src := &extractors.Source{ID: "s", Requests: []extractors.Request{{URL: srv.URL + "/abc123/file.csv", Immutable: true}}}
+	first := NewFetcher(testFetchConfig(), arch).FetchAll(context.Background(), []*extractors.Source{src})[0]
+	if first.Err != nil || first.Unchanged() {
+		t.Fatalf("first fetch: err %v unchanged %v", first.Err, first.Unchanged())
+	}
+	before := time.Now().UTC()
+	second := NewFetcher(testFetchConfig(), arch).FetchAll(context.Background(), []*extractors.Source{src})[0]
+	if second.Err != nil {
+		t.Fatal(second.Err)
+	}
+	if n := data.Load(); n != 1 {
+		t.Errorf("the server saw %d requests for the pinned file, want 1", n)
+	}
+	r := second.Responses[0]
+	if !second.Unchanged() || string(r.Body) != "pinned payload" || r.Attempts != 0 {
+		t.Errorf("second fetch: unchanged %v, body %q, attempts %d; want the archived body, unchanged, no attempt",
+			second.Unchanged(), r.Body, r.Attempts)
+	}
+	if r.Entry.FetchedAt.Before(before) {
+		t.Errorf("dated %v: the run judges the source as of now", r.Entry.FetchedAt)
+	}
+	if n := len(arch.Entries()); n != 1 {
+		t.Errorf("manifest has %d lines, want 1 (nothing was fetched the second time)", n)
+	}
+
+	// Replaying the archive (no recording) goes through the replay
+	// transport as before.
+	cfg := testFetchConfig()
+	cfg.Record = false
+	cfg.Transport = archive.Replay{Archive: arch}
+	replayed := NewFetcher(cfg, arch).FetchAll(context.Background(), []*extractors.Source{src})[0]
+	if replayed.Err != nil || string(replayed.Responses[0].Body) != "pinned payload" {
+		t.Errorf("replay: %v %q", replayed.Err, replayed.Responses[0].Body)
+	}
+}
