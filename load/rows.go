@@ -62,6 +62,10 @@ type Run struct {
 	SourcesFailed    int
 	SourcesUnchanged int
 	EmigreVersion    string
+	// CatalogueDigest identifies the catalogue rows (sources, gaps) the
+	// run wrote; Publish records it (run_log.catalogue_digest) so that a
+	// later run with the same catalogue may leave the warehouse alone.
+	CatalogueDigest string
 }
 
 // validateIdentity checks what must be known before a run is built.
@@ -101,14 +105,15 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 	if err := run.validate(); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO runs (run_id, started_at, finished_at, mode, archive, sample, origin,
-			window_start, status, sources_attempted, sources_loaded, sources_failed,
-			sources_unchanged, emigre_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// Through the Appender, which names the table itself: in a run log's
+	// transaction (LogRun) "runs" is a view over the warehouse's and the
+	// log's rows.
+	err := tx.appendRows(ctx, "", "runs", []string{"run_id", "started_at", "finished_at", "mode", "archive", "sample",
+		"origin", "window_start", "status", "sources_attempted", "sources_loaded", "sources_failed",
+		"sources_unchanged", "emigre_version"}, [][]driver.Value{{
 		run.ID, run.StartedAt.UTC(), nullTime(run.FinishedAt), run.Mode, nullString(run.Archive),
-		run.Sample, run.Origin, date(run.WindowStart), run.Status, run.SourcesAttempted,
-		run.SourcesLoaded, run.SourcesFailed, run.SourcesUnchanged, nullString(run.EmigreVersion))
+		run.Sample, run.Origin, date(run.WindowStart), run.Status, int64(run.SourcesAttempted),
+		int64(run.SourcesLoaded), int64(run.SourcesFailed), int64(run.SourcesUnchanged), nullString(run.EmigreVersion)}})
 	if err != nil {
 		return fmt.Errorf("insert run %s: %w", run.ID, err)
 	}

@@ -28,6 +28,10 @@ type Tx struct {
 	ctx  context.Context // the transaction's: database/sql rolls back when it ends
 	conn *sql.Conn
 	tx   *sql.Tx
+	// catalog the writers' tables are in when not the default database's
+	// search path: a run log's transaction (LogRun), where runs and
+	// run_sources are also views over the warehouse's rows and the log's.
+	catalog string
 }
 
 // ExecContext runs a statement in the transaction.
@@ -58,6 +62,11 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 // returns nil; otherwise, or if fn panics, it rolls back. fn's error is
 // returned as is.
 func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	return update(ctx, db, "", fn)
+}
+
+// update is Update with the writers' tables in catalog ("" for the default).
+func update(ctx context.Context, db *sql.DB, catalog string, fn func(ctx context.Context, tx *Tx) error) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("get warehouse connection: %w", err)
@@ -78,7 +87,7 @@ func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(ctx, &Tx{ctx: ctx, conn: conn, tx: sqlTx}); err != nil {
+	if err := fn(ctx, &Tx{ctx: ctx, conn: conn, tx: sqlTx, catalog: catalog}); err != nil {
 		done = true
 		if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))
@@ -101,8 +110,18 @@ func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx
 // A failure here can leave some rows appended: treat it as fatal to the
 // transaction.
 func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []string, rows [][]driver.Value) error {
-	if len(rows) == 0 {
+	return t.appendEach(ctx, catalog, table, columns, len(rows), func(i int) []driver.Value { return rows[i] })
+}
+
+// appendEach is appendRows over n rows that row(i) produces, one at a time:
+// a large load builds no slice of boxed rows (row may reuse its slice; the
+// Appender copies the values).
+func (t *Tx) appendEach(ctx context.Context, catalog, table string, columns []string, n int, row func(i int) []driver.Value) error {
+	if n == 0 {
 		return nil
+	}
+	if catalog == "" {
+		catalog = t.catalog
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("append to %s: %w", table, err)
@@ -124,8 +143,8 @@ func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []st
 		if err != nil {
 			return err
 		}
-		for i, row := range rows {
-			if err := a.AppendRow(row...); err != nil {
+		for i := range n {
+			if err := a.AppendRow(row(i)...); err != nil {
 				return errors.Join(fmt.Errorf("row %d: %w", i, err), a.Clear(), a.Close())
 			}
 		}

@@ -98,6 +98,11 @@ type Summary struct {
 	Total       transform.Total
 	Checks      []load.QualityCheckRow // the data-quality checks stored with the run
 	Reports     []string               // report files written after publishing (reports/ beside the warehouse)
+	// DataUnchanged: no answer could change the data, so the run was
+	// recorded in the run log beside the warehouse, which was left as
+	// PublishedRun published it (no estimates, checks or report).
+	DataUnchanged bool
+	PublishedRun  string
 }
 
 // openArchive returns the archive a run reads (and, live, writes).
