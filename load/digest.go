@@ -120,7 +120,9 @@ func ReadPublished(ctx context.Context, path, origin string, snapshots map[strin
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	db, err := openDB(ctx, path, readOnlyOptions+"&"+lockedDown)
+	// As every reader opens it: DuckDB shares one instance per file within
+	// a process, and refuses a second open with other settings.
+	db, err := OpenReadOnly(ctx, path)
 	if err != nil {
 		return nil, err
 	}

@@ -209,42 +209,44 @@ func attachRunLog(ctx context.Context, c rawConn, path, lock string) ([]string, 
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
-	var overlay []string
-	if attached[0][0] != "0" {
-		// The same database opened twice in one process: the first open
-		// attached it already.
-		overlay = overlayViews(cat[0][0])
-	} else {
-		decl, err := declarationRaw(ctx, c)
-		if err != nil {
-			return nil, fmt.Errorf("open warehouse %s: %w", path, err)
-		}
-		if log := runLogPath(path, decl); log != "" {
-			if _, err := os.Stat(log); err == nil {
-				if err := exec(`ATTACH ` + sqlString(log) + ` AS ` + runLogCatalog + ` (READ_ONLY)`); err != nil {
-					return nil, fmt.Errorf("attach the run log %s: %w", log, err)
-				}
-				base, err := rawStrings(ctx, c, `SELECT generation FROM `+runLogCatalog+`.main.run_log_base`)
-				if err == nil && len(base) == 1 && base[0][0] == decl.Generation {
-					overlay = overlayViews(cat[0][0])
-				} else if err := exec(`DETACH ` + runLogCatalog); err != nil {
-					return nil, fmt.Errorf("detach the run log %s: %w", log, err)
-				}
-			}
-		}
-	}
 	locked, err := rawStrings(ctx, c, `SELECT current_setting('lock_configuration')`)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
-	if locked[0][0] != "true" {
-		for _, set := range strings.Split(lock, "&") {
-			if set == "" {
-				continue
+	if attached[0][0] != "0" {
+		// The same database opened twice in one process: the first open
+		// attached the run log already.
+		return overlayViews(cat[0][0]), nil
+	}
+	if locked[0][0] == "true" {
+		// Opened twice in one process, the first time without a run log:
+		// the second sees what the first did (reopen to see more).
+		return nil, nil
+	}
+	var overlay []string
+	decl, err := declarationRaw(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	if log := runLogPath(path, decl); log != "" {
+		if _, err := os.Stat(log); err == nil {
+			if err := exec(`ATTACH ` + sqlString(log) + ` AS ` + runLogCatalog + ` (READ_ONLY)`); err != nil {
+				return nil, fmt.Errorf("attach the run log %s: %w", log, err)
 			}
-			if err := exec(`SET ` + set); err != nil {
-				return nil, fmt.Errorf("open warehouse %s: %s: %w", path, set, err)
+			base, err := rawStrings(ctx, c, `SELECT generation FROM `+runLogCatalog+`.main.run_log_base`)
+			if err == nil && len(base) == 1 && base[0][0] == decl.Generation {
+				overlay = overlayViews(cat[0][0])
+			} else if err := exec(`DETACH ` + runLogCatalog); err != nil {
+				return nil, fmt.Errorf("detach the run log %s: %w", log, err)
 			}
+		}
+	}
+	for _, set := range strings.Split(lock, "&") {
+		if set == "" {
+			continue
+		}
+		if err := exec(`SET ` + set); err != nil {
+			return nil, fmt.Errorf("open warehouse %s: %s: %w", path, set, err)
 		}
 	}
 	return overlay, nil
