@@ -7,11 +7,8 @@ import (
 	"database/sql/driver"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 
 	"github.com/emigre/emigre/extractors"
 )
@@ -97,12 +94,10 @@ func storeDigests(ctx context.Context, tx *Tx, runID string, rows []digestRow) e
 	return nil
 }
 
-// Published is what a refresh compares its answers with to know whether
-// it can change the published warehouse: the warehouse's declaration, the
-// digests of each source's last loaded answer, and which of the run's
-// snapshots it records already.
-type Published struct {
-	Declaration *Declaration // nil: the warehouse predates the run log
+// Loaded is what a refresh compares its answers with to know whether it
+// can change the published warehouse: the digests of each source's last
+// loaded answer, and which of the run's snapshots it records already.
+type Loaded struct {
 	// Digests by source id and citizenship.
 	Digests map[string]map[string]Digest
 	// Known snapshots, by source id and SHA-256.
@@ -112,26 +107,12 @@ type Published struct {
 	Destinations map[string][]string
 }
 
-// ReadPublished reads what a refresh compares its answers with from the
-// published warehouse at path, read-only: the declaration, the digests, the
-// destinations per source for origin, and which of snapshots (SHA-256 by
-// source id) it records. A missing warehouse returns nil, nil.
-func ReadPublished(ctx context.Context, path, origin string, snapshots map[string][]string) (*Published, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	// As every reader opens it: DuckDB shares one instance per file within
-	// a process, and refuses a second open with other settings.
-	db, err := OpenReadOnly(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	p := &Published{Digests: map[string]map[string]Digest{}, Known: map[string]map[string]bool{}}
-	if p.Declaration, err = readDeclaration(ctx, db, ""); err != nil || p.Declaration == nil {
-		return p, err
-	}
-	err = ScanRows(ctx, db, `SELECT source_id, citizenship, digest, keys FROM source_digests`, nil, func(rows *sql.Rows) error {
+// ReadLoaded reads, through q (LogRun's transaction), the digests, the
+// destinations per source for origin, and which of snapshots (SHA-256s by
+// source id) the warehouse records.
+func ReadLoaded(ctx context.Context, q Querier, origin string, snapshots map[string][]string) (*Loaded, error) {
+	p := &Loaded{Digests: map[string]map[string]Digest{}, Known: map[string]map[string]bool{}}
+	err := ScanRows(ctx, q, `SELECT source_id, citizenship, digest, keys FROM source_digests`, nil, func(rows *sql.Rows) error {
 		var src, cit string
 		var d Digest
 		if err := rows.Scan(&src, &cit, &d.Sum, &d.Keys); err != nil {
@@ -144,7 +125,7 @@ func ReadPublished(ctx context.Context, path, origin string, snapshots map[strin
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read source digests of %s: %w", path, err)
+		return nil, fmt.Errorf("read source digests: %w", err)
 	}
 	var srcs, shas []string
 	for src, list := range snapshots {
@@ -153,7 +134,7 @@ func ReadPublished(ctx context.Context, path, origin string, snapshots map[strin
 		}
 	}
 	if len(shas) > 0 {
-		err = ScanRows(ctx, db, `
+		err = ScanRows(ctx, q, `
 			SELECT s.source_id, s.sha256
 			FROM snapshots AS s
 			JOIN (SELECT unnest(?::VARCHAR[]) AS source_id, unnest(?::VARCHAR[]) AS sha256) AS k
@@ -169,10 +150,10 @@ func ReadPublished(ctx context.Context, path, origin string, snapshots map[strin
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("read known snapshots of %s: %w", path, err)
+			return nil, fmt.Errorf("read known snapshots: %w", err)
 		}
 	}
-	if p.Destinations, err = PublishedDestinations(ctx, db, origin); err != nil {
+	if p.Destinations, err = PublishedDestinations(ctx, q, origin); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -509,29 +509,22 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO alerts (alert_id, source_id, state, reason, first_seen, last_seen,
-			resolved_at, last_notified_at, destination)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (alert_id) DO UPDATE SET
-			source_id = excluded.source_id,
-			destination = excluded.destination,
-			state = excluded.state,
-			reason = excluded.reason,
-			first_seen = excluded.first_seen,
-			last_seen = excluded.last_seen,
-			resolved_at = excluded.resolved_at,
-			last_notified_at = excluded.last_notified_at`)
-	if err != nil {
-		return fmt.Errorf("prepare alert upsert: %w", err)
-	}
-	defer stmt.Close()
+	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
-		_, err := stmt.ExecContext(ctx, r.AlertID, nullString(r.SourceID), r.State, r.Reason,
-			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination))
-		if err != nil {
-			return fmt.Errorf("upsert alert %s: %w", r.AlertID, err)
+		values = append(values, []driver.Value{r.AlertID, nullString(r.SourceID), r.State, r.Reason,
+			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination)})
+	}
+	columns := []string{"alert_id", "source_id", "state", "reason", "first_seen", "last_seen",
+		"resolved_at", "last_notified_at", "destination"}
+	var set strings.Builder
+	for i, c := range columns[1:] {
+		if i > 0 {
+			set.WriteString(", ")
 		}
+		set.WriteString(c + " = excluded." + c)
+	}
+	if err := tx.insertStaged(ctx, "alerts", columns, values, "ON CONFLICT (alert_id) DO UPDATE SET "+set.String()); err != nil {
+		return fmt.Errorf("upsert alerts: %w", err)
 	}
 	return nil
 }

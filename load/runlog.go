@@ -295,9 +295,12 @@ func overlayViews(warehouseCat string) []string {
 //
 // Readers are never blocked: neither file is ever open read-write where
 // they read it. A crash at any point leaves the run log as it was. When the
-// warehouse declares no run log, LogRun returns ErrPublishInFull and writes
-// nothing.
-func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx) error) (err error) {
+// warehouse declares no run log (or another schema), LogRun returns
+// ErrPublishInFull and writes nothing; build may return an error wrapping
+// ErrPublishInFull too (it found that the run changes data), with the same
+// effect. build reads the published warehouse through tx (its tables are
+// on the search path) and gets its declaration.
+func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
 	if run == nil {
 		return fmt.Errorf("log run to %s: %w", path, invalid("no run"))
 	}
@@ -359,7 +362,7 @@ func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.C
 // buildRunLog opens the working run log, attaches the published warehouse,
 // starts a new log when the copy does not extend it, and runs build and the
 // run's row in one transaction.
-func buildRunLog(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx) error) (err error) {
+func buildRunLog(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
 	db, err := openDB(ctx, work, "")
 	if err != nil {
 		return err
@@ -406,7 +409,7 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 		}
 	}
 	err = update(ctx, db, self, func(ctx context.Context, tx *Tx) error {
-		if err := build(ctx, tx); err != nil {
+		if err := build(ctx, tx, decl); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
 		if run.FinishedAt.IsZero() {

@@ -67,22 +67,15 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	// after it, in the same transaction.
 	run.Status = load.RunOK
 	run.CatalogueDigest = catalogueDigest(opt)
-	p, changed, err := dataUnchanged(ctx, opt, sum, run.CatalogueDigest)
-	if err != nil {
+	switch err := logUnchanged(ctx, opt, sum, &run); {
+	case err == nil:
+		sum.Finished = opt.Now().UTC()
+		return sum, nil
+	case !errors.Is(err, load.ErrPublishInFull):
 		return nil, err
+	default:
+		slog.DebugContext(ctx, "publishing in full", "run", run.ID, "because", err)
 	}
-	if changed == "" {
-		err := logUnchanged(ctx, opt, sum, &run, p)
-		if err == nil {
-			sum.Finished = opt.Now().UTC()
-			return sum, nil
-		}
-		if !errors.Is(err, load.ErrPublishInFull) {
-			return nil, err
-		}
-		changed = "the warehouse declares no run log"
-	}
-	slog.DebugContext(ctx, "publishing in full", "run", run.ID, "because", changed)
 	if err := load.Publish(ctx, opt.Warehouse, &run, func(ctx context.Context, tx *load.Tx) error {
 		return buildRun(ctx, tx, opt, sum, &run)
 	}); err != nil {

@@ -32,10 +32,20 @@ func catalogueDigest(opt Options) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// dataUnchanged reports whether loading the run's answers would leave the
-// published warehouse as it is, with why not when it would not (for the
-// log), and returns what it read of the warehouse.
-func dataUnchanged(ctx context.Context, opt Options, sum *Summary, digest string) (*load.Published, string, error) {
+// errChanged says why a run must publish in full: it wraps
+// load.ErrPublishInFull, so that LogRun abandons the run log.
+func errChanged(why string) error { return fmt.Errorf("%w: %s", load.ErrPublishInFull, why) }
+
+// dataUnchanged checks, through LogRun's transaction, that loading the
+// run's answers would leave the published warehouse as it is: the schema
+// and catalogue it was built with are this run's, every answer's bytes are
+// recorded and its figures' digests equal the last loaded answer's. It
+// returns what it read, or an error wrapping load.ErrPublishInFull saying
+// what changed.
+func dataUnchanged(ctx context.Context, tx *load.Tx, decl *load.Declaration, opt Options, sum *Summary, digest string) (*load.Loaded, error) {
+	if decl.CatalogueDigest != digest {
+		return nil, errChanged("the catalogue changed")
+	}
 	snapshots := map[string][]string{}
 	for _, o := range sum.Outcomes {
 		if o.Err != nil {
@@ -45,18 +55,9 @@ func dataUnchanged(ctx context.Context, opt Options, sum *Summary, digest string
 			snapshots[o.Source.ID] = append(snapshots[o.Source.ID], r.Entry.SHA256)
 		}
 	}
-	p, err := load.ReadPublished(ctx, opt.Warehouse, opt.Estimate.Origin, snapshots)
-	switch {
-	case err != nil:
-		return nil, "", err
-	case p == nil:
-		return nil, "no published warehouse", nil
-	case p.Declaration == nil:
-		return nil, "the warehouse predates the run log", nil
-	case p.Declaration.SchemaDigest != load.SchemaDigest():
-		return nil, "the schema changed", nil
-	case p.Declaration.CatalogueDigest != digest:
-		return nil, "the catalogue changed", nil
+	p, err := load.ReadLoaded(ctx, tx, opt.Estimate.Origin, snapshots)
+	if err != nil {
+		return nil, err
 	}
 	for _, o := range sum.Outcomes {
 		if o.Err != nil {
@@ -65,41 +66,44 @@ func dataUnchanged(ctx context.Context, opt Options, sum *Summary, digest string
 		id := o.Source.ID
 		for _, r := range o.Responses {
 			if !p.Known[id][r.Entry.SHA256] {
-				return nil, "new bytes from " + id, nil
+				return nil, errChanged("new bytes from " + id)
 			}
 		}
 		ds, err := load.Digests(id, o.obs)
 		if err != nil {
-			return nil, "invalid observations from " + id, nil
+			return nil, errChanged("invalid observations from " + id)
 		}
 		for cit, d := range ds {
 			if p.Digests[id][cit] != d {
-				return nil, fmt.Sprintf("new figures from %s (citizens of %s)", id, cit), nil
+				return nil, errChanged(fmt.Sprintf("new figures from %s (citizens of %s)", id, cit))
 			}
 		}
 	}
-	return p, "", nil
+	return p, nil
 }
 
 // logUnchanged records a run that changes no data in the run log. It
-// returns load.ErrPublishInFull when the warehouse cannot take a run log.
-func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run, p *load.Published) error {
-	merged := map[string]load.MergeStats{}
-	for _, o := range sum.Outcomes {
-		if o.Err != nil {
-			continue
-		}
-		st, err := load.UnchangedStats(o.Source.ID, o.obs)
+// returns an error wrapping load.ErrPublishInFull, with the summary as it
+// was, when the run must publish in full.
+func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run) error {
+	// The outcomes are settled inside the run log's transaction: a run
+	// that turns out to change data starts from the collected outcomes.
+	saved := *sum
+	saved.Outcomes = append([]Outcome(nil), sum.Outcomes...)
+	var published string
+	err := load.LogRun(ctx, opt.Warehouse, run, func(ctx context.Context, tx *load.Tx, decl *load.Declaration) error {
+		p, err := dataUnchanged(ctx, tx, decl, opt, sum, run.CatalogueDigest)
 		if err != nil {
 			return err
 		}
-		merged[o.Source.ID] = st
-	}
-	// The counts are settled before the run log is written: a retry after
-	// ErrPublishInFull starts from the collected outcomes again.
-	saved := *sum
-	saved.Outcomes = append([]Outcome(nil), sum.Outcomes...)
-	err := load.LogRun(ctx, opt.Warehouse, run, func(ctx context.Context, tx *load.Tx) error {
+		merged := map[string]load.MergeStats{}
+		for _, o := range sum.Outcomes {
+			if o.Err == nil {
+				if merged[o.Source.ID], err = load.UnchangedStats(o.Source.ID, o.obs); err != nil {
+					return err
+				}
+			}
+		}
 		_, outcomes := recordOutcomes(opt, sum, p.Destinations, merged, nil)
 		if err := load.InsertRunSources(ctx, tx, run.ID, outcomes); err != nil {
 			return err
@@ -110,14 +114,14 @@ func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run,
 			}
 		}
 		tally(sum, run)
+		published = decl.Generation
 		return nil
 	})
 	if err != nil {
 		*sum = saved
 		return err
 	}
-	sum.DataUnchanged, sum.PublishedRun = true, p.Declaration.Generation
-	slog.InfoContext(ctx, "no data changed: run logged, warehouse left as published", "run", run.ID,
-		"published_run", p.Declaration.Generation)
+	sum.DataUnchanged, sum.PublishedRun = true, published
+	slog.InfoContext(ctx, "no data changed: run logged, warehouse left as published", "run", run.ID, "published_run", published)
 	return nil
 }
