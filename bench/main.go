@@ -195,11 +195,9 @@ func medianInt(xs []int64) int64 {
 	return xs[len(xs)/2]
 }
 
-// duckdbDSN is the DuckDB settings in force as DSN options.
-func duckdbDSN() string {
-	s := load.CurrentSettings()
-	return fmt.Sprintf("threads=%d&memory_limit=%s", s.Threads, s.MemoryLimit)
-}
+// duckdbDSN is the DuckDB settings in force as DSN options: the floors
+// open their databases exactly as emigre does.
+func duckdbDSN() string { return load.DSNOptions() }
 
 func exportObservations(db, out string) {
 	conn, err := load.OpenReadOnly(context.Background(), db)

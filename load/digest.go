@@ -84,11 +84,15 @@ func storeDigests(ctx context.Context, tx *Tx, runID string, rows []digestRow) e
 		return nil
 	}
 	values := make([][]driver.Value, 0, len(rows))
+	keys := make([]string, 0, len(rows))
 	for _, r := range rows {
 		values = append(values, []driver.Value{r.source, r.citizenship, r.d.Sum, int64(r.d.Keys), runID})
+		keys = append(keys, r.source+"|"+r.citizenship)
 	}
-	if err := tx.insertStaged(ctx, "source_digests", []string{"source_id", "citizenship", "digest", "keys", "run_id"}, values,
-		"ON CONFLICT (source_id, citizenship) DO UPDATE SET digest = excluded.digest, keys = excluded.keys, run_id = excluded.run_id"); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM source_digests WHERE list_contains(?::VARCHAR[], source_id || '|' || citizenship)`, keys); err != nil {
+		return fmt.Errorf("store digests: %w", err)
+	}
+	if err := tx.insertStaged(ctx, "source_digests", []string{"source_id", "citizenship", "digest", "keys", "run_id"}, values, ""); err != nil {
 		return fmt.Errorf("store digests: %w", err)
 	}
 	return nil

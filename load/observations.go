@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,35 +67,102 @@ func MergeObservations(ctx context.Context, tx *Tx, runID, sourceID string, obs 
 // in source_digests (see Digests).
 func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string][]extractors.Observation) (stats map[string]MergeStats, invalid map[string]error, err error) {
 	stats, invalid = map[string]MergeStats{}, map[string]error{}
-	var staged []staged
+	var first, staged []staged
 	var digests []digestRow
+	loaded, err := sourcesWithRows(ctx, tx, bySource)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
+	}
 	for sourceID, obs := range bySource {
 		rows, err := stageRows(runID, sourceID, obs)
 		if err != nil {
 			invalid[sourceID] = fmt.Errorf("merge observations of %s: %w", sourceID, err)
 			continue
 		}
-		stats[sourceID] = MergeStats{}
-		staged = append(staged, rows...)
+		st := MergeStats{}
+		if loaded[sourceID] {
+			staged = append(staged, rows...)
+		} else {
+			first = append(first, rows...)
+			for _, o := range rows {
+				st.add("new", 1)
+				if st.ByDestination == nil {
+					st.ByDestination = map[string]MergeStats{}
+				}
+				d := st.ByDestination[o.Destination]
+				d.add("new", 1)
+				st.ByDestination[o.Destination] = d
+			}
+		}
+		stats[sourceID] = st
 		for cit, d := range digestOf(rows) {
 			digests = append(digests, digestRow{sourceID, cit, d})
 		}
 	}
-	if len(staged) == 0 {
-		return stats, invalid, nil
+	steps := []func() error{func() error { return appendFirstLoads(ctx, tx, runID, first) }}
+	if len(staged) > 0 {
+		steps = append(steps,
+			func() error { return stage(ctx, tx, staged) },
+			func() error { return applyMerge(ctx, tx, runID) },
+			func() error { return countMerge(ctx, tx, stats) },
+			func() error { return dropMergeTables(ctx, tx) })
 	}
-	for _, step := range []func() error{
-		func() error { return stage(ctx, tx, staged) },
-		func() error { return applyMerge(ctx, tx, runID) },
-		func() error { return countMerge(ctx, tx, stats) },
-		func() error { return storeDigests(ctx, tx, runID, digests) },
-		func() error { return dropMergeTables(ctx, tx) },
-	} {
+	steps = append(steps, func() error { return storeDigests(ctx, tx, runID, digests) })
+	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
 		}
 	}
 	return stats, invalid, nil
+}
+
+// sourcesWithRows reports which of the sources have rows in observations
+// already: the others' loads are first loads.
+func sourcesWithRows(ctx context.Context, tx *Tx, bySource map[string][]extractors.Observation) (map[string]bool, error) {
+	ids := make([]string, 0, len(bySource))
+	for id := range bySource {
+		ids = append(ids, id)
+	}
+	out := map[string]bool{}
+	err := ScanRows(ctx, tx, `SELECT DISTINCT source_id FROM observations WHERE list_contains(?::VARCHAR[], source_id)`,
+		[]any{ids}, func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find first loads: %w", err)
+	}
+	return out, nil
+}
+
+// appendFirstLoads appends the rows of sources loaded for the first time
+// straight into observations: there is no current vintage to compare with,
+// every row is new, and the Appender is DuckDB's fastest way in.
+func appendFirstLoads(ctx context.Context, tx *Tx, runID string, rows []staged) error {
+	row := make([]driver.Value, len(stageColumns)+1)
+	err := tx.appendEach(ctx, "", "observations", append(slices.Clone(stageColumns), "run_id"), len(rows), func(i int) []driver.Value {
+		fillStageRow(row, &rows[i])
+		row[len(stageColumns)] = runID
+		return row
+	})
+	if err != nil {
+		return fmt.Errorf("append first loads: %w", err)
+	}
+	return nil
+}
+
+// fillStageRow sets row (of stageColumns) from o.
+func fillStageRow(row []driver.Value, o *staged) {
+	var value driver.Value
+	if !o.Missing {
+		value = o.Value
+	}
+	row[0], row[1], row[2], row[3], row[4] = o.SourceID, o.Destination, o.Citizenship, string(o.Metric), nullString(string(o.Measure))
+	row[5], row[6], row[7], row[8], row[9], row[10] = o.PeriodStart, o.PeriodEnd, value, o.Missing, nullString(o.Flags), nullString(o.Snapshot)
 }
 
 // stage writes rows into the staging table. The staging and plan tables are
@@ -118,13 +186,7 @@ func stage(ctx context.Context, tx *Tx, rows []staged) error {
 	}
 	row := make([]driver.Value, len(stageColumns))
 	err := tx.appendEach(ctx, "temp", "emigre_merge_stage", stageColumns, len(rows), func(i int) []driver.Value {
-		o := &rows[i]
-		var value driver.Value
-		if !o.Missing {
-			value = o.Value
-		}
-		row[0], row[1], row[2], row[3], row[4] = o.SourceID, o.Destination, o.Citizenship, string(o.Metric), nullString(string(o.Measure))
-		row[5], row[6], row[7], row[8], row[9], row[10] = o.PeriodStart, o.PeriodEnd, value, o.Missing, nullString(o.Flags), nullString(o.Snapshot)
+		fillStageRow(row, &rows[i])
 		return row
 	})
 	if err != nil {
@@ -133,19 +195,13 @@ func stage(ctx context.Context, tx *Tx, rows []staged) error {
 	return nil
 }
 
-// applyMerge loads the staged rows. Sources with no row in observations
-// yet are inserted as they are (every row new). For the others the plan
-// compares every staged row with the current vintage of its key (new,
+// applyMerge loads the staged rows (sources with rows already: first loads
+// were appended). The plan compares every staged row with the current vintage of its key (new,
 // unchanged or revised), and one MERGE carries it out: a revised row's
 // current vintage is superseded by runID (matched by obs_id), and the new
 // and revised rows are inserted (no obs_id: never matched).
 func applyMerge(ctx context.Context, tx *Tx, runID string) error {
 	stmts := []struct{ what, sql string }{
-		{"find first loads", `
-			CREATE OR REPLACE TEMP TABLE emigre_merge_first AS
-			SELECT DISTINCT s.source_id
-			FROM temp.main.emigre_merge_stage AS s
-			WHERE NOT EXISTS (SELECT 1 FROM observations AS o WHERE o.source_id = s.source_id)`},
 		{"compare with current vintages", `
 			CREATE OR REPLACE TEMP TABLE emigre_merge_plan AS
 			SELECT
@@ -167,14 +223,7 @@ func applyMerge(ctx context.Context, tx *Tx, runID string) error {
 			   AND c.metric = s.metric
 			   AND c.measure IS NOT DISTINCT FROM s.measure
 			   AND c.period_start = s.period_start
-			   AND c.period_end = s.period_end
-			WHERE s.source_id NOT IN (SELECT source_id FROM temp.main.emigre_merge_first)`},
-		{"insert first loads", `
-			INSERT INTO observations (source_id, destination, citizenship, metric, measure,
-				period_start, period_end, value, missing, flags, snapshot_sha256, run_id)
-			SELECT s.*, $1
-			FROM temp.main.emigre_merge_stage AS s
-			WHERE s.source_id IN (SELECT source_id FROM temp.main.emigre_merge_first)`},
+			   AND c.period_end = s.period_end`},
 		{"merge new vintages", `
 			MERGE INTO observations AS o
 			USING (
@@ -204,14 +253,10 @@ func applyMerge(ctx context.Context, tx *Tx, runID string) error {
 }
 
 // countMerge tallies what the merge did per source and destination into
-// stats: every row of a first load is new; the plan says for the others.
+// stats, from the plan.
 func countMerge(ctx context.Context, tx *Tx, stats map[string]MergeStats) error {
 	err := ScanRows(ctx, tx, `
-		SELECT source_id, destination, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL
-		UNION ALL
-		SELECT source_id, destination, 'new', count(*) FROM temp.main.emigre_merge_stage
-		WHERE source_id IN (SELECT source_id FROM temp.main.emigre_merge_first)
-		GROUP BY ALL`, nil,
+		SELECT source_id, destination, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
 		func(rows *sql.Rows) error {
 			var source, dest, action string
 			var n int
@@ -251,7 +296,6 @@ func (st *MergeStats) add(action string, n int) {
 func dropMergeTables(ctx context.Context, tx *Tx) error {
 	if _, err := tx.ExecContext(ctx, `
 		DROP TABLE temp.main.emigre_merge_plan;
-		DROP TABLE temp.main.emigre_merge_first;
 		DROP TABLE temp.main.emigre_merge_stage`); err != nil {
 		return fmt.Errorf("drop staging tables: %w", err)
 	}

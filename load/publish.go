@@ -134,7 +134,7 @@ func buildWork(ctx context.Context, published, work string, run *Run, build func
 	if err := foldRunLog(ctx, db, published); err != nil {
 		return err
 	}
-	err = Update(ctx, db, func(ctx context.Context, tx *Tx) error {
+	err = update(ctx, db, Tx{private: true}, func(ctx context.Context, tx *Tx) error {
 		if err := build(ctx, tx); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
@@ -153,6 +153,7 @@ func buildWork(ctx context.Context, published, work string, run *Run, build func
 	// Committed. Fold the WAL into the file now rather than trust the
 	// implicit checkpoint at close, and do not let a cancelled context
 	// undo a committed run.
+	freeGoMemory()
 	if _, err := db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", work, err)
 	}

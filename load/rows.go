@@ -603,28 +603,48 @@ func checkSHA256(s string) error {
 	return nil
 }
 
-// insertStaged appends rows to a temporary table shaped like table's
-// columns and inserts them with one statement. A prepared statement per row
-// cost more than the rest of a refresh (the profile said so); one append and
-// one INSERT ... SELECT cost almost nothing. Rows repeating an earlier row's
-// first column pair are kept once, so an ON CONFLICT clause never meets the
-// same key twice in one command. table, columns and onConflict are this
-// package's constants, never data.
+// insertStaged inserts rows into table with multi-row VALUES statements
+// (values as parameters, never in the SQL text), a few hundred rows each.
+// A prepared statement per row cost more than the rest of a refresh (the
+// profile said so); a temporary staging table costs memory until the run's
+// transaction commits (DuckDB keeps a dropped table's storage until then),
+// which for the few hundred rows of these tables is most of a refresh's
+// footprint. Rows repeating an earlier row's first column pair are kept
+// once, so an ON CONFLICT clause never meets the same key twice in one
+// command. table, columns and onConflict are this package's constants,
+// never data.
 func (t *Tx) insertStaged(ctx context.Context, table string, columns []string, rows [][]driver.Value, onConflict string) error {
-	stage := "emigre_stage_" + table
-	cols := strings.Join(columns, ", ")
-	if _, err := t.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+stage+` AS SELECT `+cols+` FROM `+table+` LIMIT 0`); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
+	type pair struct{ a, b driver.Value }
+	seen := map[pair]bool{}
+	unique := rows[:0:0]
+	for _, r := range rows {
+		k := pair{r[0], r[1]}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		unique = append(unique, r)
 	}
-	if err := t.appendRows(ctx, "temp", stage, columns, rows); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
-	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO `+table+` (`+cols+`)
-		SELECT DISTINCT ON (`+columns[0]+`, `+columns[1]+`) `+cols+` FROM temp.main.`+stage+` `+onConflict); err != nil {
-		return fmt.Errorf("insert %s: %w", table, err)
-	}
-	if _, err := t.ExecContext(ctx, `DROP TABLE temp.main.`+stage); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
+	batch := max(1, 2000/len(columns))
+	for start := 0; start < len(unique); start += batch {
+		part := unique[start:min(start+batch, len(unique))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, len(part)*len(columns))
+		for i, r := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(tuple)
+			for _, v := range r {
+				args = append(args, v)
+			}
+		}
+		q.WriteString(" " + onConflict)
+		if _, err := t.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
 	}
 	return nil
 }

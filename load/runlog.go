@@ -408,7 +408,7 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 			return fmt.Errorf("overlay the run log: %w", err)
 		}
 	}
-	err = update(ctx, db, self, func(ctx context.Context, tx *Tx) error {
+	err = update(ctx, db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
 		if err := build(ctx, tx, decl); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}

@@ -64,7 +64,16 @@ func CurrentSettings() Settings {
 }
 
 // duckdbSettings is the settings as DSN options, each preceded by &.
-func duckdbSettings() string {
+func duckdbSettings() string { return "&" + DSNOptions() }
+
+// DSNOptions is the settings as DuckDB DSN options (threads=2&...): what
+// every database here is opened with, for a tool (the bench's floors) to
+// open its own the same way. Besides threads and the memory limit, DuckDB
+// is told to hand memory freed in bulk (a query's hash tables, a
+// checkpoint's buffers) back to the system at once rather than keep it
+// cached for the next query: a refresh runs many small queries once, and
+// its footprint should be what it holds, not what it once held.
+func DSNOptions() string {
 	s := CurrentSettings()
-	return fmt.Sprintf("&threads=%d&memory_limit=%s", s.Threads, s.MemoryLimit)
+	return fmt.Sprintf("threads=%d&memory_limit=%s&allocator_bulk_deallocation_flush_threshold=1MB", s.Threads, s.MemoryLimit)
 }

@@ -130,6 +130,12 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 	if err := load.InsertRunSources(ctx, tx, run.ID, outcomes); err != nil {
 		return err
 	}
+	// The bulk of the run is loaded: let DuckDB write it out before the
+	// estimates and checks add theirs (peak memory, not atomicity: the
+	// working file is published whole or not at all).
+	if err := tx.Checkpoint(ctx); err != nil {
+		return err
+	}
 	current, err := load.CurrentObservations(ctx, tx)
 	if err != nil {
 		return err

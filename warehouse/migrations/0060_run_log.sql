@@ -34,11 +34,10 @@ CREATE TABLE source_digests (
     citizenship VARCHAR NOT NULL,
     digest      VARCHAR NOT NULL,
     keys        BIGINT  NOT NULL,
-    run_id      VARCHAR NOT NULL,
-    PRIMARY KEY (source_id, citizenship)
+    run_id      VARCHAR NOT NULL
 );
 
-COMMENT ON TABLE source_digests IS 'Per source and citizenship, a digest of the observations its last loaded answer held (the rows the merge compared with the current vintages). An answer with the same digest cannot change the warehouse: a refresh whose every answer matches records its run in the run log only.';
+COMMENT ON TABLE source_digests IS 'Per source and citizenship (one row each; no index, to keep a refresh''s memory down), a digest of the observations its last loaded answer held (the rows the merge compared with the current vintages). An answer with the same digest cannot change the warehouse: a refresh whose every answer matches records its run in the run log only.';
 COMMENT ON COLUMN source_digests.source_id IS 'The source (sources.id).';
 COMMENT ON COLUMN source_digests.citizenship IS 'ISO 3166-1 alpha-2 code of the citizenship of the rows digested.';
 COMMENT ON COLUMN source_digests.digest IS 'Order-independent SHA-256-based digest of the rows (key, value, missing mark, flags, snapshot).';
