@@ -117,6 +117,57 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 	if err != nil {
 		return fmt.Errorf("insert run %s: %w", run.ID, err)
 	}
+	return updateSeriesHealth(ctx, tx, run.ID)
+}
+
+// updateSeriesHealth folds run runID's run_sources rows into
+// series_health: the latest attempt of each series it attempted (unless a
+// later run's is there already), its last success, its failures in a row.
+// Call it once the run's rows and its runs row are written.
+func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
+	_, err := tx.ExecContext(ctx, `
+		MERGE INTO series_health AS h
+		USING (
+			SELECT
+				rs.source_id,
+				coalesce(rs.destination, s.destination) AS destination,
+				rs.status, rs.stage, rs.http_status, rs.error, rs.rows, rs.duration_ms,
+				r.run_id, r.started_at, coalesce(r.finished_at, r.started_at) AS success_at, r.sample,
+				rs.status IN ('ok', 'unchanged') AS success
+			FROM run_sources AS rs
+			JOIN runs AS r ON r.run_id = rs.run_id
+			LEFT JOIN sources AS s ON s.id = rs.source_id
+			WHERE rs.run_id = $1
+			QUALIFY row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)) = 1
+		) AS a
+		ON h.source_id = a.source_id AND h.destination IS NOT DISTINCT FROM a.destination
+		WHEN MATCHED THEN UPDATE SET
+			-- A run recorded out of order (older than the latest attempt)
+			-- changes neither the latest attempt nor the failures in a row.
+			last_run_id      = CASE WHEN a.started_at >= h.last_run_at THEN a.run_id ELSE h.last_run_id END,
+			last_status      = CASE WHEN a.started_at >= h.last_run_at THEN a.status ELSE h.last_status END,
+			last_stage       = CASE WHEN a.started_at >= h.last_run_at THEN a.stage ELSE h.last_stage END,
+			last_http_status = CASE WHEN a.started_at >= h.last_run_at THEN a.http_status ELSE h.last_http_status END,
+			last_error       = CASE WHEN a.started_at >= h.last_run_at THEN a.error ELSE h.last_error END,
+			last_rows        = CASE WHEN a.started_at >= h.last_run_at THEN a.rows ELSE h.last_rows END,
+			last_duration_ms = CASE WHEN a.started_at >= h.last_run_at THEN a.duration_ms ELSE h.last_duration_ms END,
+			last_sample      = CASE WHEN a.started_at >= h.last_run_at THEN a.sample ELSE h.last_sample END,
+			last_success_started_at = CASE WHEN a.success THEN greatest(h.last_success_started_at, a.started_at)
+				ELSE h.last_success_started_at END,
+			last_success_at  = CASE WHEN a.success THEN greatest(h.last_success_at, a.success_at) ELSE h.last_success_at END,
+			consecutive_failures = CASE
+				WHEN a.started_at < h.last_run_at THEN h.consecutive_failures
+				WHEN a.status = 'failed' THEN h.consecutive_failures + 1
+				WHEN a.success THEN 0
+				ELSE h.consecutive_failures END,
+			last_run_at      = greatest(h.last_run_at, a.started_at)
+		WHEN NOT MATCHED THEN INSERT VALUES (a.source_id, a.destination, a.run_id, a.started_at, a.status,
+			a.stage, a.http_status, a.error, a.rows, a.duration_ms, a.sample,
+			CASE WHEN a.success THEN a.started_at END, CASE WHEN a.success THEN a.success_at END,
+			CASE WHEN a.status = 'failed' THEN 1 ELSE 0 END)`, runID)
+	if err != nil {
+		return fmt.Errorf("update series health of run %s: %w", runID, err)
+	}
 	return nil
 }
 

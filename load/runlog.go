@@ -39,8 +39,12 @@ const (
 )
 
 // appendedTables are the tables whose run-log rows add to the warehouse's;
-// alerts, a state per alert, is replaced whole by the run log's copy.
-var appendedTables = []string{"runs", "run_sources", "source_states"}
+// replacedTables, a state per alert or series, are replaced whole by the
+// run log's copies.
+var (
+	appendedTables = []string{"runs", "run_sources", "source_states"}
+	replacedTables = []string{"alerts", "series_health"}
+)
 
 // ErrPublishInFull is returned by LogRun when the published warehouse does
 // not declare a run log (it was written before there was one, or there is
@@ -268,7 +272,7 @@ func declarationRaw(ctx context.Context, c rawConn) (*Declaration, error) {
 
 // overlayViews are the temporary views that show the warehouse's tables
 // with the run log's rows: appended for runs, run_sources and
-// source_states, the run log's copy for alerts.
+// source_states, the run log's copies for alerts and series_health.
 func overlayViews(warehouseCat string) []string {
 	wh := `"` + strings.ReplaceAll(warehouseCat, `"`, `""`) + `".main.`
 	var out []string
@@ -278,7 +282,10 @@ func overlayViews(warehouseCat string) []string {
 		out = append(out, `CREATE OR REPLACE TEMP VIEW `+t+` AS
 			SELECT * FROM `+wh+t+` UNION ALL SELECT * FROM `+runLogCatalog+`.main.`+t)
 	}
-	return append(out, `CREATE OR REPLACE TEMP VIEW alerts AS SELECT * FROM `+runLogCatalog+`.main.alerts`)
+	for _, t := range replacedTables {
+		out = append(out, `CREATE OR REPLACE TEMP VIEW `+t+` AS SELECT * FROM `+runLogCatalog+`.main.`+t)
+	}
+	return out
 }
 
 // --- writing the run log -----------------------------------------------------
@@ -452,7 +459,7 @@ func startRunLog(ctx context.Context, db *sql.DB, generation string) error {
 	}
 	return Update(ctx, db, func(ctx context.Context, tx *Tx) error {
 		stmts := []string{`DROP TABLE IF EXISTS run_log_base`}
-		for _, t := range append(appendedTables, "alerts") {
+		for _, t := range append(appendedTables, replacedTables...) {
 			stmts = append(stmts, `DROP TABLE IF EXISTS main.`+t)
 		}
 		stmts = append(stmts, `CREATE TABLE run_log_base (generation VARCHAR NOT NULL)`,
@@ -463,7 +470,9 @@ func startRunLog(ctx context.Context, db *sql.DB, generation string) error {
 		}
 		stmts = append(stmts, `CREATE TABLE main.alerts AS FROM `+warehouseCatalog+`.main.alerts`,
 			`ALTER TABLE main.alerts ADD PRIMARY KEY (alert_id)`,
-			`COMMENT ON TABLE main.alerts IS 'Every alert as of the newest logged run: replaces the warehouse''s alerts.'`)
+			`COMMENT ON TABLE main.alerts IS 'Every alert as of the newest logged run: replaces the warehouse''s alerts.'`,
+			`CREATE TABLE main.series_health AS FROM `+warehouseCatalog+`.main.series_health`,
+			`COMMENT ON TABLE main.series_health IS 'Every series'' health as of the newest logged run: replaces the warehouse''s series_health.'`)
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("start run log: %w", err)
@@ -502,8 +511,10 @@ func foldRunLog(ctx context.Context, db *sql.DB, published string) error {
 		for _, t := range appendedTables {
 			stmts = append(stmts, `INSERT INTO main.`+t+` BY NAME SELECT * FROM `+runLogCatalog+`.main.`+t)
 		}
-		stmts = append(stmts, `DELETE FROM main.alerts`,
-			`INSERT INTO main.alerts BY NAME SELECT * FROM `+runLogCatalog+`.main.alerts`)
+		for _, t := range replacedTables {
+			stmts = append(stmts, `DELETE FROM main.`+t,
+				`INSERT INTO main.`+t+` BY NAME SELECT * FROM `+runLogCatalog+`.main.`+t)
+		}
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("fold the run log %s: %w", log, err)
