@@ -43,6 +43,13 @@ func (m Metric) Valid() bool {
 	return false
 }
 
+// MissingSymbols are the marks publishers print instead of a figure
+// (Eurostat's ':', the dots of national offices, IRCC's '--' for 0 to 5,
+// dashes, x): a reader that meets one in a value cell makes the
+// observation Missing and keeps the mark as its flag (unless a source's
+// reader parameter missing= names its own).
+var MissingSymbols = []string{":", ".", "..", "...", "…", "-", "--", "–", "—", "x", "X", "/", "*", "n/a", "N/A"}
+
 // Observation is one number a source published: one row of the contract.
 type Observation struct {
 	SourceID    string

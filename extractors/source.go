@@ -211,6 +211,9 @@ func (s *Source) Metrics() []Metric {
 // estimate: asylum applications alone never do (METHOD.md), so a source
 // of those only is a cross-check.
 func (s *Source) FeedsEstimate() bool {
+	if s.Statement != nil {
+		return s.Statement.Measure != AsylumApplications
+	}
 	for _, m := range s.Metrics() {
 		if m != AsylumApplications {
 			return true

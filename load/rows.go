@@ -125,8 +125,14 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 // later run's is there already), its last success, its failures in a row.
 // Call it once the run's rows and its runs row are written.
 func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
+	// The table, not a view of it: a run log overlays series_health with
+	// a temporary view of its own copy, which is the table written here.
+	target := "series_health"
+	if tx.catalog != "" {
+		target = `"` + strings.ReplaceAll(tx.catalog, `"`, `""`) + `".main.series_health`
+	}
 	_, err := tx.ExecContext(ctx, `
-		MERGE INTO series_health AS h
+		MERGE INTO `+target+` AS h
 		USING (
 			SELECT
 				rs.source_id,

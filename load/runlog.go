@@ -412,6 +412,10 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 		setup = append(setup, `CREATE OR REPLACE TEMP VIEW `+t+` AS
 			SELECT * FROM `+warehouseCatalog+`.main.`+t+` UNION ALL SELECT * FROM "`+self+`".main.`+t)
 	}
+	// The warehouse's views bind their tables in the warehouse's catalog,
+	// before the search path: source_health must read the run log's
+	// series_health, which replaces the warehouse's.
+	setup = append(setup, `CREATE OR REPLACE TEMP VIEW series_health AS SELECT * FROM "`+self+`".main.series_health`)
 	for _, q := range setup {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("overlay the run log: %w", err)
@@ -429,7 +433,7 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DETACH ` + warehouseCatalog} {
+	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`, `DETACH ` + warehouseCatalog} {
 		if _, err := db.ExecContext(context.WithoutCancel(ctx), q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}

@@ -16,7 +16,7 @@ import (
 func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *load.Run) error {
 	in := quality.Input{
 		RunID: run.ID, Sample: run.Sample, Origin: opt.Estimate.Origin, WindowStart: opt.Estimate.WindowStart,
-		Now: sum.Started, Parsed: map[string][]extractors.Observation{}, Fetched: map[string]time.Time{},
+		Now: sum.Started, Parsed: map[string][]extractors.Observation{},
 	}
 	for _, o := range sum.Outcomes {
 		if o.Status == load.SourceNotConfigured || o.Status == load.SourceNotArchived {
@@ -25,11 +25,6 @@ func checkQuality(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, r
 		in.Sources = append(in.Sources, o.Source)
 		if o.obs != nil {
 			in.Parsed[o.Source.ID] = o.obs
-		}
-		for _, r := range o.Responses {
-			if r.Entry.FetchedAt.After(in.Fetched[o.Source.ID]) {
-				in.Fetched[o.Source.ID] = r.Entry.FetchedAt
-			}
 		}
 	}
 	checks, err := quality.Run(ctx, tx, in, opt.Quality)

@@ -13,7 +13,7 @@ import (
 
 // Each check family has its file: shape.go, completeness.go (with
 // coverage), validity.go, consistency.go (parts_total and stock_flows),
-// anomaly.go, revision.go, freshness.go. This file runs them and holds what
+// anomaly.go, revision.go. This file runs them and holds what
 // they share: the row builders and the naming of series in sample rows.
 
 // Outcomes, as stored in quality_checks.outcome.
@@ -34,7 +34,7 @@ func Check(in Input, cfg Config) []load.QualityCheckRow {
 	var out []load.QualityCheckRow
 	for _, s := range c.sources {
 		for _, check := range []func(*extractors.Source) (load.QualityCheckRow, bool){
-			c.shape, c.completeness, c.validity, c.partsTotal, c.anomaly, c.revision, c.freshness,
+			c.shape, c.completeness, c.validity, c.partsTotal, c.anomaly, c.revision,
 		} {
 			if r, ok := check(s); ok {
 				out = append(out, r)

@@ -23,7 +23,6 @@ const (
 	RuleStockFlows   = "stock_flows"  // relative gap between a stock change and the net flows over the same span
 	RuleAnomaly      = "anomaly"      // robust z-score of the newest value against the series' history
 	RuleRevision     = "revision"     // largest relative change of a published number since the last vintage
-	RuleFreshness    = "freshness"    // months the next period is overdue
 )
 
 // Check names as stored in quality_checks.check_name (defined in package
@@ -35,7 +34,6 @@ const (
 	CheckConsistency  = load.CheckConsistency
 	CheckAnomaly      = load.CheckAnomaly
 	CheckRevision     = load.CheckRevision
-	CheckFreshness    = load.CheckFreshness
 )
 
 // Limits are the warn and fail thresholds of one rule. Every rule measures a
@@ -63,8 +61,6 @@ type Limits struct {
 //   - anomaly: 3.5 is Iglewicz and Hoaglin's cut-off for the modified
 //     z-score; 8 is far beyond anything a revision of method explains.
 //   - revision: revising provisional figures is normal: 5% warns, 50% fails.
-//   - freshness: any delay past the usual publication date warns; six
-//     months fails.
 func DefaultLimits() map[string]Limits {
 	return map[string]Limits{
 		RuleShape:        {Warn: 0, Fail: 0.5},
@@ -75,7 +71,6 @@ func DefaultLimits() map[string]Limits {
 		RuleStockFlows:   {Warn: 0.25, Fail: 0.5},
 		RuleAnomaly:      {Warn: 3.5, Fail: 8},
 		RuleRevision:     {Warn: 0.05, Fail: 0.5},
-		RuleFreshness:    {Warn: 0, Fail: 6},
 	}
 }
 
@@ -91,7 +86,7 @@ func Rules() []string { return slices.Sorted(maps.Keys(DefaultLimits())) }
 //	    anomaly: {warn: 4, fail: 10}
 //	  sources:
 //	    fi-statfin-muutl:
-//	      freshness: {warn: 3, fail: 12}
+//	      anomaly: {warn: 5, fail: 12}
 //	  known_flags: bcdefnprsuz
 type Config struct {
 	Limits  map[string]Limits            `yaml:"limits"`

@@ -19,10 +19,6 @@ type Input struct {
 	Origin      string    // citizenship estimated for
 	WindowStart time.Time // consistency is judged over spans ending from here on
 	Now         time.Time // the run's start: no period may end after it
-	// Fetched is when each source's bytes were fetched (the archive's
-	// fetched_at): freshness is judged as of that day, so replaying an old
-	// archive judges it as of its own day. Now when absent.
-	Fetched map[string]time.Time
 	// Sources are the catalogue entries the run attempted.
 	Sources []*extractors.Source
 	// Parsed holds the observations each source's answer parsed to in this

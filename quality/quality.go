@@ -20,10 +20,12 @@
 //     emigration over the same span agree (rule stock_flows);
 //   - anomaly: each series' newest value against its own history, by the
 //     robust z-score (median and MAD);
-//   - revision: numbers that changed since the last vintage, old and new;
-//   - freshness: months the next period is overdue by the source's
-//     publication calendar (package extractors/calendar), as of the day the
-//     source's bytes were fetched.
+//   - revision: numbers that changed since the last vintage, old and new.
+//
+// Whether a series is up to date is not a check here: it is the series'
+// state (stale), judged once per run by package schedules from the
+// publication calendar and stored in source_states, so that the run, the
+// status, the catalogue listing and the report say the same.
 //
 // Every rule has warn and fail limits, overridable per source (Config).
 package quality

@@ -214,9 +214,25 @@ func TestValidity(t *testing.T) {
 	flagged[3].Flags = "x"
 	in.Parsed["fi-imm"] = flagged
 	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomeWarn, `unknown flag "x"`)
-	// Eurostat's combined flags are known.
+	// Eurostat's combined flags are known, one or several.
 	flagged[3].Flags = "bep"
 	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomePass)
+	flagged[3].Flags = "p b"
+	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomePass)
+	// A publisher's mark for a missing figure (IRCC's "--" for 0 to 5) is
+	// known on a missing figure, never on a number.
+	flagged[3].Flags, flagged[3].Missing = "--", true
+	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomePass)
+	flagged[3].Missing = false
+	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomeWarn, `unknown flag "--"`)
+	// The tag the source's mapping puts on a figure standing in for
+	// another (UNHCR's NR: new and repeat applications together) is known
+	// for that source only.
+	flagged[3].Flags = "NR"
+	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomeWarn, `unknown flag "NR"`)
+	s.Map.Fallback = []map[string]string{{"application": "NR"}}
+	wantOutcome(t, only(t, Check(in, Config{}), CheckValidity, "fi-imm"), OutcomePass)
+	s.Map.Fallback = nil
 
 	// Negative and fractional counts, a malformed period, a future period.
 	bad := yearly("fi-imm", "FI", extractors.Immigration, 2010, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
@@ -338,6 +354,68 @@ func TestAnomaly(t *testing.T) {
 	}
 }
 
+// A break in a series is expected, not an anomaly: the window start (the
+// event the estimate measures begins there) and a break the publisher
+// flags (b). The newest value is judged against the values since the
+// latest break; each series not judged is named with its reason. The
+// figures are made up.
+func TestAnomalyAcrossBreaks(t *testing.T) {
+	s := flowSource("xx-asy", "XX", extractors.AsylumApplications)
+	in := input(s) // window start 2022-01-01
+	// The first value after the window start jumps tenfold: the break.
+	in.Current = points("run-1", yearly("xx-asy", "XX", extractors.AsylumApplications, 2012,
+		10, 12, 9, 11, 10, 13, 8, 11, 10, 12, 140))
+	r := only(t, Check(in, Config{}), CheckAnomaly, "xx-asy")
+	wantOutcome(t, r, OutcomePass, "1 not judged",
+		"XX RU asylum_applications 2022-01-01..2022-12-31: not judged: the first value since the window start 2022-01-01, an expected break")
+	// The same jump before the window start is an anomaly.
+	in.WindowStart = day("2023-01-01")
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-asy"), OutcomeFail, "value 140 vs median 11")
+	in.WindowStart = day("2022-01-01")
+
+	// Later values are judged against the values since the break once
+	// there are enough of them, never against the years before it.
+	in.Current = points("run-1", yearly("xx-asy", "XX", extractors.AsylumApplications, 2012,
+		10, 12, 9, 11, 10, 13, 8, 11, 10, 12, 140, 150))
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-asy"), OutcomePass,
+		"not judged: 1 earlier value since the window start 2022-01-01 (5 needed)")
+	monthly := func(values ...float64) []extractors.Observation {
+		var out []extractors.Observation
+		for i, v := range values {
+			start := time.Date(2021, time.Month(7+i), 1, 0, 0, 0, 0, time.UTC)
+			out = append(out, extractors.Observation{SourceID: "xx-asy", Destination: "XX", Citizenship: "RU",
+				Metric: extractors.AsylumApplications, PeriodStart: start, PeriodEnd: start.AddDate(0, 1, -1), Value: v})
+		}
+		return out
+	}
+	pre := []float64{10, 11, 9, 12, 10, 11}       // July to December 2021
+	post := []float64{100, 104, 98, 101, 99, 103} // from January 2022
+	in.Current = points("run-1", monthly(append(append(pre, post...), 102)...))
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-asy"), OutcomePass, "newest values of 1 series")
+	in.Current = points("run-1", monthly(append(append(pre, post...), 400)...))
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-asy"), OutcomeFail,
+		"value 400 vs median 101 (robust sd 3 over 6 earlier since the window start 2022-01-01)")
+
+	// A stock's change across a break the publisher flags (b) is the break.
+	st := stockSource("xx-pop", "XX")
+	in = input(st)
+	stocks := yearlyStock("xx-pop", "XX", 2010, 1000, 1010, 1020, 1030, 1040, 1050, 1060, 1070, 1080, 1090, 1100, 1110, 5000)
+	stocks[len(stocks)-1].Flags = "b"
+	in.WindowStart = time.Time{}
+	in.Current = points("run-1", stocks)
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-pop"), OutcomePass,
+		"XX RU resident_stock 2022-01-01: not judged: the first change since a break in series flagged b on 2022-01-01, an expected break")
+	stocks[len(stocks)-1].Flags = ""
+	in.Current = points("run-1", stocks)
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-pop"), OutcomeFail, "change +3,890")
+
+	// A newest period published as missing holds no new figure.
+	stocks[len(stocks)-1].Missing = true
+	in.Current = points("run-1", stocks)
+	wantOutcome(t, only(t, Check(in, Config{}), CheckAnomaly, "xx-pop"), OutcomePass,
+		"XX RU resident_stock 2022-01-01: not judged: published as missing")
+}
+
 func TestRevision(t *testing.T) {
 	s := stockSource("de-pop", "DE")
 	old := ob("de-pop", "DE", extractors.ResidentStock, "2023-01-01", "2023-01-01", 1000)
@@ -364,40 +442,6 @@ func TestRevision(t *testing.T) {
 			wantOutcome(t, r, tc.want, tc.has)
 		})
 	}
-}
-
-func TestFreshness(t *testing.T) {
-	s := flowSource("fi-imm", "FI", extractors.Immigration) // annual, lag 6
-	in := input(s)
-	in.Current = points("run-1", yearly("fi-imm", "FI", extractors.Immigration, 2022, 10, 20)) // newest ends 2023-12-31
-	for _, tc := range []struct {
-		now  string
-		want string
-		has  string
-	}{
-		{"2025-05-01", OutcomePass, "due by 2025-06-30: 0.0 months overdue"},
-		{"2025-09-01", OutcomeWarn, "2.1 months overdue"},
-		{"2026-06-01", OutcomeFail, "11.0 months overdue"},
-	} {
-		in.Now = day(tc.now)
-		wantOutcome(t, only(t, Check(in, Config{}), CheckFreshness, "fi-imm"), tc.want, tc.has)
-	}
-	// Judged as of the day the bytes were fetched when that is known.
-	in.Fetched = map[string]time.Time{"fi-imm": day("2025-05-01")}
-	wantOutcome(t, only(t, Check(in, Config{}), CheckFreshness, "fi-imm"), OutcomePass, "0.0 months overdue on 2025-05-01")
-	in.Fetched = nil
-	// The same delay is fine for a source configured to be slow.
-	cfg := Config{Sources: map[string]map[string]Limits{"fi-imm": {RuleFreshness: {Warn: 12, Fail: 24}}}}
-	wantOutcome(t, only(t, Check(in, cfg), CheckFreshness, "fi-imm"), OutcomePass)
-
-	// A statement has no calendar.
-	st := &extractors.Source{ID: "am-st", Destination: "AM", Format: "statement", Cadence: extractors.AdHoc,
-		Statement: &extractors.StatementEntry{Measure: extractors.PermitsValid}}
-	in = input(st)
-	sto := ob("am-st", "AM", extractors.Statement, "2024-08-19", "2024-08-19", 40000)
-	sto.Measure = extractors.PermitsValid
-	in.Current = points("run-1", []extractors.Observation{sto})
-	wantOutcome(t, only(t, Check(in, Config{}), CheckFreshness, "am-st"), OutcomePass, "no publication calendar")
 }
 
 func TestConfigValidate(t *testing.T) {

@@ -82,7 +82,6 @@ func TestRunStoresChecks(t *testing.T) {
 		"revision ge-geo":     {OutcomeFail, "GE RU immigration 2023-01-01..2023-12-31: 200 -> 400 (+100.0%)"},
 		"shape ge-geo":        {OutcomeWarn, "missing: GE RU emigration"},
 		"completeness ge-geo": {OutcomeWarn, "2 rows; usually 4"},
-		"freshness ge-geo":    {OutcomePass, "newest period 2023-12-31"},
 		"completeness GE":     {OutcomePass, "1 of 1 sources"},
 	} {
 		r, ok := stored[key]

@@ -18,7 +18,7 @@ func (c *checker) validity(s *extractors.Source) (load.QualityCheckRow, bool) {
 	}
 	var bad []string
 	for _, o := range obs {
-		if problem := c.invalid(o); problem != "" {
+		if problem := c.invalid(s, o); problem != "" {
 			bad = append(bad, fmt.Sprintf("%s %s: %s", series(o), periodLabel(o), problem))
 		}
 	}
@@ -28,7 +28,7 @@ func (c *checker) validity(s *extractors.Source) (load.QualityCheckRow, bool) {
 }
 
 // invalid says what is wrong with one observation, or "".
-func (c *checker) invalid(o extractors.Observation) string {
+func (c *checker) invalid(s *extractors.Source, o extractors.Observation) string {
 	switch {
 	case o.PeriodStart.Year() < 1900 || o.PeriodEnd.Year() < 1900:
 		return "period not set"
@@ -41,11 +41,9 @@ func (c *checker) invalid(o extractors.Observation) string {
 	case !c.in.Now.IsZero() && o.PeriodEnd.After(c.in.Now):
 		return "period ends in the future"
 	}
-	if f := strings.TrimSpace(o.Flags); f != "" {
-		for _, r := range f {
-			if !strings.ContainsRune(c.cfg.knownFlags(), r) {
-				return fmt.Sprintf("unknown flag %q", o.Flags)
-			}
+	for _, f := range strings.Fields(o.Flags) {
+		if !c.knownFlag(s, o, f) {
+			return fmt.Sprintf("unknown flag %q", o.Flags)
 		}
 	}
 	if o.Missing {
@@ -60,4 +58,37 @@ func (c *checker) invalid(o extractors.Observation) string {
 		return fmt.Sprintf("value %v is not a whole number of persons", v)
 	}
 	return ""
+}
+
+// knownFlag reports whether one flag of an observation is one the warehouse
+// knows the meaning of: status letters (Eurostat's b, e, p ..., combined as
+// "bep"), a tag the source's own mapping puts on a figure that stands in for
+// another (its fallback codes: UNHCR's NR, new and repeat applications
+// together), or, on a missing figure, the mark the publisher printed
+// instead of it (":", "--": extractors.MissingSymbols, or the source's own
+// missing= list).
+func (c *checker) knownFlag(s *extractors.Source, o extractors.Observation, f string) bool {
+	if strings.Trim(f, c.cfg.knownFlags()) == "" {
+		return true
+	}
+	for _, alt := range s.Map.Fallback {
+		for _, code := range alt {
+			if f == code {
+				return true
+			}
+		}
+	}
+	if !o.Missing {
+		return false
+	}
+	symbols := extractors.MissingSymbols
+	if list, ok := s.Params["missing"]; ok {
+		symbols = strings.Split(list, ",")
+	}
+	for _, m := range symbols {
+		if f == strings.TrimSpace(m) {
+			return true
+		}
+	}
+	return false
 }

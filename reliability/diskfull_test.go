@@ -72,7 +72,7 @@ func TestDiskFullWhileWritingTheWarehouse(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	disk := filepath.Join(dir, "disk")
-	smallDisk(t, disk, "24m")
+	smallDisk(t, disk, "64m") // the published file, its working copy, the WAL and a checkpoint at once
 	in := newInstance(t, dir, srv)
 	in.db = filepath.Join(disk, "emigre.duckdb") // the archive stays on the big disk
 	if err := os.WriteFile(in.config, []byte(srv.Config(in.db, in.archive)), 0o644); err != nil {

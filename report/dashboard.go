@@ -137,8 +137,7 @@ func (d *Dashboard) overview(ctx context.Context, db *sql.DB, r *http.Request) (
 	if err != nil {
 		return Page{}, err
 	}
-	_, warn, fail := checkTotals(rep)
-	body, err := render("overview", map[string]any{"R": rep, "Heading": heading(rep), "Warns": warn, "Fails": fail,
+	body, err := render("overview", map[string]any{"R": rep, "Heading": heading(rep), "Health": HealthLine(rep),
 		"Bars": template.HTML(NetChart(rep)), "Line": template.HTML(TotalChart(rep))})
 	return Page{Title: "emigre: overview", Sample: rep.Sample, SampleNotice: rep.SampleNotice, Body: body}, err
 }
@@ -152,6 +151,7 @@ func checkTotals(r *Report) (pass, warn, fail int) {
 
 type sourceRow struct {
 	ID, Destination, Title, Status, StatusClass, LastRun, LastSuccess, Newest string
+	State, StateClass, StateReason, JudgedAt                                  string
 	Failures, Observations                                                    int
 }
 
@@ -165,19 +165,34 @@ func statusClass(s string) string {
 	return ""
 }
 
+// stateClass colours a series' state: ok passes, stale warns, a failure
+// of the source fails; the others (unknown, not asked) stay plain.
+func stateClass(s string) string {
+	switch s {
+	case "ok":
+		return "pass"
+	case "stale":
+		return "warn"
+	case "failing", "broken", "dead-link":
+		return "fail"
+	}
+	return ""
+}
+
 func (d *Dashboard) sources(ctx context.Context, db *sql.DB, _ *http.Request) (Page, error) {
 	var rows []sourceRow
 	err := load.ScanRows(ctx, db, `
 		SELECT source_id, coalesce(destination, ''), title, coalesce(last_status, 'never run'),
 			coalesce(strftime(last_run_at, '%Y-%m-%d %H:%M'), ''), coalesce(strftime(last_success_at, '%Y-%m-%d %H:%M'), ''),
-			consecutive_failures, observations, coalesce(strftime(newest_period, '%Y-%m-%d'), '')
+			consecutive_failures, observations, coalesce(strftime(newest_period, '%Y-%m-%d'), ''),
+			coalesce(state, 'not judged'), coalesce(state_reason, ''), coalesce(strftime(judged_at, '%Y-%m-%d'), '')
 		FROM source_health ORDER BY destination, source_id`, nil, func(r *sql.Rows) error {
 		var s sourceRow
 		if err := r.Scan(&s.ID, &s.Destination, &s.Title, &s.Status, &s.LastRun, &s.LastSuccess, &s.Failures,
-			&s.Observations, &s.Newest); err != nil {
+			&s.Observations, &s.Newest, &s.State, &s.StateReason, &s.JudgedAt); err != nil {
 			return err
 		}
-		s.StatusClass = statusClass(s.Status)
+		s.StatusClass, s.StateClass = statusClass(s.Status), stateClass(s.State)
 		rows = append(rows, s)
 		return nil
 	})

@@ -25,6 +25,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	p("Run `%s` (%s, %s), started %s: %d sources attempted, %d loaded, %d unchanged, %d failed.\n\n",
 		r.Run.ID, r.Run.Mode, r.Run.Status, r.Run.StartedAt.Format("2006-01-02 15:04 UTC"),
 		r.Run.SourcesAttempted, r.Run.SourcesLoaded, r.Run.SourcesUnchanged, r.Run.SourcesFailed)
+	p("%s\n\n", HealthLine(r))
 	if r.NoEstimate != "" {
 		p("**%s**\n\n", r.NoEstimate)
 	} else {
@@ -75,22 +76,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 	}
 
-	var failed []string
-	absent := 0
-	for _, s := range r.Health.Sources {
-		n := len(s.States)
-		if n > 0 && s.States[n-1] == "failed" {
-			failed = append(failed, fmt.Sprintf("- `%s` %s: %s", s.ID, s.Destination, s.LastError))
-		}
-		if n > 0 && s.States[n-1] == "absent" {
-			absent++
-			failed = append(failed, fmt.Sprintf("- `%s` %s: absent from the answer: %s", s.ID, s.Destination, s.LastError))
-		}
-	}
-	p("\n## Source health\n\n%d series (a source's figures for one destination) in the catalogue; %d failed in this run, %d absent from their source's answer.\n",
-		len(r.Health.Sources), len(failed)-absent, absent)
-	for _, f := range failed {
-		p("%s\n", f)
+	p("\n## Source health\n\n%s\n\n", healthSentence(r))
+	for _, s := range needLook(r) {
+		p("- `%s` %s **%s**: %s\n", s.ID, s.Destination, s.State, lookReason(s))
 	}
 
 	p("\n## Countries with no source\n\n")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/emigre/emigre/internal/iso3166"
 	"github.com/emigre/emigre/internal/numfmt"
+	"github.com/emigre/emigre/internal/seriesstate"
 	"github.com/emigre/emigre/report/svg"
 )
 
@@ -59,10 +61,11 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.2f", *v)
 	},
-	"opt":  optCount,
-	"id":   unbrokenDates,
-	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"join": strings.Join,
+	"opt":        optCount,
+	"id":         unbrokenDates,
+	"time":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"join":       strings.Join,
+	"lookReason": lookReason,
 }
 
 var pages = template.Must(template.New("report").Funcs(funcs).Parse(htmlTemplate + dashboardTemplate))
@@ -131,13 +134,17 @@ func reportBody(r *Report) (template.HTML, error) {
 		BarChart, LineChart  template.HTML
 		HealthLegend         template.HTML
 		HealthGroups         []healthGroup
+		HealthLine           string
+		HealthSentence       string
+		NeedLook             []HealthSource
 		ProblemGroups        []problemGroup
 		Countries            []countryRow
 		NoSource, NoData     []Gap
 	}{R: r, Heading: heading(r), Passes: pass, Warns: warn, Fails: fail,
 		BarChart: template.HTML(NetChart(r)), LineChart: template.HTML(TotalChart(r)),
 		HealthLegend: template.HTML(svg.Legend("health-legend", "What the colours of the source health grids mean", healthLegend)),
-		HealthGroups: healthGroups(r), ProblemGroups: problemGroups(r.Checks.Problems)}
+		HealthGroups: healthGroups(r), ProblemGroups: problemGroups(r.Checks.Problems),
+		HealthLine: HealthLine(r), HealthSentence: healthSentence(r), NeedLook: needLook(r)}
 	for _, e := range r.Estimates {
 		data.Countries = append(data.Countries, countryRowOf(e))
 	}
@@ -207,8 +214,8 @@ func TotalChart(r *Report) string {
 var healthLegend = [][2]string{{svg.ColorOK, "ok / checks pass"}, {svg.ColorNeutral, "unchanged"},
 	{svg.ColorWarn, "absent from the answer / checks warn"}, {svg.ColorFail, "failed / checks fail"}, {svg.ColorNone, "not attempted"}}
 
-// healthGroup is the series (a source's figures for one destination) in one state in the reported run, with the
-// grid of their recent runs.
+// healthGroup is the series (a source's figures for one destination) in
+// one state as of the reported run, with the grid of their recent runs.
 type healthGroup struct {
 	Title   string
 	Open    bool // shown unfolded: the groups that need someone
@@ -216,44 +223,118 @@ type healthGroup struct {
 	Grid    template.HTML
 }
 
-// healthGroups sorts the sources by their state in the reported run, those
-// that need attention first: failed, checks failed, checks warned, not
-// fetched (not configured, not in the archive), then the healthy ones,
-// folded away.
+// stateGroupTitles say what each state's group holds.
+var stateGroupTitles = map[string]string{
+	"stale":          "stale: a period the publication calendar says is out (past the grace period) is missing, or the country is gone from the answer",
+	"failing":        "failing: several runs in a row failed",
+	"broken":         "broken: fetched, but no longer read",
+	"dead-link":      "dead link: the statement's page is gone",
+	"unknown":        "unknown: never succeeded yet",
+	"not-configured": "not configured: a live run lacks a credential the source needs",
+	"not-archived":   "not archived: the replayed archive has no answer for it (a live run fetches it)",
+	"":               "not judged by any run yet",
+}
+
+// healthGroups groups the series by their state as of the reported run, in
+// the order every view counts states (those that need someone first, open);
+// ok series whose attempt failed in this run, or whose checks failed or
+// warned, come before the other ok ones, which are folded away.
 func healthGroups(r *Report) []healthGroup {
-	groups := []healthGroup{
-		{Title: "failed, or absent from the answer, in this run", Open: true},
-		{Title: "loaded, but checks failed", Open: true},
-		{Title: "loaded, checks warned", Open: true},
-		{Title: "not fetched in this run (not configured, not in the archive, or another origin)"},
-		{Title: "ok: loaded (or unchanged) and passed their checks"},
+	byState := map[string][]HealthSource{}
+	var okLook, okQuiet []HealthSource
+	for _, s := range r.Health.Sources {
+		switch {
+		case s.State == "ok" && needsLook(s):
+			okLook = append(okLook, s)
+		case s.State == "ok":
+			okQuiet = append(okQuiet, s)
+		default:
+			byState[s.State] = append(byState[s.State], s)
+		}
 	}
+	var out []healthGroup
+	add := func(title string, open bool, sources []HealthSource) {
+		if len(sources) > 0 {
+			out = append(out, healthGroup{Title: title, Open: open, Sources: sources,
+				Grid: template.HTML(HealthGrid(r, title, sources))})
+		}
+	}
+	for _, st := range append(slices.Clone(seriesstate.Order), "") {
+		if st == "ok" {
+			add("ok, but this run's attempt failed or its checks failed or warned", true, okLook)
+			continue
+		}
+		title, ok := stateGroupTitles[st]
+		if !ok {
+			title = st
+		}
+		add(title, st != "not-configured" && st != "not-archived" && st != "", byState[st])
+		delete(byState, st)
+	}
+	for _, st := range slices.Sorted(maps.Keys(byState)) { // states of a newer emigre
+		add(st, true, byState[st])
+	}
+	add("ok: publishing on time, loaded (or unchanged) and passed their checks", false, okQuiet)
+	return out
+}
+
+// needsLook reports whether an ok series still deserves a look: its
+// attempt in the reported run failed or found it absent, or its source's
+// checks failed or warned.
+func needsLook(s HealthSource) bool {
+	last := ""
+	if n := len(s.States); n > 0 {
+		last = s.States[n-1]
+	}
+	return last == "failed" || last == "absent" || s.Quality == "fail" || s.Quality == "warn"
+}
+
+// needLook are the series every rendering lists: those not ok, and the ok
+// ones whose attempt failed in the reported run.
+func needLook(r *Report) []HealthSource {
+	var out []HealthSource
 	for _, s := range r.Health.Sources {
 		last := ""
 		if n := len(s.States); n > 0 {
 			last = s.States[n-1]
 		}
-		i := 4
-		switch {
-		case last == "failed" || last == "absent":
-			i = 0
-		case s.Quality == "fail":
-			i = 1
-		case s.Quality == "warn":
-			i = 2
-		case last != "ok" && last != "unchanged":
-			i = 3
-		}
-		groups[i].Sources = append(groups[i].Sources, s)
-	}
-	var out []healthGroup
-	for _, g := range groups {
-		if len(g.Sources) > 0 {
-			g.Grid = template.HTML(HealthGrid(r, g.Title, g.Sources))
-			out = append(out, g)
+		if s.State != "ok" || last == "failed" || last == "absent" {
+			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// lookReason says why a listed series is listed.
+func lookReason(s HealthSource) string {
+	switch {
+	case s.State == "":
+		return "not judged by any run yet"
+	case s.StateReason != "":
+		return s.StateReason
+	}
+	return s.LastError
+}
+
+// HealthLine is the report's one line of health, as emigre run ends with:
+// the series by state and the checks failed and warned.
+func HealthLine(r *Report) string {
+	_, warn, fail := checkTotals(r)
+	return fmt.Sprintf("Health: series %s; checks %d failed, %d warned.", r.Health.Summary, fail, warn)
+}
+
+// healthSentence opens the source health section: how many series, by
+// state, as of when.
+func healthSentence(r *Report) string {
+	s := fmt.Sprintf("%d series (a source's figures for one destination): %s", len(r.Health.Sources), r.Health.Summary)
+	if h := r.Health; h.JudgedFrom != "" {
+		span := h.JudgedTo
+		if h.JudgedFrom != h.JudgedTo {
+			span = h.JudgedFrom + " to " + h.JudgedTo
+		}
+		s += ", each judged as of when its source's answer was fetched (" + span + ")"
+	}
+	return s + "; emigre status shows the same states, with why."
 }
 
 // HealthGrid is the series × run grid of some series (a series: one

@@ -23,6 +23,7 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/internal/iso3166"
+	"github.com/emigre/emigre/internal/seriesstate"
 	"github.com/emigre/emigre/load"
 )
 
@@ -140,12 +141,21 @@ type TotalPoint struct {
 	CountriesNotInTotal int     `json:"countries_not_in_total"`
 }
 
-// Health is the recent history of every series (one source's figures for
-// one destination: a source answering for many countries has one per
-// destination): one state per recent run.
+// Health is every series (one source's figures for one destination: a
+// source answering for many countries has one per destination): its state
+// as of the reported run, and the recent history of its runs.
 type Health struct {
 	Runs    []HealthRun    `json:"runs"` // oldest first, the reported run last
 	Sources []HealthSource `json:"sources"`
+	// Counts tallies the series by state as of the reported run (the
+	// newest judgement of each at or before it, source_states), Summary
+	// says it as emigre run, status and sources do ("210 ok, 18 stale, 6
+	// not archived"). JudgedFrom and JudgedTo span the instants the
+	// states hold for: when each source's answer was fetched.
+	Counts     map[string]int `json:"state_counts"`
+	Summary    string         `json:"state_summary"`
+	JudgedFrom string         `json:"judged_from,omitempty"`
+	JudgedTo   string         `json:"judged_to,omitempty"`
 }
 
 // HealthRun is one column of the grid.
@@ -162,6 +172,13 @@ type HealthSource struct {
 	States      []string `json:"states"` // per Health.Runs: ok, unchanged, failed, absent, not_configured, not_archived, or "" (not attempted)
 	LastError   string   `json:"last_error,omitempty"`
 	Quality     string   `json:"quality"` // worst check outcome in the reported run: pass, warn, fail or ""
+	// State is the series' state as of the reported run (ok, stale,
+	// failing, broken, dead-link, unknown, not-configured, not-archived;
+	// "" when no run judged it), StateReason why, JudgedAt the instant it
+	// holds for (YYYY-MM-DD).
+	State       string `json:"state"`
+	StateReason string `json:"state_reason,omitempty"`
+	JudgedAt    string `json:"judged_at,omitempty"`
 }
 
 // Checks summarises the run's quality checks.
@@ -614,6 +631,9 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 	if err != nil {
 		return err
 	}
+	if err := readStates(ctx, db, r, idx); err != nil {
+		return err
+	}
 	// Checks are per source: each of its series shows the worst.
 	return load.ScanRows(ctx, db, `
 		SELECT source_id, max(CASE outcome WHEN 'fail' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END)
@@ -629,6 +649,53 @@ func readHealth(ctx context.Context, db load.Querier, r *Report, n int) error {
 			}
 			return nil
 		})
+}
+
+// readStates reads each series' state as of the reported run: the newest
+// judgement at or before it (source_states, written by the run's judging),
+// the one state emigre run, status and sources show.
+func readStates(ctx context.Context, db load.Querier, r *Report, idx map[[2]string]int) error {
+	r.Health.Counts = map[string]int{}
+	var from, to time.Time
+	err := load.ScanRows(ctx, db, `
+		SELECT ss.source_id, coalesce(ss.destination, ''), ss.state, ss.reason, ss.judged_at
+		FROM source_states AS ss
+		JOIN runs AS j ON j.run_id = ss.run_id
+		WHERE j.started_at <= ?
+		QUALIFY row_number() OVER (PARTITION BY ss.source_id, ss.destination ORDER BY j.started_at DESC, ss.run_id DESC) = 1`,
+		[]any{r.Run.StartedAt}, func(rows *sql.Rows) error {
+			var source, dest, state, reason string
+			var at time.Time
+			if err := rows.Scan(&source, &dest, &state, &reason, &at); err != nil {
+				return err
+			}
+			i, ok := idx[[2]string{source, dest}]
+			if !ok {
+				return nil // a source no longer in the catalogue table
+			}
+			s := &r.Health.Sources[i]
+			s.State, s.StateReason, s.JudgedAt = state, reason, at.UTC().Format(time.DateOnly)
+			if from.IsZero() || at.Before(from) {
+				from = at
+			}
+			if at.After(to) {
+				to = at
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for _, s := range r.Health.Sources {
+		if s.State != "" {
+			r.Health.Counts[s.State]++
+		}
+	}
+	r.Health.Summary = seriesstate.Counts(r.Health.Counts)
+	if !from.IsZero() {
+		r.Health.JudgedFrom, r.Health.JudgedTo = from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly)
+	}
+	return nil
 }
 
 func readChecks(ctx context.Context, db load.Querier, r *Report) error {

@@ -177,8 +177,9 @@ func htmlAnswer(status int, body string) answer {
 }
 
 // refresher runs the pipeline with opt as the monitor's refresh, the way
-// cmd/emigre wires it (pipelineRefresher there): package schedules itself
-// never imports the pipeline, its tests drive the real one.
+// package refresher wires it (which these tests cannot import: it
+// imports this package): package schedules itself never imports the
+// pipeline, its tests drive the real one.
 func refresher(opt pipeline.Options) Refresher {
 	return func(ctx context.Context, sources []*extractors.Source, judge JudgeRun) error {
 		o := opt

@@ -25,7 +25,7 @@ var (
 	descUp = prometheus.NewDesc("emigre_warehouse_up",
 		"1 when the published warehouse could be read at this scrape, 0 otherwise.", nil, nil)
 	descState = prometheus.NewDesc("emigre_source_state",
-		"1 for the state the source is in now (ok, stale, failing, broken, dead-link, unknown), 0 for the others.",
+		"1 for the state the series is in as the latest run that attempted it judged it (ok, stale, failing, broken, dead-link, unknown, not-configured, not-archived), 0 for the others.",
 		append(sourceLabels, "state"), nil)
 	descLastAttempt = prometheus.NewDesc("emigre_source_last_attempt_timestamp_seconds",
 		"Start of the latest run that attempted the source, Unix time.", sourceLabels, nil)
@@ -68,7 +68,6 @@ type Collector struct {
 	Warehouse string
 	Policy    Policy
 	Catalogue []*extractors.Source // nil: the registered catalogue
-	Now       func() time.Time     // nil: time.Now
 }
 
 // Describe implements prometheus.Collector.
@@ -154,15 +153,12 @@ func (c *Collector) read() (*Status, error) {
 		return nil, err
 	}
 	defer db.Close()
-	now := time.Now
-	if c.Now != nil {
-		now = c.Now
-	}
 	cat := c.Catalogue
 	if cat == nil {
 		cat = catalogue.MustDefault().Sources()
 	}
-	return ReadStatus(ctx, db, now(), c.Policy, cat)
+	// The states as the runs judged them: the same as emigre status shows.
+	return ReadStatus(ctx, db, time.Time{}, c.Policy, cat)
 }
 
 // DaemonMetrics are the schedule daemon's own counters.

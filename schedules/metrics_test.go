@@ -69,7 +69,7 @@ func TestMetricsFromTheWarehouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(&Collector{Warehouse: opt.Warehouse, Policy: m.Policy, Catalogue: srcs, Now: c.Now})
+	reg.MustRegister(&Collector{Warehouse: opt.Warehouse, Policy: m.Policy, Catalogue: srcs})
 	dm := NewDaemonMetrics(reg)
 	dm.Skipped.Inc()
 	out := scrape(t, reg)

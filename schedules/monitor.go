@@ -39,6 +39,27 @@ type Monitor struct {
 type Evaluation struct {
 	Judgements []Judgement
 	Batch      Batch
+	// OpenAlerts is how many alerts about series are open once the run is
+	// published (this run's and earlier ones').
+	OpenAlerts int
+}
+
+// Counts tallies the run's judgements by state.
+func (e *Evaluation) Counts() map[State]int {
+	out := map[State]int{}
+	for _, j := range e.Judgements {
+		out[j.State]++
+	}
+	return out
+}
+
+// Events tallies the run's alert events: opened, repeated, resolved.
+func (e *Evaluation) Events() map[Event]int {
+	out := map[Event]int{}
+	for _, n := range e.Batch.Alerts {
+		out[n.Event]++
+	}
+	return out
 }
 
 // Refresh runs one refresh of sources through refresh, with states and
@@ -96,13 +117,15 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 			a.Destination = a.Source.Destination // a one-country source's one series
 		}
 		f := withOutcome(facts[keyOf(a)], a, run, now)
-		j := Judge(a.Source, f, fetchedAt(a, fallback), m.Policy)
-		j.Destination = a.Destination
+		j := Judge(a.Source, a.Destination, f, fetchedAt(a, fallback), m.Policy)
 		ev.Judgements = append(ev.Judgements, j)
 		counts[j.State]++
 		subjects = append(subjects, alertSubject{a: a, j: j, f: f})
 	}
 	for _, sub := range alertSubjects(subjects) {
+		if sub.j.State.skippedState() {
+			continue // nobody asked the publisher: its alerts stand as they are
+		}
 		var prev *openAlert
 		if o, ok := open[keyOf(sub.a)]; ok {
 			prev = &o
@@ -128,6 +151,10 @@ func (m *Monitor) Evaluate(ctx context.Context, tx *load.Tx, run Run) (*Evaluati
 		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET kind = ? WHERE alert_id = ?`, string(kind), id); err != nil {
 			return nil, fmt.Errorf("set kind of alert %s: %w", id, err)
 		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM alerts WHERE state = 'open' AND kind IS NOT NULL`).
+		Scan(&ev.OpenAlerts); err != nil {
+		return nil, fmt.Errorf("count open alerts: %w", err)
 	}
 	var parts []any
 	for _, s := range States {

@@ -187,7 +187,7 @@ func TestAnOldArchiveIsJudgedAsOfTheDayItWasFetched(t *testing.T) {
 	// Replayed today instead, the same archive makes every table stale:
 	// proof the judgement above used the fetch days, not the clock.
 	for _, s := range []*extractors.Source{srcFresh, srcEarly} {
-		if j := Judge(s, Facts{Attempted: true, LastStatus: "ok", LastSuccess: c.Now(), NewestPeriod: day("2024-12-31")},
+		if j := Judge(s, s.Destination, Facts{Attempted: true, LastStatus: "ok", LastSuccess: c.Now(), NewestPeriod: day("2024-12-31")},
 			c.Now(), m.Policy); j.State != Stale {
 			t.Fatalf("%s judged on the replay day is %s", s.ID, j.State)
 		}
@@ -201,7 +201,7 @@ func sorted(s []string) []string {
 }
 
 // A source whose credential is no longer set is skipped, and skipped is
-// not failed: run after run it is judged unknown ("not configured"), never
+// not failed: run after run it is judged not-configured, never
 // failing, and never stale even when its newest period is long overdue; no
 // alert opens.
 func TestANotConfiguredSourceIsNeitherFailingNorStale(t *testing.T) {
@@ -227,7 +227,7 @@ func TestANotConfiguredSourceIsNeitherFailingNorStale(t *testing.T) {
 	key = ""
 	for _, at := range []string{"2025-08-05T10:00:00Z", "2025-08-06T10:00:00Z", "2027-03-01T10:00:00Z"} {
 		j := stateOf(refreshAt(t, m, opt, c, at), keyed)
-		if j.State != Unknown || !strings.Contains(j.Reason, "not configured") || !strings.Contains(j.Reason, "IS_TEST_KEY") {
+		if j.State != NotConfigured || !strings.Contains(j.Reason, "not configured") || !strings.Contains(j.Reason, "IS_TEST_KEY") {
 			t.Errorf("%s without its key: %s: %s", at, j.State, j.Reason)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/calendar"
+	"github.com/emigre/emigre/internal/seriesstate"
 	"github.com/emigre/emigre/load"
 )
 
@@ -20,16 +22,36 @@ type State string
 
 // The states, in the order of precedence Judge applies.
 const (
-	DeadLink State = "dead-link" // a statement's page is gone (404 or 410)
-	Broken   State = "broken"    // fetched, but the bytes no longer parse
-	Failing  State = "failing"   // Policy.FailingAfter runs in a row failed
-	Unknown  State = "unknown"   // never succeeded (or never attempted)
-	Stale    State = "stale"     // a period due past the grace period is missing
-	OK       State = "ok"
+	NotConfigured State = "not-configured" // not fetched: a live run lacked a credential it needs
+	NotArchived   State = "not-archived"   // not fetched: the replayed archive has no answer for it
+	DeadLink      State = "dead-link"      // a statement's page is gone (404 or 410)
+	Broken        State = "broken"         // fetched, but the bytes no longer parse
+	Failing       State = "failing"        // Policy.FailingAfter runs in a row failed
+	Unknown       State = "unknown"        // never succeeded (or never attempted)
+	Stale         State = "stale"          // a period due past the grace period is missing
+	OK            State = "ok"
 )
 
 // States lists every state, bad ones first.
-var States = []State{DeadLink, Broken, Failing, Stale, Unknown, OK}
+var States = []State{DeadLink, Broken, Failing, Stale, Unknown, NotConfigured, NotArchived, OK}
+
+// Label is the state in words: "not configured" for not-configured.
+func (s State) Label() string { return seriesstate.Label(string(s)) }
+
+// CountsText is "190 ok, 31 stale, 6 not archived", as every view says it
+// (package internal/seriesstate).
+func CountsText(counts map[State]int) string {
+	m := make(map[string]int, len(counts))
+	for s, n := range counts {
+		m[string(s)] += n
+	}
+	return seriesstate.Counts(m)
+}
+
+// skippedState reports whether a state says the run did not ask the
+// publisher (not configured, not archived): it neither opens nor resolves
+// an alert.
+func (s State) skippedState() bool { return s == NotConfigured || s == NotArchived }
 
 // Bad reports whether the state raises an alert.
 func (s State) Bad() bool { return s == DeadLink || s == Broken || s == Failing || s == Stale }
@@ -171,10 +193,17 @@ type Judgement struct {
 	ConsecutiveFailures int
 }
 
-// Judge says which state the source is in at the instant at, from its facts.
-func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
+// Judge says which state a series (source s's figures for destination
+// dest; "" for a multi-country source as a whole) is in at the instant at,
+// from its facts. This is the one definition of the states, stale among
+// them: every view shows what it says.
+func Judge(s *extractors.Source, dest string, f Facts, at time.Time, p Policy) Judgement {
 	cal := calendar.Of(s)
-	j := Judgement{SourceID: s.ID, At: at, NewestPeriod: f.NewestPeriod, ConsecutiveFailures: f.ConsecutiveFailures}
+	j := Judgement{SourceID: s.ID, Destination: dest, At: at, NewestPeriod: f.NewestPeriod, ConsecutiveFailures: f.ConsecutiveFailures}
+	// A multi-country answer may hold countries the catalogue does not say
+	// it covers (UNHCR lists a country of asylum only in the years someone
+	// applied there): they are loaded, but no period is due from them.
+	uncovered := s.MultiCountry() && dest != "" && len(s.Covers) > 0 && !slices.Contains(s.Covers, dest)
 	j.ExpectedPeriod, j.DueBy, _ = cal.Expected(at)
 	failed := f.LastStatus == load.SourceFailed
 	switch {
@@ -184,7 +213,10 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 		// A source the run could not fetch (a credential not set, or not
 		// in the replayed archive) is neither failing nor stale: its
 		// calendar says nothing while nobody asks the publisher.
-		j.State, j.Reason = Unknown, skipReason(f)
+		j.State, j.Reason = NotConfigured, skipReason(f)
+		if f.LastStatus == load.SourceNotArchived {
+			j.State = NotArchived
+		}
 	case failed && s.Statement != nil && f.LastMode == load.ModeLive &&
 		(f.LastHTTPStatus == http.StatusNotFound || f.LastHTTPStatus == http.StatusGone):
 		// Offline, a 404 means "not in the archive", not "gone".
@@ -199,6 +231,9 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 		// stopped publishing it, as a source that stops publishing.
 		j.State = Stale
 		j.Reason = "stopped publishing: absent from the source's latest answer, which earlier answers held"
+		if uncovered {
+			j.State, j.Reason = OK, "absent from the source's latest answer; not among the countries it covers (covers), so nothing is due from it"
+		}
 		if !f.NewestPeriod.IsZero() {
 			j.Reason += "; newest period " + f.NewestPeriod.Format(time.DateOnly)
 		}
@@ -215,6 +250,12 @@ func Judge(s *extractors.Source, f Facts, at time.Time, p Policy) Judgement {
 		switch {
 		case !ok:
 			j.Reason = "no publication calendar (" + string(s.Cadence) + ")"
+		case uncovered:
+			j.ExpectedPeriod, j.DueBy = time.Time{}, time.Time{}
+			j.Reason = "not among the countries the source covers (covers): no period is due from it"
+			if !f.NewestPeriod.IsZero() {
+				j.Reason += "; newest period " + f.NewestPeriod.Format(time.DateOnly)
+			}
 		case f.NewestPeriod.IsZero():
 			j.State = Stale
 			j.Reason = fmt.Sprintf("stopped publishing: no figure published; the period of %s was due by %s (grace %s)",
@@ -240,14 +281,13 @@ func skipped(status string) bool {
 }
 
 func skipReason(f Facts) string {
-	what := "not configured"
-	if f.LastStatus == load.SourceNotArchived {
-		what = "not in the replayed archive"
-	}
 	if f.LastError != "" {
-		what += ": " + shorten(f.LastError)
+		return shorten(f.LastError) // says what to set, or that the archive lacks it
 	}
-	return what
+	if f.LastStatus == load.SourceNotArchived {
+		return "not in the replayed archive"
+	}
+	return "not configured"
 }
 
 // days renders a grace period.

@@ -1,11 +1,13 @@
 package schedules
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/internal/seriesstate"
 	"github.com/emigre/emigre/load"
 )
 
@@ -63,12 +65,12 @@ func TestJudgePrecedence(t *testing.T) {
 		// neither stale nor failing.
 		{"not configured", srcFresh, with(func(f *Facts) {
 			f.LastStatus, f.NewestPeriod, f.LastError = load.SourceNotConfigured, day("2022-12-31"), "set GENESIS_USER (its user)"
-		}), at, Unknown, "not configured: set GENESIS_USER"},
+		}), at, NotConfigured, "set GENESIS_USER"},
 		{"not in the replayed archive", srcFresh, with(func(f *Facts) {
 			f.LastStatus, f.NewestPeriod = load.SourceNotArchived, time.Time{}
-		}), at, Unknown, "not in the replayed archive"},
+		}), at, NotArchived, "not in the replayed archive"},
 	} {
-		j := Judge(c.src, c.facts, c.at, p)
+		j := Judge(c.src, c.src.Destination, c.facts, c.at, p)
 		if j.State != c.want || !strings.Contains(j.Reason, c.in) {
 			t.Errorf("%s: %s (%s), want %s with %q", c.name, j.State, j.Reason, c.want, c.in)
 		}
@@ -121,5 +123,50 @@ func TestTransitionsOpenRepeatResolve(t *testing.T) {
 	older.At = instant("2024-01-01T00:00:00Z")
 	if got := transition(prev, older, "s", "run7", ok.At, digest); !got[0].row.LastSeen.Equal(prev.LastSeen) {
 		t.Errorf("last_seen moved back to %s", got[0].row.LastSeen)
+	}
+}
+
+// Every state Judge gives is one the views know the order of.
+func TestEveryStateIsShown(t *testing.T) {
+	for _, s := range States {
+		if !slices.Contains(seriesstate.Order, string(s)) {
+			t.Errorf("state %s is not in seriesstate.Order", s)
+		}
+	}
+	if len(seriesstate.Order) != len(States) {
+		t.Errorf("seriesstate.Order %v, States %v", seriesstate.Order, States)
+	}
+}
+
+// A multi-country answer may hold a country the catalogue does not say the
+// source covers (UNHCR lists a country of asylum only in the years someone
+// applied there): its old figures are loaded, but no period is due from
+// it, so it is never stale; a covered country with the same figures is.
+func TestAnUncoveredDestinationOwesNoPeriod(t *testing.T) {
+	p := Policy{FailingAfter: 3, Grace: 30 * 24 * time.Hour}
+	at := instant("2025-08-15T12:00:00Z")
+	old := Facts{Attempted: true, LastStatus: load.SourceOK, LastMode: load.ModeLive,
+		LastSuccess: instant("2025-08-14T06:00:00Z"), NewestPeriod: day("2007-12-31")}
+	if j := Judge(srcNordic, "NO", old, at, p); j.State != Stale {
+		t.Errorf("covered NO, newest 2007: %s (%s), want stale", j.State, j.Reason)
+	}
+	j := Judge(srcNordic, "AF", old, at, p)
+	if j.State != OK || !strings.Contains(j.Reason, "not among the countries the source covers") ||
+		!strings.Contains(j.Reason, "2007-12-31") || !j.ExpectedPeriod.IsZero() {
+		t.Errorf("uncovered AF, newest 2007: %s (%s), expected %v; want ok, nothing due", j.State, j.Reason, j.ExpectedPeriod)
+	}
+	gone := old
+	gone.LastStatus = load.SourceAbsent
+	if j := Judge(srcNordic, "AF", gone, at, p); j.State != OK {
+		t.Errorf("uncovered AF absent: %s (%s), want ok", j.State, j.Reason)
+	}
+	if j := Judge(srcNordic, "NO", gone, at, p); j.State != Stale {
+		t.Errorf("covered NO absent: %s (%s), want stale", j.State, j.Reason)
+	}
+	// A failure of the request is the source's, covered or not.
+	failed := old
+	failed.LastStatus, failed.LastStage, failed.ConsecutiveFailures, failed.LastError = load.SourceFailed, load.StageParse, 1, "boom"
+	if j := Judge(srcNordic, "AF", failed, at, p); j.State != Broken {
+		t.Errorf("uncovered AF, parse failed: %s, want broken", j.State)
 	}
 }

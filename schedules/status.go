@@ -13,12 +13,28 @@ import (
 	"github.com/emigre/emigre/extractors"
 )
 
-// Status is every catalogued source's state at an instant, read from a
-// published warehouse: what `emigre status` prints and the metrics expose.
+// Status is every catalogued series' state, read from a published
+// warehouse: what `emigre status` and `emigre sources` print and the
+// metrics expose. Its states are those the runs judged and stored
+// (source_states), each as of the instant its bytes were fetched, unless
+// At is set: then every series is judged anew as of At (a projection:
+// what will be overdue by then).
 type Status struct {
-	At      time.Time
-	LastRun *RunInfo // nil when no run was published yet
+	At      time.Time // zero: the states as the runs judged them
+	LastRun *RunInfo  // nil when no run was published yet
 	Sources []SourceStatus
+	// JudgedFrom and JudgedTo span the instants the series' states hold
+	// for (their fetch times); zero when no series was judged.
+	JudgedFrom, JudgedTo time.Time
+}
+
+// Counts tallies the series by state.
+func (st *Status) Counts() map[State]int {
+	out := map[State]int{}
+	for _, s := range st.Sources {
+		out[s.Judgement.State]++
+	}
+	return out
 }
 
 // RunInfo is the latest published run.
@@ -39,8 +55,8 @@ type SourceStatus struct {
 	Source      *extractors.Source
 	Destination string // the series' destination; "" for a multi-country source none of whose answers was read
 	Facts       Facts
-	Judgement   Judgement   // at Status.At
-	Judged      *Judgement  // as the latest run that attempted it judged it (at its fetch time)
+	Judgement   Judgement   // its state: as judged (Judged), or at Status.At when set
+	Judged      *Judgement  // as the latest run that attempted it judged it (at its fetch time); nil when none did
 	OpenAlert   *AlertState // nil when none is open
 }
 
@@ -61,8 +77,9 @@ type AlertState struct {
 	FirstSeen, LastSeen, LastNotif time.Time
 }
 
-// ReadStatus judges every source of the catalogue at the instant at from
-// the warehouse's history (db: the published file, opened read-only).
+// ReadStatus reads the state of every series of the catalogue from the
+// warehouse (db: the published file, opened read-only): as the runs judged
+// them when at is zero, else judged anew as of at by the same rule.
 func ReadStatus(ctx context.Context, db *sql.DB, at time.Time, p Policy, catalogue []*extractors.Source) (*Status, error) {
 	var migrated bool
 	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_columns()
@@ -85,17 +102,20 @@ func ReadStatus(ctx context.Context, db *sql.DB, at time.Time, p Policy, catalog
 		return nil, err
 	}
 	st := &Status{At: at.UTC()}
+	if at.IsZero() {
+		st.At = time.Time{}
+	}
 	if st.LastRun, err = readLastRun(ctx, db); err != nil {
 		return nil, err
 	}
 	for _, s := range catalogue {
 		for _, k := range seriesOf(s, facts) {
-			f := facts[k]
-			ss := SourceStatus{Source: s, Destination: k.Destination, Facts: f, Judgement: Judge(s, f, st.At, p)}
-			ss.Judgement.Destination = k.Destination
+			ss := SourceStatus{Source: s, Destination: k.Destination, Facts: facts[k]}
 			if j, ok := judged[k]; ok {
 				ss.Judged = &j
+				st.JudgedFrom, st.JudgedTo = earlier(st.JudgedFrom, j.At), later(st.JudgedTo, j.At)
 			}
+			ss.Judgement = seriesState(ss, st.At, p)
 			if a, ok := open[k]; ok {
 				ss.OpenAlert = &AlertState{ID: a.AlertID, Kind: a.Kind, Reason: a.Reason, FirstSeen: a.FirstSeen,
 					LastSeen: a.LastSeen, LastNotif: a.LastNotifiedAt}
@@ -104,6 +124,26 @@ func ReadStatus(ctx context.Context, db *sql.DB, at time.Time, p Policy, catalog
 		}
 	}
 	return st, nil
+}
+
+// seriesState is a series' state: as last judged, or anew as of at when at is
+// set (or when no run judged the series: then as of its latest attempt).
+func seriesState(ss SourceStatus, at time.Time, p Policy) Judgement {
+	if at.IsZero() && ss.Judged != nil {
+		return *ss.Judged
+	}
+	when := at
+	if when.IsZero() {
+		when = ss.Facts.LastAttempt
+	}
+	return Judge(ss.Source, ss.Destination, ss.Facts, when, p)
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // seriesOf are a source's series the warehouse knows, by destination: its
@@ -126,14 +166,14 @@ func seriesOf(s *extractors.Source, facts map[SeriesKey]Facts) []SeriesKey {
 	return out
 }
 
-// readJudged returns each series' newest row of source_states.
+// readJudged returns each series' newest judgement (source_health's state,
+// from source_states).
 func readJudged(ctx context.Context, db *sql.DB) (map[SeriesKey]Judgement, error) {
 	rows, err := db.QueryContext(ctx, `
-		SELECT s.source_id, coalesce(s.destination, ''), s.state, s.reason, s.judged_at, s.newest_period,
-		       s.expected_period, s.due_by, s.consecutive_failures
-		FROM source_states AS s
-		JOIN runs AS r ON r.run_id = s.run_id
-		QUALIFY row_number() OVER (PARTITION BY s.source_id, s.destination ORDER BY r.started_at DESC, s.run_id DESC) = 1`)
+		SELECT h.source_id, coalesce(h.destination, ''), h.state, h.state_reason, h.judged_at, h.newest_period,
+		       h.expected_period, h.due_by, h.consecutive_failures
+		FROM source_health AS h
+		WHERE h.state IS NOT NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("read source states: %w", err)
 	}
@@ -200,6 +240,7 @@ func (s SourceStatus) MarshalJSON() ([]byte, error) {
 		LagMonths           int        `json:"lag_months"`
 		State               State      `json:"state"`
 		Reason              string     `json:"reason"`
+		JudgedAt            *time.Time `json:"judged_at"`
 		LastAttempt         *time.Time `json:"last_attempt"`
 		LastStatus          *string    `json:"last_status"`
 		LastSuccess         *time.Time `json:"last_success"`
@@ -212,7 +253,7 @@ func (s SourceStatus) MarshalJSON() ([]byte, error) {
 	}{
 		SourceID: s.Source.ID, Destination: s.Destination, Cadence: string(s.Source.Cadence),
 		LagMonths: s.Source.LagMonths, State: s.Judgement.State, Reason: s.Judgement.Reason,
-		LastAttempt: instantPtr(s.Facts.LastAttempt), LastSuccess: instantPtr(s.Facts.LastSuccess),
+		JudgedAt: instantPtr(s.Judgement.At), LastAttempt: instantPtr(s.Facts.LastAttempt), LastSuccess: instantPtr(s.Facts.LastSuccess),
 		ConsecutiveFailures: s.Facts.ConsecutiveFailures, NewestPeriod: datePtr(s.Facts.NewestPeriod),
 		ExpectedPeriod: datePtr(s.Judgement.ExpectedPeriod), DueBy: datePtr(s.Judgement.DueBy),
 	}
@@ -262,10 +303,17 @@ func (s *Status) MarshalJSON() ([]byte, error) {
 		LastSuccess  *time.Time `json:"last_success_at"`
 	}
 	out := struct {
-		At      time.Time      `json:"at"`
-		LastRun *run           `json:"last_run"`
-		Sources []SourceStatus `json:"sources"`
-	}{At: s.At, Sources: s.Sources}
+		// At is the instant every series was judged anew as of (--at);
+		// null when the states are as the runs judged them, each as of its
+		// own fetch time, between JudgedFrom and JudgedTo.
+		At         *time.Time     `json:"at"`
+		JudgedFrom *time.Time     `json:"judged_from"`
+		JudgedTo   *time.Time     `json:"judged_to"`
+		Counts     map[State]int  `json:"counts"`
+		LastRun    *run           `json:"last_run"`
+		Sources    []SourceStatus `json:"sources"`
+	}{At: instantPtr(s.At), JudgedFrom: instantPtr(s.JudgedFrom), JudgedTo: instantPtr(s.JudgedTo),
+		Counts: s.Counts(), Sources: s.Sources}
 	if r := s.LastRun; r != nil {
 		out.LastRun = &run{ID: r.ID, Started: r.Started.UTC(), Finished: instantPtr(r.Finished), Mode: r.Mode,
 			Status: r.Status, Sample: r.Sample, Attempted: r.Attempted, Loaded: r.Loaded, Unchanged: r.Unchanged,

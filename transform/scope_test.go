@@ -365,3 +365,15 @@ func TestLowLeavesOutFiguresNotInTheTotal(t *testing.T) {
 		t.Errorf("the statement %v, want kept as an alternative out of the total", gov)
 	}
 }
+
+// TestAsylumStatementsMakeNoEstimate: asylum applications never make an
+// estimate, as a dataset or as a statement (an application is not a stay).
+func TestAsylumStatementsMakeNoEstimate(t *testing.T) {
+	obs := []extractors.Observation{
+		statementObs("kr-test-statement", "KR", extractors.AsylumApplications, "2022-01-01", "2022-12-31", 1038),
+		statementObs("kr-test-statement", "KR", extractors.AsylumApplications, "2023-01-01", "2023-12-31", 5750),
+	}
+	if est := Estimates(obs, Options{Origin: "RU"}); len(est) != 0 {
+		t.Errorf("asylum applications stated made an estimate: %+v", est[0].Result)
+	}
+}

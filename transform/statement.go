@@ -108,7 +108,10 @@ func figureAt(e *extractors.StatementEntry, ref time.Time, m extractors.Metric) 
 // kind and measure for flows (plus the latest flow alone when a longer,
 // older statement covers the window better).
 func statements(ss []*series, opt Options) []candidate {
-	figs := statedFigures(ss, opt)
+	// Asylum applications never make an estimate, stated or published: an
+	// application is not a stay (as the gross-flows method leaves the
+	// asylum_applications metric out).
+	figs := filterStated(statedFigures(ss, opt), func(f stated) bool { return f.measure != extractors.AsylumApplications })
 	var out []candidate
 	for _, src := range sourcesOf(figs) {
 		mine := filterStated(figs, func(f stated) bool { return f.source == src })
@@ -332,4 +335,4 @@ func flowResult(figs []stated, chosen []flowPeriod) candidate {
 // grossMeasures are flows of arrivals only: a statement of one cannot see
 // returns.
 var grossMeasures = []extractors.Metric{extractors.PermitsFirst, extractors.Immigration,
-	extractors.Repatriation, extractors.AsylumApplications, extractors.Naturalisations}
+	extractors.Repatriation, extractors.Naturalisations}

@@ -436,6 +436,14 @@ current_obs AS (
         max(period_end) FILTER (WHERE NOT missing)  AS newest_period
     FROM observations_current
     GROUP BY source_id, destination
+),
+judged AS (
+    -- The newest judgement of each series: its state, as every view shows it.
+    SELECT ss.*
+    FROM source_states AS ss
+    JOIN runs AS r ON r.run_id = ss.run_id
+    QUALIFY row_number() OVER (PARTITION BY ss.source_id, ss.destination
+                               ORDER BY r.started_at DESC, ss.run_id DESC) = 1
 )
 -- The latest attempt, last success and failures in a row are kept per
 -- series, run by run, in series_health (migration 0061): reading them
@@ -459,16 +467,23 @@ SELECT
     coalesce(h.consecutive_failures, 0)::BIGINT AS consecutive_failures,
     coalesce(co.observations, 0)            AS observations,
     co.newest_period,
-    h.last_sample                           AS sample
+    h.last_sample                           AS sample,
+    j.state,
+    j.reason                                AS state_reason,
+    j.judged_at,
+    j.expected_period,
+    j.due_by
 FROM all_series AS se
 JOIN sources AS src ON src.id = se.source_id
 LEFT JOIN series_health AS h
     ON h.source_id = se.source_id AND h.destination IS NOT DISTINCT FROM se.destination
 LEFT JOIN current_obs AS co
     ON co.source_id = se.source_id AND co.destination IS NOT DISTINCT FROM se.destination
+LEFT JOIN judged AS j
+    ON j.source_id = se.source_id AND j.destination IS NOT DISTINCT FROM se.destination
 ORDER BY se.destination, src.id;
 
-COMMENT ON VIEW source_health IS 'One row per series, a series being one source''s figures for one destination (a one-country source has one; a source answering for many countries one per destination its answers held, or one row with no destination before any): how its latest attempt went, when it last succeeded, how many runs in a row it has failed, and the newest period it has published. Staleness is judged from newest_period, cadence and lag_months.';
+COMMENT ON VIEW source_health IS 'One row per series, a series being one source''s figures for one destination (a one-country source has one; a source answering for many countries one per destination its answers held, or one row with no destination before any): how its latest attempt went, when it last succeeded, how many runs in a row it has failed, the newest period it has published, and its state as the latest run that attempted it judged it (source_states): the one state emigre run, status, sources, the report and the dashboard show.';
 COMMENT ON COLUMN source_health.source_id IS 'The source (sources.id).';
 COMMENT ON COLUMN source_health.destination IS 'ISO 3166-1 alpha-2 code of the country whose statistics these are: the series'' destination; NULL for a multi-country source none of whose answers was read yet.';
 COMMENT ON COLUMN source_health.title IS 'Human title of the source.';
@@ -488,6 +503,11 @@ COMMENT ON COLUMN source_health.consecutive_failures IS 'Runs in a row, up to th
 COMMENT ON COLUMN source_health.observations IS 'Current non-missing observations of the series (observations_current).';
 COMMENT ON COLUMN source_health.newest_period IS 'Newest period_end among the series'' current non-missing observations: what the source has published up to for this destination.';
 COMMENT ON COLUMN source_health.sample IS 'True when the latest attempt ran on the sample archive.';
+COMMENT ON COLUMN source_health.state IS 'The series'' state as last judged: ok, stale (a period the publication calendar says is out, past the grace period, is missing, or the destination is gone from the answer), failing, broken, dead-link, unknown (never succeeded yet), not-configured or not-archived (the run did not ask the publisher); NULL when no run has judged it.';
+COMMENT ON COLUMN source_health.state_reason IS 'Why the series is in that state, in words.';
+COMMENT ON COLUMN source_health.judged_at IS 'The instant the state holds for: when the series'' bytes were fetched (an offline replay: the archive''s fetch time, not the day of the replay).';
+COMMENT ON COLUMN source_health.expected_period IS 'The newest period the publication calendar says should be out by judged_at; NULL without a calendar.';
+COMMENT ON COLUMN source_health.due_by IS 'When expected_period was due.';
 
 -------------------------------------------------------------------------------
 -- coverage_gaps: countries the estimate cannot see.

@@ -189,7 +189,7 @@ func TestMistakesAreNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	badQuality := filepath.Join(dir, "quality.yaml")
-	if err := os.WriteFile(badQuality, []byte("quality:\n  sources:\n    fi-no-such-source:\n      freshness: {warn: 3, fail: 12}\n"), 0o644); err != nil {
+	if err := os.WriteFile(badQuality, []byte("quality:\n  sources:\n    fi-no-such-source:\n      anomaly: {warn: 5, fail: 12}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/emigre/emigre/schedules"
 
 	_ "github.com/emigre/emigre/extractors/formats" // registers the readers
@@ -53,7 +55,7 @@ func commands() []command {
 		{"export", "write every table and view as Parquet or CSV with a manifest", "", cmdExport},
 		{"docs", "write docs/warehouse.md, the data dictionary, from the schema's comments", "", cmdDocs},
 		{"schedule", "refresh on cron schedules, alert on sources in trouble (--list: next runs)", "", cmdSchedule},
-		{"status", "each source's state, newest period, expected period and open alerts", "", cmdStatus},
+		{"status", "each series' state as the runs judged it, why, newest and expected period, open alerts", "", cmdStatus},
 		{"report", "write the report of a run: HTML, JSON or Markdown", "", cmdReport},
 		{"serve", "serve a read-only dashboard of the published warehouse, with /metrics", "", cmdServe},
 		{"version", "print the version", "", cmdVersion},
@@ -143,28 +145,53 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'emigre help <command>' (or 'emigre <command> -h') for a command's flags.")
 }
 
+// logOut is where the log goes (standard error), and whether a person
+// watches it (a terminal).
+var logOut struct {
+	w        io.Writer
+	terminal bool
+}
+
 // setupLogging logs text to a terminal and JSON lines otherwise (a
 // scheduler's log collector).
 func setupLogging(w io.Writer) {
-	level := slog.LevelInfo
-	if os.Getenv("EMIGRE_DEBUG") != "" {
-		level = slog.LevelDebug
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler
-	if isTerminal(w) {
-		h = slog.NewTextHandler(w, opts)
-	} else {
-		h = slog.NewJSONHandler(w, opts)
+	logOut.w, logOut.terminal = w, isTerminal(w)
+	h := slog.Handler(slog.NewJSONHandler(w, logOptions()))
+	if logOut.terminal {
+		h = slog.NewTextHandler(w, logOptions())
 	}
 	slog.SetDefault(slog.New(h))
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
+func logOptions() *slog.HandlerOptions {
+	level := slog.LevelInfo
+	if os.Getenv("EMIGRE_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return &slog.HandlerOptions{Level: level}
+}
+
+// summaryLogging sets the log of a command that ends with a summary of its
+// own (run): JSON lines on standard error when it is not a terminal or
+// when verbose (-v), as a log collector wants them; on a terminal
+// otherwise only errors, so that the log (a JSON line per alert opened,
+// per destination absent) never interleaves with the summary the person
+// reads. It reports whether the log is quiet.
+func summaryLogging(verbose bool) (quiet bool) {
+	if !logOut.terminal {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if verbose {
+		slog.SetDefault(slog.New(slog.NewJSONHandler(logOut.w, logOptions())))
+		return false
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(logOut.w, &slog.HandlerOptions{Level: slog.LevelError})))
+	return true
+}
+
+// isTerminal reports whether w is a terminal (not a pipe, a file or
+// /dev/null).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -31,8 +31,8 @@ func TestRunOfflineExitCodesAndSummary(t *testing.T) {
 		}
 	}
 	code, out, _ = run(t, "sources", "--db", db)
-	if code != exitOK || !regexp.MustCompile(`eurostat-migr_pop1ctz .* ok \d+ of \d+ countries \d{4}-\d{2}-\d{2}\s+2024-01-01`).MatchString(out) {
-		t.Errorf("sources after a run must show the last result and newest period:\n%s", out)
+	if code != exitOK || !regexp.MustCompile(`eurostat-migr_pop1ctz .* \d+ ok(, \d+ [a-z ]+)*\s+\d{4}-\d{2}-\d{2}\s+2024-01-01`).MatchString(out) {
+		t.Errorf("sources after a run must show its series by state, the last run and the newest period:\n%s", out)
 	}
 	code, out, _ = run(t, "sql", "--db", db, "--format", "csv", "select destination, net from latest_estimates where destination = 'DE'")
 	if code != exitOK || !strings.Contains(out, "DE,34546") {

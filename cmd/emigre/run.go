@@ -17,7 +17,9 @@ import (
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/report"
+	"github.com/emigre/emigre/schedules"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -31,12 +33,14 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	catDir := fs.String("catalogue", "", "a folder of your own source files over the embedded catalogue (default from config)")
 	var only multiFlag
 	fs.Var(&only, "source", "run only this source id (repeatable)")
+	verbose := fs.Bool("v", false, "log to standard error as JSON lines while the run goes (the default when standard error is not a terminal)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArguments(fs); err != nil {
 		return err
 	}
+	quiet := summaryLogging(*verbose)
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return usageError{err}
@@ -49,8 +53,12 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	warnNoContact(cfg, opt)
-	sum, err := refresh(ctx, cfg, opt, "emigre run")
+	if quiet && !opt.Offline && cfg.Contact == "" {
+		fmt.Fprintln(logOut.w, "emigre: "+noContactWarning) // the log says it otherwise
+	} else {
+		warnNoContact(cfg, opt)
+	}
+	sum, ev, err := refresh(ctx, cfg, opt, "emigre run")
 	if err != nil {
 		return err
 	}
@@ -58,6 +66,7 @@ func cmdRun(ctx context.Context, args []string, w io.Writer) error {
 	// this one when it is another.
 	namedDB := (*db != "" && filepath.Clean(*db) != filepath.Clean(cfg.Warehouse)) || *cfgPath != ""
 	printSummary(w, sum, opt.Estimate.Origin, namedDB)
+	printHealth(w, sum, ev, dbFlag(sum.Warehouse, namedDB))
 	if sum.Failed > 0 {
 		return partialError{failed: sum.Failed, attempted: sum.Attempted}
 	}
@@ -227,11 +236,31 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string, namedDB bool)
 // queryHint is the command that queries what a run published, with --db
 // when the warehouse is not the one a bare `emigre sql` opens.
 func queryHint(warehouse string, namedDB bool) string {
-	db := ""
-	if namedDB {
-		db = "--db " + shellQuote(warehouse) + " "
+	return "emigre sql " + dbFlag(warehouse, namedDB) + `"select * from latest_estimates order by net desc"`
+}
+
+// dbFlag is "--db WAREHOUSE " for a hint naming a warehouse other than the
+// one a bare command opens, else "".
+func dbFlag(warehouse string, namedDB bool) string {
+	if !namedDB {
+		return ""
 	}
-	return "emigre sql " + db + `"select * from latest_estimates order by net desc"`
+	return "--db " + shellQuote(warehouse) + " "
+}
+
+// printHealth is the summary's last line: the run's series by state (as
+// emigre status, sources and the report count them), its checks failed
+// and warned, its alerts opened and resolved, and where to look.
+func printHealth(w io.Writer, s *pipeline.Summary, ev *schedules.Evaluation, db string) {
+	_, warned, failed := quality.Counts(s.Checks)
+	line := fmt.Sprintf("health: series %s; checks %d failed, %d warned", schedules.CountsText(ev.Counts()), failed, warned)
+	events := ev.Events()
+	line += fmt.Sprintf("; alerts %d opened, %d resolved (%d open)", events[schedules.Opened], events[schedules.Resolved], ev.OpenAlerts)
+	line += "; see: emigre status " + db
+	if len(s.Reports) > 0 {
+		line += "and " + s.Reports[0]
+	}
+	fmt.Fprintln(w, strings.TrimSpace(line))
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/pipeline"
+	"github.com/emigre/emigre/refresher"
 	"github.com/emigre/emigre/schedules"
 )
 
@@ -74,7 +75,7 @@ func cmdSchedule(ctx context.Context, args []string, w io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&schedules.Collector{Warehouse: opt.Warehouse, Policy: mon.Policy})
-	d := &schedules.Daemon{Monitor: mon, Refresh: pipelineRefresher(opt, nil), Jobs: jobs,
+	d := &schedules.Daemon{Monitor: mon, Refresh: refresher.Pipeline(opt, nil), Jobs: jobs,
 		Metrics: schedules.NewDaemonMetrics(reg)}
 	addr := cfg.Schedule.MetricsListen
 	if *metrics != "" {
@@ -136,15 +137,16 @@ func printSchedule(w io.Writer, jobs []schedules.Job, digest, warehouse string, 
 }
 
 // refresh is one locked refresh with states, alerts and sinks: what
-// `emigre run` does.
-func refresh(ctx context.Context, cfg Config, opt pipeline.Options, command string) (*pipeline.Summary, error) {
+// `emigre run` does. It returns the run's summary and what the run judged
+// (each series' state, the alerts opened and resolved).
+func refresh(ctx context.Context, cfg Config, opt pipeline.Options, command string) (*pipeline.Summary, *schedules.Evaluation, error) {
 	mon, err := monitorFor(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lock, err := schedules.AcquireLock(opt.Warehouse, command)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() {
 		if err := lock.Release(); err != nil {
@@ -152,8 +154,8 @@ func refresh(ctx context.Context, cfg Config, opt pipeline.Options, command stri
 		}
 	}()
 	var sum *pipeline.Summary
-	_, _, err = mon.Refresh(ctx, opt.Sources, pipelineRefresher(opt, &sum))
-	return sum, err
+	_, ev, err := mon.Refresh(ctx, opt.Sources, refresher.Pipeline(opt, &sum))
+	return sum, ev, err
 }
 
 // monitorFor builds the alert policy and sinks from the config, reading the

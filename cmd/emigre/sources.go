@@ -12,7 +12,9 @@ import (
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/internal/seriesstate"
 	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/schedules"
 )
 
 // sourceInfo is one catalogue row as `emigre sources --json` prints it.
@@ -68,19 +70,26 @@ type sourceInfo struct {
 	// StatementPages says whose page each request is: the body's own, or
 	// a listed relay (outlets.yaml).
 	StatementPages []string `json:"statement_pages,omitempty"`
-	// From the published warehouse's source_health, when there is one.
-	// For a multi-country source: the summary of its series, each in
+	// From the published warehouse, when there is one: the state of the
+	// source's series as the runs judged it (the same as emigre status
+	// and the report show), with the last run's result. For a
+	// multi-country source: its series counted by state (States), each in
 	// Series.
-	LastStatus   string       `json:"last_status,omitempty"`
-	LastRunAt    string       `json:"last_run_at,omitempty"`
-	NewestPeriod string       `json:"newest_period,omitempty"`
-	Series       []seriesInfo `json:"series,omitempty"`
+	State        string         `json:"state,omitempty"`
+	StateReason  string         `json:"state_reason,omitempty"`
+	States       map[string]int `json:"states,omitempty"`
+	LastStatus   string         `json:"last_status,omitempty"`
+	LastRunAt    string         `json:"last_run_at,omitempty"`
+	NewestPeriod string         `json:"newest_period,omitempty"`
+	Series       []seriesInfo   `json:"series,omitempty"`
 }
 
-// seriesInfo is one destination of a multi-country source, as the
-// published warehouse's source_health has it.
+// seriesInfo is one series (a destination) of a source, from the
+// published warehouse.
 type seriesInfo struct {
 	Destination  string `json:"destination"`
+	State        string `json:"state,omitempty"`
+	StateReason  string `json:"state_reason,omitempty"`
 	LastStatus   string `json:"last_status,omitempty"`
 	LastRunAt    string `json:"last_run_at,omitempty"`
 	NewestPeriod string `json:"newest_period,omitempty"`
@@ -184,9 +193,10 @@ func catalogueInfo(s *extractors.Source) sourceInfo {
 	return r
 }
 
-// sourceHealth is the last result of each series, by source, read from
-// the published warehouse; empty when no run has published one yet.
-func sourceHealth(ctx context.Context, path string) (map[string][]seriesInfo, error) {
+// sourceHealth is each series' state and last result, by source, read
+// from the published warehouse as emigre status reads it; empty when no
+// run has published one yet.
+func sourceHealth(ctx context.Context, path string, p schedules.Policy, cat []*extractors.Source) (map[string][]seriesInfo, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil // never run: every source shows "never run"
 	}
@@ -195,57 +205,63 @@ func sourceHealth(ctx context.Context, path string) (map[string][]seriesInfo, er
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `select source_id, coalesce(destination, ''), coalesce(last_status, ''),
-		coalesce(strftime(last_run_at, '%Y-%m-%d'), ''), coalesce(strftime(newest_period, '%Y-%m-%d'), '')
-		from source_health order by source_id, destination`)
+	st, err := schedules.ReadStatus(ctx, db, time.Time{}, p, cat)
 	if err != nil {
-		return nil, fmt.Errorf("source health in %s: %w", path, err)
+		return nil, fmt.Errorf("source states in %s: %w", path, err)
 	}
-	defer rows.Close()
 	out := map[string][]seriesInfo{}
-	for rows.Next() {
-		var id string
-		var h seriesInfo
-		if err := rows.Scan(&id, &h.Destination, &h.LastStatus, &h.LastRunAt, &h.NewestPeriod); err != nil {
-			return nil, err
+	for _, ss := range st.Sources {
+		h := seriesInfo{Destination: ss.Destination, LastStatus: ss.Facts.LastStatus,
+			LastRunAt: dateOf(ss.Facts.LastAttempt), NewestPeriod: dateOf(ss.Facts.NewestPeriod)}
+		if ss.Facts.Attempted || ss.Judged != nil {
+			h.State, h.StateReason = string(ss.Judgement.State), ss.Judgement.Reason
 		}
-		out[id] = append(out[id], h)
+		out[ss.Source.ID] = append(out[ss.Source.ID], h)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// withHealth fills a source's last result from its series: a one-country
-// source's own; for a multi-country source, how many of its destinations
-// loaded in the last run, the newest period among them, and each series.
+func dateOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// withHealth fills a source's state and last result from its series: a
+// one-country source's own; for a multi-country source, its series
+// counted by state, the newest period among them, and each series.
 func withHealth(r *sourceInfo, s *extractors.Source, series []seriesInfo) {
 	if !s.MultiCountry() || len(series) == 1 && series[0].Destination == "" {
 		if len(series) > 0 {
-			r.LastStatus, r.LastRunAt, r.NewestPeriod = series[0].LastStatus, series[0].LastRunAt, series[0].NewestPeriod
+			h := series[0]
+			r.State, r.StateReason = h.State, h.StateReason
+			r.LastStatus, r.LastRunAt, r.NewestPeriod = h.LastStatus, h.LastRunAt, h.NewestPeriod
 		}
 		return
 	}
 	r.Series = series
-	counts := map[string]int{}
+	r.States = map[string]int{}
 	for _, h := range series {
-		counts[h.LastStatus]++
+		if h.State != "" {
+			r.States[h.State]++
+		}
 		r.LastRunAt = max(r.LastRunAt, h.LastRunAt)
 		r.NewestPeriod = max(r.NewestPeriod, h.NewestPeriod)
 	}
-	var parts []string
-	for _, st := range []string{load.SourceOK, load.SourceUnchanged, load.SourceFailed, load.SourceAbsent,
-		load.SourceNotConfigured, load.SourceNotArchived} {
-		if counts[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", st, counts[st]))
-		}
-	}
-	r.LastStatus = fmt.Sprintf("%s of %d countries", strings.Join(parts, ", "), len(series))
 }
 
-func lastResult(r sourceInfo) string {
-	if r.LastStatus == "" {
-		return "never run"
+// stateText is the STATE column: a series' state, or a multi-country
+// source's series counted by state, as emigre status and the report
+// count them.
+func stateText(r sourceInfo) string {
+	switch {
+	case len(r.States) > 0:
+		return seriesstate.Counts(r.States)
+	case r.State != "":
+		return r.State
 	}
-	return r.LastStatus + " " + r.LastRunAt
+	return "never run"
 }
 
 // sourceMetric is the metric column of `emigre sources`: what the
@@ -284,7 +300,11 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	if *db == "" {
 		*db = cfg.Warehouse
 	}
-	health, err := sourceHealth(ctx, *db)
+	p, err := policyFor(cfg)
+	if err != nil {
+		return err
+	}
+	health, err := sourceHealth(ctx, *db, p, cat.Sources())
 	if err != nil {
 		return err
 	}
@@ -306,10 +326,11 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCOVERS\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tAVAILABILITY\tLAST RESULT\tNEWEST PERIOD")
+	fmt.Fprintln(tw, "ID\tCOVERS\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tAVAILABILITY\tSTATE\tLAST RUN\tNEWEST PERIOD")
 	// Countries are counted from every source's covers; those with a
 	// source that feeds an estimate (not asylum applications alone) apart.
 	countries, estimable, multi := map[string]bool{}, map[string]bool{}, 0
+	states := map[string]int{}
 	for _, r := range rows {
 		if r.Destination == "" {
 			multi++
@@ -318,12 +339,20 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 			countries[c] = true
 			estimable[c] = estimable[c] || r.FeedsEstimate
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, coversText(r), truncate(r.Publisher, 40), r.Metric,
-			r.Format, r.Cadence, availabilityText(r), lastResult(r), r.NewestPeriod)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, coversText(r), truncate(r.Publisher, 40), r.Metric,
+			r.Format, r.Cadence, availabilityText(r), stateText(r), r.LastRunAt, r.NewestPeriod)
+		for _, h := range r.Series {
+			if h.State != "" {
+				states[h.State]++
+			}
+		}
+		if len(r.Series) == 0 && r.State != "" {
+			states[r.State]++
+		}
 	}
 	gaps := cat.Gaps()
 	for _, g := range gaps {
-		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29)+" (checked "+g.Checked.Format(time.DateOnly)+")")
+		fmt.Fprintf(tw, "-\t%s\t%s\t\t\t\t\t\t\t\n", g.Country, extractors.GapStatus+": "+truncate(g.Reason, 29)+" (checked "+g.Checked.Format(time.DateOnly)+")")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -342,6 +371,9 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	// asylum applications only), so it can be among the countries too.
 	_, err = fmt.Fprintf(w, "\n%d sources%s covering %d countries, %d of them with a source that feeds an estimate (not asylum applications alone); %d countries with no source the estimate can use (status %q)\n",
 		len(rows), multiNote, len(countries), n, len(gaps), extractors.GapStatus)
+	if err == nil && len(states) > 0 {
+		_, err = fmt.Fprintf(w, "series: %s (as emigre status shows them, with why)\n", seriesstate.Counts(states))
+	}
 	return err
 }
 

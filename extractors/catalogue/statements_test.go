@@ -7,14 +7,6 @@ import (
 	"time"
 )
 
-// pendingElsewhere are statement sources another issue rewrites; their
-// pages are reported here, not failed, until it lands. Remove an entry when
-// its source meets the rule.
-var pendingElsewhere = map[string]string{
-	"il-aliyah-ministry-statement-2022-07": "issue 18 moves Israel's statements to the official bodies' own pages",
-	"il-cbs-statements":                    "issue 18 moves Israel's statements to the official bodies' own pages",
-}
-
 // TestStatementPagesAreOfficialOrListedRelays checks every page of every
 // statement (the first request and every earlier figure's): on the
 // publisher's own domain, or on an outlet of outlets.yaml by its exact
@@ -22,10 +14,6 @@ var pendingElsewhere = map[string]string{
 // is the day the sample's copy of the page was read.
 func TestStatementPagesAreOfficialOrListedRelays(t *testing.T) {
 	for _, p := range cat.StatementPages() {
-		if why, ok := pendingElsewhere[p.Source.ID]; ok {
-			t.Logf("%s: %s (%s): not judged here: %s", p.Source.ID, p.URL, p.Where(), why)
-			continue
-		}
 		for _, prob := range p.Problems() {
 			t.Errorf("%s: page %s %s", p.Source.ID, p.URL, prob)
 		}

@@ -306,6 +306,11 @@ func (f *Fetcher) fetchPages(ctx context.Context, s *extractors.Source, req extr
 	for n := 1; ; n++ {
 		page, pages, err := pageOf(req.Paging, r.Body)
 		switch {
+		case n == 1 && errors.Is(err, errNotJSONObject):
+			// Not an answer of the API at all (an HTML error page, an
+			// empty body): no pages to follow, and the reader fails it
+			// saying what it is.
+			return true
 		case err != nil:
 			res.Err = fmt.Errorf("source %s: %s: %w", s.ID, r.Request.URL, err)
 			return false

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -14,13 +15,17 @@ import (
 // follow is broken, and the run must end.
 const maxPages = 1000
 
+// errNotJSONObject marks an answer that is no JSON object at all (an error
+// page, an empty body): the reader says best what it is instead.
+var errNotJSONObject = errors.New("a paged answer that is not a JSON object")
+
 // pageOf reads where a paged JSON answer is: its page number and the number
 // of pages, from the rule's top-level members. Both are required: an answer
 // that does not say cannot be known to be complete.
 func pageOf(rule *extractors.PagingRule, body []byte) (page, pages int, err error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return 0, 0, fmt.Errorf("a paged answer that is not a JSON object: %w", err)
+		return 0, 0, fmt.Errorf("%w: %w", errNotJSONObject, err)
 	}
 	num := func(member string) (int, error) {
 		raw, ok := doc[member]

@@ -76,7 +76,7 @@ func TestPagingFailsWhenIncompletenessCannotBeRuledOut(t *testing.T) {
 	}{
 		"no page count":    {map[int]string{1: `{"page":1,"items":[]}`}, `no "maxPages" member`},
 		"wrong page":       {map[int]string{2: `{"page":1,"maxPages":2,"items":[]}`}, "asked for page 2, the answer says it is page 1"},
-		"not JSON":         {map[int]string{1: `<html>busy</html>`}, "not a JSON object"},
+		"page 2 not JSON":  {map[int]string{2: `<html>busy</html>`}, "not a JSON object"},
 		"page count text":  {map[int]string{1: `{"page":1,"maxPages":"many","items":[]}`}, `member "maxPages"`},
 		"page 2 is absent": {map[int]string{2: `{}`}, `no "page" member`},
 	} {
@@ -87,6 +87,12 @@ func TestPagingFailsWhenIncompletenessCannotBeRuledOut(t *testing.T) {
 				t.Errorf("err %v, want %q", r.Err, c.want)
 			}
 		})
+	}
+	// A first answer that is no JSON object at all (an error page) has no
+	// pages to follow: it is handed on whole, and the reader says what it is.
+	srv0, _ := pagedAPI(t, 2, map[int]string{1: `<html>busy</html>`})
+	if r := NewFetcher(testFetchConfig(), newArchive(t)).FetchAll(context.Background(), []*extractors.Source{pagedSource(srv0.URL)})[0]; r.Err != nil || len(r.Responses) != 1 {
+		t.Errorf("an error page for page 1: err %v, %d responses, want it handed to the reader", r.Err, len(r.Responses))
 	}
 	// Numbers sent as strings are read.
 	srv, _ := pagedAPI(t, 2, map[int]string{1: `{"page":"1","maxPages":"1","items":[]}`})

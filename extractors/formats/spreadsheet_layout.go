@@ -60,7 +60,7 @@ const (
 	maxMarkerRunes = 4
 )
 
-var defaultMissing = []string{":", ".", "..", "...", "…", "-", "--", "–", "—", "x", "X", "/", "*", "n/a", "N/A"}
+var defaultMissing = extractors.MissingSymbols
 
 // gridCell is one cell of a grid: its text, and its number when the format
 // stores a typed one (an XLSX number, an ODS office:value, a JSON number).

@@ -25,16 +25,27 @@ var figuresEuropeTSV string
 const asylumCSV = "realdata/derived/russia__eurostat_migr_asyappctza_firsttime_RUS.csv"
 
 // asylumFetchedAt stands for when the asylum extract's figures were taken
-// from Eurostat: the research session does not say, so the date its derived
-// files were written (2026-11-25) is used; its latest year is 2024.
-var asylumFetchedAt = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+// from Eurostat. shared/realdata (README.md, MANIFEST.tsv) records no date
+// for the R data file they were decoded from, so the snapshot carries the
+// day Eurostat released the extract's latest year: the annual figures for
+// 2024 came out on Thursday 20 March 2025 (Eurostat's news item "First-time
+// asylum applications down 13% in 2024" of that day; its Statistics
+// Explained article on annual asylum statistics is updated each March). The
+// provenance says so (asylumDated).
+var asylumFetchedAt = time.Date(2025, 3, 20, 11, 0, 0, 0, time.UTC)
+
+// asylumDated says in the provenance where the snapshot's date comes from.
+const asylumDated = "when the R data file's figures were taken is not recorded (shared/realdata/README.md and " +
+	"MANIFEST.tsv give no date for it), so the snapshot is dated 2025-03-20, the day Eurostat released the annual " +
+	"figures of the extract's latest year, 2024 (Eurostat news item 'First-time asylum applications down 13% in " +
+	"2024', 20 March 2025)"
 
 // releasePublished is when each page in figures_europe.tsv published
 // Eurostat's figures: the snapshot's fetch time, as of the release.
 var releasePublished = map[string]time.Time{
 	// the article's date, in its URL
 	"https://www.forumfreerussia.org/en/news-en/2023-07-27/almost-100-thousand-russians-received-eu-residence-permits-during-the-year-of-war": time.Date(2023, 7, 27, 10, 0, 0, 0, time.UTC),
-	// the stored copy has no date; UNN reported the same release (2023 first
+	// the page carries no date; UNN reported the same release (2023 first
 	// permits, Russians 7th with 115,651) on 13 Sep 2024
 	"https://d1len9mmddvt3u.cloudfront.net/amp/es-vnzh-rossiyane/33108598.html": time.Date(2024, 9, 13, 10, 0, 0, 0, time.UTC),
 }
@@ -101,7 +112,7 @@ func loadAsylum(shared string, _ *catalogue.Catalogue, rows eurostatRows) error 
 			"of Eurostat asylum data that is not kept in shared/, see shared/realdata/README.md",
 		Note: "the extract's figures, with a row only for years with a figure, so the answer's time dimension holds those " +
 			"years only and whether Eurostat shows ':' or 0 for a year between them is not known (nothing is written for it); " +
-			"no status flags were in the extract; the 'EU27' row is written as Eurostat's aggregate EU27_2020",
+			"no status flags were in the extract; the 'EU27' row is written as Eurostat's aggregate EU27_2020; " + asylumDated,
 		FetchedAt: asylumFetchedAt,
 	}
 	byDest := map[string][]eurostatCell{}
