@@ -17,8 +17,6 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
-	"github.com/emigre/emigre/extractors/catalogue"
-	"github.com/emigre/emigre/extractors/fetch"
 	"io"
 	"log/slog"
 	"maps"
@@ -33,6 +31,9 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
