@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
@@ -56,28 +58,57 @@ func MergeObservations(ctx context.Context, tx *Tx, runID, sourceID string, obs 
 // instead of a handful per source. A source whose observations are invalid
 // is left out and its error (wrapping ErrInvalid) returned in invalid; the
 // others load. err is a database error: the transaction is then unusable.
+//
+// A source's first load (no row of it in observations yet) is a plain
+// insert from the staging table, with no comparison against current
+// vintages; the others are compared in one join and applied in one MERGE
+// statement (supersede the revised rows' current vintages, insert the new
+// and revised rows). Each merged source's digest per citizenship is stored
+// in source_digests (see Digests).
 func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string][]extractors.Observation) (stats map[string]MergeStats, invalid map[string]error, err error) {
 	stats, invalid = map[string]MergeStats{}, map[string]error{}
-	var rows [][]driver.Value
+	var first, staged []staged
+	var digests []digestRow
+	loaded, err := sourcesWithRows(ctx, tx, bySource)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
+	}
 	for sourceID, obs := range bySource {
-		r, err := stageRows(runID, sourceID, obs)
+		rows, err := stageRows(runID, sourceID, obs)
 		if err != nil {
 			invalid[sourceID] = fmt.Errorf("merge observations of %s: %w", sourceID, err)
 			continue
 		}
-		stats[sourceID] = MergeStats{}
-		rows = append(rows, r...)
+		st := MergeStats{}
+		if loaded[sourceID] {
+			staged = append(staged, rows...)
+		} else {
+			first = append(first, rows...)
+			for _, o := range rows {
+				st.add("new", 1)
+				if st.ByDestination == nil {
+					st.ByDestination = map[string]MergeStats{}
+				}
+				d := st.ByDestination[o.Destination]
+				d.add("new", 1)
+				st.ByDestination[o.Destination] = d
+			}
+		}
+		stats[sourceID] = st
+		for cit, d := range digestOf(rows) {
+			digests = append(digests, digestRow{sourceID, cit, d})
+		}
 	}
-	if len(rows) == 0 {
-		return stats, invalid, nil
+	steps := []func() error{func() error { return appendFirstLoads(ctx, tx, runID, first) }}
+	if len(staged) > 0 {
+		steps = append(steps,
+			func() error { return stage(ctx, tx, staged) },
+			func() error { return applyMerge(ctx, tx, runID) },
+			func() error { return countMerge(ctx, tx, stats) },
+			func() error { return dropMergeTables(ctx, tx) })
 	}
-	for _, step := range []func() error{
-		func() error { return stage(ctx, tx, rows) },
-		func() error { return planMerge(ctx, tx) },
-		func() error { return applyMerge(ctx, tx, runID) },
-		func() error { return countMerge(ctx, tx, stats) },
-		func() error { return dropMergeTables(ctx, tx) },
-	} {
+	steps = append(steps, func() error { return storeDigests(ctx, tx, runID, digests) })
+	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
 		}
@@ -85,9 +116,58 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 	return stats, invalid, nil
 }
 
+// sourcesWithRows reports which of the sources have rows in observations
+// already: the others' loads are first loads.
+func sourcesWithRows(ctx context.Context, tx *Tx, bySource map[string][]extractors.Observation) (map[string]bool, error) {
+	ids := make([]string, 0, len(bySource))
+	for id := range bySource {
+		ids = append(ids, id)
+	}
+	out := map[string]bool{}
+	err := ScanRows(ctx, tx, `SELECT DISTINCT source_id FROM observations WHERE list_contains(?::VARCHAR[], source_id)`,
+		[]any{ids}, func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find first loads: %w", err)
+	}
+	return out, nil
+}
+
+// appendFirstLoads appends the rows of sources loaded for the first time
+// straight into observations: there is no current vintage to compare with,
+// every row is new, and the Appender is DuckDB's fastest way in.
+func appendFirstLoads(ctx context.Context, tx *Tx, runID string, rows []staged) error {
+	row := make([]driver.Value, len(stageColumns)+1)
+	err := tx.appendEach(ctx, "", "observations", append(slices.Clone(stageColumns), "run_id"), len(rows), func(i int) []driver.Value {
+		fillStageRow(row, &rows[i])
+		row[len(stageColumns)] = runID
+		return row
+	})
+	if err != nil {
+		return fmt.Errorf("append first loads: %w", err)
+	}
+	return nil
+}
+
+// fillStageRow sets row (of stageColumns) from o.
+func fillStageRow(row []driver.Value, o *staged) {
+	var value driver.Value
+	if !o.Missing {
+		value = o.Value
+	}
+	row[0], row[1], row[2], row[3], row[4] = o.SourceID, o.Destination, o.Citizenship, string(o.Metric), nullString(string(o.Measure))
+	row[5], row[6], row[7], row[8], row[9], row[10] = o.PeriodStart, o.PeriodEnd, value, o.Missing, nullString(o.Flags), nullString(o.Snapshot)
+}
+
 // stage writes rows into the staging table. The staging and plan tables are
 // temporary (per connection, in memory) and replaced on every merge.
-func stage(ctx context.Context, tx *Tx, rows [][]driver.Value) error {
+func stage(ctx context.Context, tx *Tx, rows []staged) error {
 	if _, err := tx.ExecContext(ctx, `
 		CREATE OR REPLACE TEMP TABLE emigre_merge_stage (
 			source_id       VARCHAR NOT NULL,
@@ -104,69 +184,79 @@ func stage(ctx context.Context, tx *Tx, rows [][]driver.Value) error {
 		)`); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}
-	if err := tx.appendRows(ctx, "temp", "emigre_merge_stage", stageColumns, rows); err != nil {
+	row := make([]driver.Value, len(stageColumns))
+	err := tx.appendEach(ctx, "temp", "emigre_merge_stage", stageColumns, len(rows), func(i int) []driver.Value {
+		fillStageRow(row, &rows[i])
+		return row
+	})
+	if err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
 	return nil
 }
 
-// planMerge decides, for every staged row, against the current vintage of
-// its key: new, unchanged or revised.
-func planMerge(ctx context.Context, tx *Tx) error {
-	_, err := tx.ExecContext(ctx, `
-		CREATE OR REPLACE TEMP TABLE emigre_merge_plan AS
-		SELECT
-			s.*,
-			c.obs_id AS current_id,
-			CASE
-				WHEN c.obs_id IS NULL THEN 'new'
-				WHEN c.missing = s.missing
-				 AND c.value IS NOT DISTINCT FROM s.value
-				 AND c.flags IS NOT DISTINCT FROM s.flags THEN 'unchanged'
-				ELSE 'revised'
-			END AS action
-		FROM temp.main.emigre_merge_stage AS s
-		LEFT JOIN observations AS c
-			ON c.superseded_by_run IS NULL
-		   AND c.source_id = s.source_id
-		   AND c.destination = s.destination
-		   AND c.citizenship = s.citizenship
-		   AND c.metric = s.metric
-		   AND c.measure IS NOT DISTINCT FROM s.measure
-		   AND c.period_start = s.period_start
-		   AND c.period_end = s.period_end`)
-	if err != nil {
-		return fmt.Errorf("compare with current vintage: %w", err)
-	}
-	return nil
-}
-
-// applyMerge carries out the plan: the revised rows' current vintages are
-// superseded by runID, and the new and revised rows inserted.
+// applyMerge loads the staged rows (sources with rows already: first loads
+// were appended). The plan compares every staged row with the current vintage of its key (new,
+// unchanged or revised), and one MERGE carries it out: a revised row's
+// current vintage is superseded by runID (matched by obs_id), and the new
+// and revised rows are inserted (no obs_id: never matched).
 func applyMerge(ctx context.Context, tx *Tx, runID string) error {
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE observations SET superseded_by_run = ?
-		WHERE obs_id IN (SELECT current_id FROM temp.main.emigre_merge_plan WHERE action = 'revised')`,
-		runID); err != nil {
-		return fmt.Errorf("supersede revised rows: %w", err)
+	stmts := []struct{ what, sql string }{
+		{"compare with current vintages", `
+			CREATE OR REPLACE TEMP TABLE emigre_merge_plan AS
+			SELECT
+				s.*,
+				c.obs_id AS current_id,
+				CASE
+					WHEN c.obs_id IS NULL THEN 'new'
+					WHEN c.missing = s.missing
+					 AND c.value IS NOT DISTINCT FROM s.value
+					 AND c.flags IS NOT DISTINCT FROM s.flags THEN 'unchanged'
+					ELSE 'revised'
+				END AS action
+			FROM temp.main.emigre_merge_stage AS s
+			LEFT JOIN observations AS c
+				ON c.superseded_by_run IS NULL
+			   AND c.source_id = s.source_id
+			   AND c.destination = s.destination
+			   AND c.citizenship = s.citizenship
+			   AND c.metric = s.metric
+			   AND c.measure IS NOT DISTINCT FROM s.measure
+			   AND c.period_start = s.period_start
+			   AND c.period_end = s.period_end`},
+		{"merge new vintages", `
+			MERGE INTO observations AS o
+			USING (
+				SELECT current_id AS target_id, p.* EXCLUDE (current_id, action)
+				FROM temp.main.emigre_merge_plan AS p WHERE action = 'revised'
+				UNION ALL
+				SELECT NULL AS target_id, p.* EXCLUDE (current_id, action)
+				FROM temp.main.emigre_merge_plan AS p WHERE action <> 'unchanged'
+			) AS n
+			ON o.obs_id = n.target_id
+			WHEN MATCHED THEN UPDATE SET superseded_by_run = $1
+			WHEN NOT MATCHED THEN INSERT (source_id, destination, citizenship, metric, measure,
+				period_start, period_end, value, missing, flags, snapshot_sha256, run_id)
+			VALUES (n.source_id, n.destination, n.citizenship, n.metric, n.measure, n.period_start,
+				n.period_end, n.value, n.missing, n.flags, n.snapshot_sha256, $1)`},
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO observations (source_id, destination, citizenship, metric, measure,
-			period_start, period_end, value, missing, flags, snapshot_sha256, run_id)
-		SELECT source_id, destination, citizenship, metric, measure, period_start, period_end,
-			value, missing, flags, snapshot_sha256, ?
-		FROM temp.main.emigre_merge_plan
-		WHERE action <> 'unchanged'
-		ORDER BY destination, citizenship, metric, measure, period_start, period_end`,
-		runID); err != nil {
-		return fmt.Errorf("insert new vintages: %w", err)
+	for _, st := range stmts {
+		var args []any
+		if strings.Contains(st.sql, "$1") {
+			args = []any{runID}
+		}
+		if _, err := tx.ExecContext(ctx, st.sql, args...); err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
+		}
 	}
 	return nil
 }
 
-// countMerge tallies the plan's actions per source into stats.
+// countMerge tallies what the merge did per source and destination into
+// stats, from the plan.
 func countMerge(ctx context.Context, tx *Tx, stats map[string]MergeStats) error {
-	err := ScanRows(ctx, tx, `SELECT source_id, destination, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
+	err := ScanRows(ctx, tx, `
+		SELECT source_id, destination, action, count(*) FROM temp.main.emigre_merge_plan GROUP BY ALL`, nil,
 		func(rows *sql.Rows) error {
 			var source, dest, action string
 			var n int
@@ -212,11 +302,29 @@ func dropMergeTables(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// stageRows validates obs and turns them into staging rows, one per key.
-func stageRows(runID, sourceID string, obs []extractors.Observation) ([][]driver.Value, error) {
+// staged is one observation as the staging table holds it: normalised
+// (source id filled in, dates as calendar dates, a missing value zero) and
+// validated, one per key.
+type staged = extractors.Observation
+
+// obsKey is an observation's key, as a map key.
+type obsKey struct {
+	source, destination, citizenship string
+	metric, measure                  extractors.Metric
+	start, end                       time.Time
+}
+
+// stageRows validates obs and normalises them into staging rows, one per key.
+func stageRows(runID, sourceID string, obs []extractors.Observation) ([]staged, error) {
 	if runID == "" {
 		return nil, invalid("observations without run id")
 	}
+	return normalise(sourceID, obs)
+}
+
+// normalise validates obs of sourceID and returns them as stored, one per
+// key: exact duplicates once, two values for one key refused.
+func normalise(sourceID string, obs []extractors.Observation) ([]staged, error) {
 	if sourceID == "" {
 		return nil, invalid("observations without source id")
 	}
@@ -225,8 +333,8 @@ func stageRows(runID, sourceID string, obs []extractors.Observation) ([][]driver
 		missing bool
 		flags   string
 	}
-	seen := make(map[string]point, len(obs))
-	rows := make([][]driver.Value, 0, len(obs))
+	seen := make(map[obsKey]point, len(obs))
+	rows := make([]staged, 0, len(obs))
 	for i, o := range obs {
 		if o.SourceID == "" {
 			o.SourceID = sourceID
@@ -238,23 +346,17 @@ func stageRows(runID, sourceID string, obs []extractors.Observation) ([][]driver
 		if err := validateObservation(sourceID, o); err != nil {
 			return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(), err)
 		}
+		k := obsKey{o.SourceID, o.Destination, o.Citizenship, o.Metric, o.Measure, o.PeriodStart, o.PeriodEnd}
 		p := point{o.Value, o.Missing, o.Flags}
-		if prev, dup := seen[o.Key()]; dup {
+		if prev, dup := seen[k]; dup {
 			if prev != p {
 				return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(),
 					invalid("published twice with different values"))
 			}
 			continue
 		}
-		seen[o.Key()] = p
-		var value driver.Value
-		if !o.Missing {
-			value = o.Value
-		}
-		rows = append(rows, []driver.Value{
-			o.SourceID, o.Destination, o.Citizenship, string(o.Metric), nullString(string(o.Measure)),
-			o.PeriodStart, o.PeriodEnd, value, o.Missing, nullString(o.Flags), nullString(o.Snapshot),
-		})
+		seen[k] = p
+		rows = append(rows, o)
 	}
 	return rows, nil
 }

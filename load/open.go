@@ -3,10 +3,12 @@ package load
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -50,7 +52,7 @@ func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
 	}
-	return openDB(ctx, path, readOnlyOptions+"&"+lockedDown)
+	return openReader(ctx, path, lockedDown)
 }
 
 // OpenForExport opens the published warehouse read-only like OpenReadOnly
@@ -60,7 +62,19 @@ func OpenForExport(ctx context.Context, path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
 	}
-	return openDB(ctx, path, readOnlyOptions+"&autoinstall_known_extensions=false&autoload_known_extensions=false")
+	return openReader(ctx, path, "autoinstall_known_extensions=false&autoload_known_extensions=false")
+}
+
+// openReader opens the published warehouse read-only, attaches the run log
+// it declares and overlays its rows (see readerInit), then applies lock:
+// settings, as name=value joined by &, that keep the reader inside what it
+// was given. They are set after the attachment, which they would forbid.
+func openReader(ctx context.Context, path, lock string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
+	}
+	return openConnector(ctx, path, readOnlyOptions+duckdbSettings(), readerInit(abs, lock))
 }
 
 const (
@@ -73,6 +87,16 @@ const (
 // closing the DB closes the connector and releases DuckDB's cached instance
 // (and with it the file and its WAL).
 func openDB(ctx context.Context, path, options string) (*sql.DB, error) {
+	if options == "" {
+		options = strings.TrimPrefix(duckdbSettings(), "&")
+	} else {
+		options += duckdbSettings()
+	}
+	return openConnector(ctx, path, options, nil)
+}
+
+// openConnector is openDB with init run on every new connection.
+func openConnector(ctx context.Context, path, options string, init func(driver.ExecerContext) error) (*sql.DB, error) {
 	if path == "" {
 		return nil, errors.New("open warehouse: empty path")
 	}
@@ -84,7 +108,7 @@ func openDB(ctx context.Context, path, options string) (*sql.DB, error) {
 	if options != "" {
 		dsn += "?" + options
 	}
-	connector, err := duckdb.NewConnector(dsn, nil)
+	connector, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}

@@ -28,10 +28,12 @@ var publishLocks sync.Map // absolute path -> *sync.Mutex
 //
 //  1. copy the published file (if any) to path+".work", after removing a
 //     stale working file;
-//  2. open the copy read-write and apply migrations and views;
+//  2. open the copy read-write, apply migrations and views, and fold in
+//     the run log's runs (see LogRun);
 //  3. in ONE transaction, run build and then insert *run, as build left it
 //     (so build may fill in the counts and status it learns while loading;
-//     FinishedAt is set to now when zero); commit;
+//     FinishedAt is set to now when zero) and the run_log row declaring
+//     the run log this version extends; commit;
 //  4. checkpoint, close the database (releasing DuckDB's instance), and
 //     check that no WAL remains;
 //  5. fsync the working file, rename it over path, fsync the directory.
@@ -77,7 +79,7 @@ func Publish(ctx context.Context, path string, run *Run, build func(ctx context.
 	if err := copyPublished(ctx, abs, work); err != nil {
 		return err
 	}
-	if err := buildWork(ctx, work, run, build); err != nil {
+	if err := buildWork(ctx, abs, work, run, build); err != nil {
 		return err
 	}
 	if _, err := os.Stat(work + ".wal"); err == nil {
@@ -96,6 +98,11 @@ func Publish(ctx context.Context, path string, run *Run, build func(ctx context.
 	if err := syncDir(filepath.Dir(abs)); err != nil {
 		return fmt.Errorf("run published, but: %w", err)
 	}
+	// The runs the run log held are in the new file now; a reader of it
+	// ignores the log anyway (another generation), so this is tidiness.
+	if err := os.Remove(abs + RunLogSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		slog.WarnContext(ctx, "run published, but the folded run log could not be removed", "error", err)
+	}
 	info, _ := os.Stat(abs)
 	var size int64
 	if info != nil {
@@ -108,7 +115,7 @@ func Publish(ctx context.Context, path string, run *Run, build func(ctx context.
 
 // buildWork opens the working file, migrates it, runs build and the run's
 // row in one transaction, checkpoints and closes it.
-func buildWork(ctx context.Context, work string, run *Run, build func(ctx context.Context, tx *Tx) error) (err error) {
+func buildWork(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx) error) (err error) {
 	db, err := openDB(ctx, work, "")
 	if err != nil {
 		return err
@@ -124,13 +131,19 @@ func buildWork(ctx context.Context, work string, run *Run, build func(ctx contex
 	if err := Migrate(ctx, db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	err = Update(ctx, db, func(ctx context.Context, tx *Tx) error {
+	if err := foldRunLog(ctx, db, published); err != nil {
+		return err
+	}
+	err = update(ctx, db, Tx{private: true}, func(ctx context.Context, tx *Tx) error {
 		if err := build(ctx, tx); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
 		if run.FinishedAt.IsZero() {
 			// DuckDB keeps microseconds: store exactly what the caller sees.
 			run.FinishedAt = time.Now().UTC().Truncate(time.Microsecond)
+		}
+		if err := declare(ctx, tx, published, run); err != nil {
+			return err
 		}
 		return InsertRun(ctx, tx, *run)
 	})
@@ -140,6 +153,7 @@ func buildWork(ctx context.Context, work string, run *Run, build func(ctx contex
 	// Committed. Fold the WAL into the file now rather than trust the
 	// implicit checkpoint at close, and do not let a cancelled context
 	// undo a committed run.
+	freeGoMemory()
 	if _, err := db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", work, err)
 	}

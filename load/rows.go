@@ -62,6 +62,10 @@ type Run struct {
 	SourcesFailed    int
 	SourcesUnchanged int
 	EmigreVersion    string
+	// CatalogueDigest identifies the catalogue rows (sources, gaps) the
+	// run wrote; Publish records it (run_log.catalogue_digest) so that a
+	// later run with the same catalogue may leave the warehouse alone.
+	CatalogueDigest string
 }
 
 // validateIdentity checks what must be known before a run is built.
@@ -101,16 +105,74 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 	if err := run.validate(); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO runs (run_id, started_at, finished_at, mode, archive, sample, origin,
-			window_start, status, sources_attempted, sources_loaded, sources_failed,
-			sources_unchanged, emigre_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// Through the Appender, which names the table itself: in a run log's
+	// transaction (LogRun) "runs" is a view over the warehouse's and the
+	// log's rows.
+	err := tx.appendRows(ctx, "", "runs", []string{"run_id", "started_at", "finished_at", "mode", "archive", "sample",
+		"origin", "window_start", "status", "sources_attempted", "sources_loaded", "sources_failed",
+		"sources_unchanged", "emigre_version"}, [][]driver.Value{{
 		run.ID, run.StartedAt.UTC(), nullTime(run.FinishedAt), run.Mode, nullString(run.Archive),
-		run.Sample, run.Origin, date(run.WindowStart), run.Status, run.SourcesAttempted,
-		run.SourcesLoaded, run.SourcesFailed, run.SourcesUnchanged, nullString(run.EmigreVersion))
+		run.Sample, run.Origin, date(run.WindowStart), run.Status, int64(run.SourcesAttempted),
+		int64(run.SourcesLoaded), int64(run.SourcesFailed), int64(run.SourcesUnchanged), nullString(run.EmigreVersion)}})
 	if err != nil {
 		return fmt.Errorf("insert run %s: %w", run.ID, err)
+	}
+	return updateSeriesHealth(ctx, tx, run.ID)
+}
+
+// updateSeriesHealth folds run runID's run_sources rows into
+// series_health: the latest attempt of each series it attempted (unless a
+// later run's is there already), its last success, its failures in a row.
+// Call it once the run's rows and its runs row are written.
+func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
+	// The table, not a view of it: a run log overlays series_health with
+	// a temporary view of its own copy, which is the table written here.
+	target := "series_health"
+	if tx.catalog != "" {
+		target = `"` + strings.ReplaceAll(tx.catalog, `"`, `""`) + `".main.series_health`
+	}
+	_, err := tx.ExecContext(ctx, `
+		MERGE INTO `+target+` AS h
+		USING (
+			SELECT
+				rs.source_id,
+				coalesce(rs.destination, s.destination) AS destination,
+				rs.status, rs.stage, rs.http_status, rs.error, rs.rows, rs.duration_ms,
+				r.run_id, r.started_at, coalesce(r.finished_at, r.started_at) AS success_at, r.sample,
+				rs.status IN ('ok', 'unchanged') AS success
+			FROM run_sources AS rs
+			JOIN runs AS r ON r.run_id = rs.run_id
+			LEFT JOIN sources AS s ON s.id = rs.source_id
+			WHERE rs.run_id = $1
+			QUALIFY row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)) = 1
+		) AS a
+		ON h.source_id = a.source_id AND h.destination IS NOT DISTINCT FROM a.destination
+		WHEN MATCHED THEN UPDATE SET
+			-- A run recorded out of order (older than the latest attempt)
+			-- changes neither the latest attempt nor the failures in a row.
+			last_run_id      = CASE WHEN a.started_at >= h.last_run_at THEN a.run_id ELSE h.last_run_id END,
+			last_status      = CASE WHEN a.started_at >= h.last_run_at THEN a.status ELSE h.last_status END,
+			last_stage       = CASE WHEN a.started_at >= h.last_run_at THEN a.stage ELSE h.last_stage END,
+			last_http_status = CASE WHEN a.started_at >= h.last_run_at THEN a.http_status ELSE h.last_http_status END,
+			last_error       = CASE WHEN a.started_at >= h.last_run_at THEN a.error ELSE h.last_error END,
+			last_rows        = CASE WHEN a.started_at >= h.last_run_at THEN a.rows ELSE h.last_rows END,
+			last_duration_ms = CASE WHEN a.started_at >= h.last_run_at THEN a.duration_ms ELSE h.last_duration_ms END,
+			last_sample      = CASE WHEN a.started_at >= h.last_run_at THEN a.sample ELSE h.last_sample END,
+			last_success_started_at = CASE WHEN a.success THEN greatest(h.last_success_started_at, a.started_at)
+				ELSE h.last_success_started_at END,
+			last_success_at  = CASE WHEN a.success THEN greatest(h.last_success_at, a.success_at) ELSE h.last_success_at END,
+			consecutive_failures = CASE
+				WHEN a.started_at < h.last_run_at THEN h.consecutive_failures
+				WHEN a.status = 'failed' THEN h.consecutive_failures + 1
+				WHEN a.success THEN 0
+				ELSE h.consecutive_failures END,
+			last_run_at      = greatest(h.last_run_at, a.started_at)
+		WHEN NOT MATCHED THEN INSERT VALUES (a.source_id, a.destination, a.run_id, a.started_at, a.status,
+			a.stage, a.http_status, a.error, a.rows, a.duration_ms, a.sample,
+			CASE WHEN a.success THEN a.started_at END, CASE WHEN a.success THEN a.success_at END,
+			CASE WHEN a.status = 'failed' THEN 1 ELSE 0 END)`, runID)
+	if err != nil {
+		return fmt.Errorf("update series health of run %s: %w", runID, err)
 	}
 	return nil
 }
@@ -504,29 +566,22 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO alerts (alert_id, source_id, state, reason, first_seen, last_seen,
-			resolved_at, last_notified_at, destination)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (alert_id) DO UPDATE SET
-			source_id = excluded.source_id,
-			destination = excluded.destination,
-			state = excluded.state,
-			reason = excluded.reason,
-			first_seen = excluded.first_seen,
-			last_seen = excluded.last_seen,
-			resolved_at = excluded.resolved_at,
-			last_notified_at = excluded.last_notified_at`)
-	if err != nil {
-		return fmt.Errorf("prepare alert upsert: %w", err)
-	}
-	defer stmt.Close()
+	values := make([][]driver.Value, 0, len(rows))
 	for _, r := range rows {
-		_, err := stmt.ExecContext(ctx, r.AlertID, nullString(r.SourceID), r.State, r.Reason,
-			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination))
-		if err != nil {
-			return fmt.Errorf("upsert alert %s: %w", r.AlertID, err)
+		values = append(values, []driver.Value{r.AlertID, nullString(r.SourceID), r.State, r.Reason,
+			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination)})
+	}
+	columns := []string{"alert_id", "source_id", "state", "reason", "first_seen", "last_seen",
+		"resolved_at", "last_notified_at", "destination"}
+	var set strings.Builder
+	for i, c := range columns[1:] {
+		if i > 0 {
+			set.WriteString(", ")
 		}
+		set.WriteString(c + " = excluded." + c)
+	}
+	if err := tx.insertStaged(ctx, "alerts", columns, values, "ON CONFLICT (alert_id) DO UPDATE SET "+set.String()); err != nil {
+		return fmt.Errorf("upsert alerts: %w", err)
 	}
 	return nil
 }
@@ -605,28 +660,48 @@ func checkSHA256(s string) error {
 	return nil
 }
 
-// insertStaged appends rows to a temporary table shaped like table's
-// columns and inserts them with one statement. A prepared statement per row
-// cost more than the rest of a refresh (the profile said so); one append and
-// one INSERT ... SELECT cost almost nothing. Rows repeating an earlier row's
-// first column pair are kept once, so an ON CONFLICT clause never meets the
-// same key twice in one command. table, columns and onConflict are this
-// package's constants, never data.
+// insertStaged inserts rows into table with multi-row VALUES statements
+// (values as parameters, never in the SQL text), a few hundred rows each.
+// A prepared statement per row cost more than the rest of a refresh (the
+// profile said so); a temporary staging table costs memory until the run's
+// transaction commits (DuckDB keeps a dropped table's storage until then),
+// which for the few hundred rows of these tables is most of a refresh's
+// footprint. Rows repeating an earlier row's first column pair are kept
+// once, so an ON CONFLICT clause never meets the same key twice in one
+// command. table, columns and onConflict are this package's constants,
+// never data.
 func (t *Tx) insertStaged(ctx context.Context, table string, columns []string, rows [][]driver.Value, onConflict string) error {
-	stage := "emigre_stage_" + table
-	cols := strings.Join(columns, ", ")
-	if _, err := t.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+stage+` AS SELECT `+cols+` FROM `+table+` LIMIT 0`); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
+	type pair struct{ a, b driver.Value }
+	seen := map[pair]bool{}
+	unique := rows[:0:0]
+	for _, r := range rows {
+		k := pair{r[0], r[1]}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		unique = append(unique, r)
 	}
-	if err := t.appendRows(ctx, "temp", stage, columns, rows); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
-	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO `+table+` (`+cols+`)
-		SELECT DISTINCT ON (`+columns[0]+`, `+columns[1]+`) `+cols+` FROM temp.main.`+stage+` `+onConflict); err != nil {
-		return fmt.Errorf("insert %s: %w", table, err)
-	}
-	if _, err := t.ExecContext(ctx, `DROP TABLE temp.main.`+stage); err != nil {
-		return fmt.Errorf("stage %s: %w", table, err)
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
+	batch := max(1, 2000/len(columns))
+	for start := 0; start < len(unique); start += batch {
+		part := unique[start:min(start+batch, len(unique))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, len(part)*len(columns))
+		for i, r := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(tuple)
+			for _, v := range r {
+				args = append(args, v)
+			}
+		}
+		q.WriteString(" " + onConflict)
+		if _, err := t.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
 	}
 	return nil
 }

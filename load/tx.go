@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -28,6 +29,13 @@ type Tx struct {
 	ctx  context.Context // the transaction's: database/sql rolls back when it ends
 	conn *sql.Conn
 	tx   *sql.Tx
+	// private: the database is a working file no one else sees until
+	// Publish renames it (Checkpoint may commit part of the run).
+	private bool
+	// catalog the writers' tables are in when not the default database's
+	// search path: a run log's transaction (LogRun), where runs and
+	// run_sources are also views over the warehouse's rows and the log's.
+	catalog string
 }
 
 // ExecContext runs a statement in the transaction.
@@ -50,6 +58,32 @@ func (t *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error
 	return t.tx.PrepareContext(ctx, query)
 }
 
+// Checkpoint commits what the run has written so far into Publish's
+// working file, checkpoints it and begins the next transaction on the same
+// connection: DuckDB holds a transaction's new rows and index entries in
+// memory until it commits, so a large run that checkpoints after its bulk
+// load holds less at once. The working file is the run's own until Publish
+// renames it, so the run still lands whole or not at all; outside Publish
+// (Update, LogRun) Checkpoint does nothing.
+func (t *Tx) Checkpoint(ctx context.Context) error {
+	if !t.private {
+		return nil
+	}
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit the run so far: %w", err)
+	}
+	freeGoMemory()
+	if _, err := t.conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint the run so far: %w", err)
+	}
+	next, err := t.conn.BeginTx(t.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin the rest of the run: %w", err)
+	}
+	t.tx = next
+	return nil
+}
+
 // SQL returns the underlying *sql.Tx for code written against
 // database/sql. Do not commit or roll it back: Update and Publish do.
 func (t *Tx) SQL() *sql.Tx { return t.tx }
@@ -58,6 +92,11 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 // returns nil; otherwise, or if fn panics, it rolls back. fn's error is
 // returned as is.
 func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	return update(ctx, db, Tx{}, fn)
+}
+
+// update is Update with the Tx's private and catalog fields from opts.
+func update(ctx context.Context, db *sql.DB, opts Tx, fn func(ctx context.Context, tx *Tx) error) (err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("get warehouse connection: %w", err)
@@ -71,22 +110,23 @@ func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	tx := &Tx{ctx: ctx, conn: conn, tx: sqlTx, catalog: opts.catalog, private: opts.private}
 	done := false
 	defer func() {
 		if !done {
 			// fn panicked: roll back, then let the panic go on.
-			_ = sqlTx.Rollback()
+			_ = tx.tx.Rollback()
 		}
 	}()
-	if err := fn(ctx, &Tx{ctx: ctx, conn: conn, tx: sqlTx}); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		done = true
-		if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+		if rerr := tx.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))
 		}
 		return err
 	}
 	done = true
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -101,8 +141,18 @@ func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx
 // A failure here can leave some rows appended: treat it as fatal to the
 // transaction.
 func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []string, rows [][]driver.Value) error {
-	if len(rows) == 0 {
+	return t.appendEach(ctx, catalog, table, columns, len(rows), func(i int) []driver.Value { return rows[i] })
+}
+
+// appendEach is appendRows over n rows that row(i) produces, one at a time:
+// a large load builds no slice of boxed rows (row may reuse its slice; the
+// Appender copies the values).
+func (t *Tx) appendEach(ctx context.Context, catalog, table string, columns []string, n int, row func(i int) []driver.Value) error {
+	if n == 0 {
 		return nil
+	}
+	if catalog == "" {
+		catalog = t.catalog
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("append to %s: %w", table, err)
@@ -124,8 +174,8 @@ func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []st
 		if err != nil {
 			return err
 		}
-		for i, row := range rows {
-			if err := a.AppendRow(row...); err != nil {
+		for i := range n {
+			if err := a.AppendRow(row(i)...); err != nil {
 				return errors.Join(fmt.Errorf("row %d: %w", i, err), a.Clear(), a.Close())
 			}
 		}
@@ -136,3 +186,8 @@ func (t *Tx) appendRows(ctx context.Context, catalog, table string, columns []st
 	}
 	return nil
 }
+
+// freeGoMemory hands the Go heap's free pages back to the system before a
+// checkpoint, DuckDB's peak: the parse's and the load's garbage need not
+// sit beside it.
+func freeGoMemory() { debug.FreeOSMemory() }

@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
@@ -98,6 +100,11 @@ type Summary struct {
 	Total       transform.Total
 	Checks      []load.QualityCheckRow // the data-quality checks stored with the run
 	Reports     []string               // report files written after publishing (reports/ beside the warehouse)
+	// DataUnchanged: no answer could change the data, so the run was
+	// recorded in the run log beside the warehouse, which was left as
+	// PublishedRun published it (no estimates, checks or report).
+	DataUnchanged bool
+	PublishedRun  string
 }
 
 // openArchive returns the archive a run reads (and, live, writes).
@@ -130,22 +137,41 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 	}
 	runnable, out := instantiate(opt, arch)
 	fetched := fetch.NewFetcher(cfg, arch).FetchAll(ctx, runnable)
-	for _, f := range fetched {
-		o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
-		if f.Err != nil {
-			o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
-		} else if err := parseRecovered(ctx, &o, opt.Estimate.Origin); err != nil {
-			o.Status, o.Stage, o.Err = "failed", "parse", err
-			o.obs = nil
-		} else {
-			o.Status = "ok"
-		}
-		if o.Err != nil {
-			slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
-		}
-		out = append(out, o)
+	// Parsing is CPU-bound and each source's is its own: one worker per CPU.
+	parsed := make([]Outcome, len(fetched))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range work {
+				parsed[i] = parseFetched(ctx, fetched[i], opt.Estimate.Origin)
+			}
+		})
 	}
-	return out
+	for i := range fetched {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return append(out, parsed...)
+}
+
+// parseFetched turns one source's fetch into its outcome: parsed, or
+// failed at the fetch or the parse.
+func parseFetched(ctx context.Context, f fetch.SourceFetch, origin string) Outcome {
+	o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
+	if f.Err != nil {
+		o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
+	} else if err := parseRecovered(ctx, &o, origin); err != nil {
+		o.Status, o.Stage, o.Err = "failed", "parse", err
+		o.obs = nil
+	} else {
+		o.Status = "ok"
+	}
+	if o.Err != nil {
+		slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
+	}
+	return o
 }
 
 // instantiate readies the run's sources for its origin and credentials

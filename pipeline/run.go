@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -65,6 +66,16 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	// buildRun fills the run's counts and status; Publish inserts the run
 	// after it, in the same transaction.
 	run.Status = load.RunOK
+	run.CatalogueDigest = catalogueDigest(opt)
+	switch err := logUnchanged(ctx, opt, sum, &run); {
+	case err == nil:
+		sum.Finished = opt.Now().UTC()
+		return sum, nil
+	case !errors.Is(err, load.ErrPublishInFull):
+		return nil, err
+	default:
+		slog.DebugContext(ctx, "publishing in full", "run", run.ID, "because", err)
+	}
 	if err := load.Publish(ctx, opt.Warehouse, &run, func(ctx context.Context, tx *load.Tx) error {
 		return buildRun(ctx, tx, opt, sum, &run)
 	}); err != nil {
@@ -112,6 +123,57 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 		// the published warehouse stays as it was.
 		return err
 	}
+	snaps, outcomes := recordOutcomes(opt, sum, published, merged, invalid)
+	if err := load.InsertSnapshots(ctx, tx, run.ID, snaps); err != nil {
+		return err
+	}
+	if err := load.InsertRunSources(ctx, tx, run.ID, outcomes); err != nil {
+		return err
+	}
+	// The bulk of the run is loaded: let DuckDB write it out before the
+	// estimates and checks add theirs (peak memory, not atomicity: the
+	// working file is published whole or not at all).
+	if err := tx.Checkpoint(ctx); err != nil {
+		return err
+	}
+	current, err := load.CurrentObservations(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := estimate(ctx, tx, opt, sum, run.ID, current); err != nil {
+		return err
+	}
+	if err := checkQuality(ctx, tx, opt, sum, run); err != nil {
+		return err
+	}
+	if opt.AfterLoad != nil {
+		if err := opt.AfterLoad(ctx, tx, sum); err != nil {
+			return err
+		}
+	}
+	tally(sum, run)
+	return nil
+}
+
+// tally fills the run's counts and status from the summary.
+func tally(sum *Summary, run *load.Run) {
+	run.SourcesAttempted, run.SourcesLoaded = sum.Attempted, sum.Loaded
+	run.SourcesFailed, run.SourcesUnchanged = sum.Failed, sum.Unchanged
+	switch {
+	case sum.Attempted > 0 && sum.Failed == sum.Attempted:
+		run.Status = load.RunFailed
+	case sum.Failed > 0:
+		run.Status = load.RunPartial
+	}
+}
+
+// recordOutcomes settles each source's outcome from the merge (merged:
+// its counts; invalid: refused at the load stage), splits it into series
+// and counts it in the summary. It returns the run's snapshot and
+// run_sources rows. published are the destinations each source's current
+// observations gave figures for before the run.
+func recordOutcomes(opt Options, sum *Summary, published map[string][]string, merged map[string]load.MergeStats,
+	invalid map[string]error) ([]load.SnapshotRow, []load.RunSourceRow) {
 	var snaps []load.SnapshotRow
 	var outcomes []load.RunSourceRow
 	for i := range sum.Outcomes {
@@ -158,36 +220,7 @@ func buildRun(ctx context.Context, tx *load.Tx, opt Options, sum *Summary, run *
 		}
 		sum.Attempted++
 	}
-	if err := load.InsertSnapshots(ctx, tx, run.ID, snaps); err != nil {
-		return err
-	}
-	if err := load.InsertRunSources(ctx, tx, run.ID, outcomes); err != nil {
-		return err
-	}
-	current, err := load.CurrentObservations(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if err := estimate(ctx, tx, opt, sum, run.ID, current); err != nil {
-		return err
-	}
-	if err := checkQuality(ctx, tx, opt, sum, run); err != nil {
-		return err
-	}
-	if opt.AfterLoad != nil {
-		if err := opt.AfterLoad(ctx, tx, sum); err != nil {
-			return err
-		}
-	}
-	run.SourcesAttempted, run.SourcesLoaded = sum.Attempted, sum.Loaded
-	run.SourcesFailed, run.SourcesUnchanged = sum.Failed, sum.Unchanged
-	switch {
-	case sum.Attempted > 0 && sum.Failed == sum.Attempted:
-		run.Status = load.RunFailed
-	case sum.Failed > 0:
-		run.Status = load.RunPartial
-	}
-	return nil
+	return snaps, outcomes
 }
 
 // described is every source the warehouse describes: the catalogue's, and

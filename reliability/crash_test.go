@@ -41,41 +41,62 @@ func TestCrashes(t *testing.T) {
 	}
 	defer srv.Close()
 	in := newInstance(t, t.TempDir(), srv)
-	work := in.db + load.WorkSuffix
+	runLog := in.db + load.RunLogSuffix
+	works := map[bool]string{true: in.db + load.WorkSuffix, false: runLog + load.WorkSuffix}
 
-	// Two healthy runs: the second (no migrations to apply) says how
-	// many requests a run makes and how long its working file lives.
+	// Three healthy runs: the second (a revision, no migrations to apply)
+	// says how many requests a run makes and how long its working file
+	// lives; the third (nothing new) how long the run log's does.
 	if code, out := in.run(t, bin); code != 0 {
 		t.Fatalf("first run: exit %d\n%s", code, out)
 	}
+	srv.Set("eurostat-migr_pop1ctz", Revised(1000))
 	hits := srv.TotalHits()
-	w := watchWork(work)
+	w := watchWork(works[true])
 	if code, out := in.run(t, bin); code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
-	loadTime := w.stop()
+	loadTimes := map[bool]time.Duration{true: w.stop()}
 	requests := srv.TotalHits() - hits
-	if requests == 0 || loadTime <= 0 {
-		t.Fatalf("first run: %d requests, working file for %v", requests, loadTime)
+	w = watchWork(works[false])
+	if code, out := in.run(t, bin); code != 0 {
+		t.Fatalf("third run: exit %d\n%s", code, out)
 	}
-	t.Logf("a run makes %d requests and keeps its working file for %v; seed %d", requests, loadTime, seed)
+	loadTimes[false] = w.stop()
+	if requests == 0 || loadTimes[true] <= 0 || loadTimes[false] <= 0 {
+		t.Fatalf("%d requests, working file for %v, run log's working file for %v", requests, loadTimes[true], loadTimes[false])
+	}
+	t.Logf("a run makes %d requests and keeps its working file for %v (the run log's, when nothing changed, for %v); seed %d",
+		requests, loadTimes[true], loadTimes[false], seed)
 
 	observed := map[string]int{}
 	var landed, asBefore, asAfter, temps int
 	for i := range kills {
 		aim := killStages[i%len(killStages)]
-		// Every run revises a figure, so before and after differ.
-		srv.Set("eurostat-migr_pop1ctz", Revised(i+1))
+		// Most runs revise a figure, so before and after differ in data
+		// and the warehouse is republished; every third brings nothing
+		// new, so the run goes to the run log, which a kill then hits.
+		changes := i%3 != 2
+		if changes {
+			srv.Set("eurostat-migr_pop1ctz", Revised(i+1))
+		}
+		work, target, loadTime := works[changes], in.db, loadTimes[changes]
+		if !changes {
+			target = runLog
+		}
 		before, err := ReadState(t.Context(), in.db)
 		if err != nil {
 			t.Fatalf("kill %d: before: %v", i, err)
 		}
 		ref := newInstance(t, t.TempDir(), srv)
 		copyFile(t, in.db, ref.db)
+		if exists(runLog) {
+			copyFile(t, runLog, ref.db+load.RunLogSuffix)
+		}
 		if err := os.CopyFS(ref.archive, os.DirFS(in.archive)); err != nil {
 			t.Fatal(err)
 		}
-		publishedBefore, _ := os.Stat(in.db)
+		publishedBefore, _ := os.Stat(target)
 
 		cmd, out := in.command(bin)
 		var once sync.Once
@@ -83,7 +104,7 @@ func TestCrashes(t *testing.T) {
 		hits0 := srv.TotalHits()
 		kill := func() {
 			once.Do(func() {
-				stage = observedStage(srv.TotalHits()-hits0, requests, work, in.db, publishedBefore)
+				stage = observedStage(srv.TotalHits()-hits0, requests, work, target, publishedBefore)
 				_ = cmd.Process.Signal(syscall.SIGKILL) // it may have finished: then there is nothing to kill
 			})
 		}
@@ -111,7 +132,7 @@ func TestCrashes(t *testing.T) {
 			if i/len(killStages)%2 == 0 { // around checkpoint, close, sync and rename
 				go afterWork(work, time.Duration((0.8+rng.Float64()*0.3)*float64(loadTime)), kill)
 			} else { // just after the rename, before the process is done
-				go afterRename(in.db, publishedBefore, kill)
+				go afterRename(target, publishedBefore, kill)
 			}
 		}
 		_ = cmd.Wait() // a killed run exits with an error; its wait status says how it ended
@@ -151,7 +172,7 @@ func TestCrashes(t *testing.T) {
 		if code, out := in.run(t, bin); code != 0 {
 			t.Fatalf("kill %d (landed in %s): the next run: exit %d\n%s", i, stage, code, out)
 		}
-		for _, p := range []string{work, work + ".wal"} {
+		for _, p := range []string{works[true], works[true] + ".wal", works[false], works[false] + ".wal"} {
 			if exists(p) {
 				t.Errorf("kill %d: %s left after the next run", i, p)
 			}
@@ -185,7 +206,7 @@ func observedStage(hits, requests int, work, published string, before os.FileInf
 	case exists(work):
 		return "load"
 	}
-	if now, err := os.Stat(published); err == nil && before != nil && !os.SameFile(now, before) {
+	if now, err := os.Stat(published); err == nil && (before == nil || !os.SameFile(now, before)) {
 		return "published"
 	}
 	return "parse"

@@ -415,7 +415,7 @@ WITH series AS (
     -- source's answers held.
     SELECT id AS source_id, destination FROM sources WHERE destination IS NOT NULL
     UNION
-    SELECT source_id, destination FROM run_sources WHERE destination IS NOT NULL
+    SELECT source_id, destination FROM series_health WHERE destination IS NOT NULL
     UNION
     SELECT source_id, destination FROM observations_current WHERE NOT missing
 ),
@@ -427,44 +427,6 @@ all_series AS (
     SELECT s.id, NULL
     FROM sources AS s
     WHERE NOT EXISTS (SELECT 1 FROM series AS x WHERE x.source_id = s.id)
-),
-attempts AS (
-    -- A row without a destination is about the source as a whole: for a
-    -- one-country source, its one series.
-    SELECT
-        rs.* REPLACE (coalesce(rs.destination, s.destination) AS destination),
-        r.started_at,
-        r.finished_at,
-        r.sample,
-        row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)
-                           ORDER BY r.started_at DESC, rs.run_id DESC) AS recency
-    FROM run_sources AS rs
-    JOIN runs AS r ON r.run_id = rs.run_id
-    LEFT JOIN sources AS s ON s.id = rs.source_id
-),
-last_attempt AS (
-    SELECT * FROM attempts WHERE recency = 1
-),
-last_success AS (
-    SELECT
-        source_id,
-        destination,
-        max(started_at)                         AS started_at,
-        max(coalesce(finished_at, started_at))  AS success_at
-    FROM attempts
-    WHERE status IN ('ok', 'unchanged')
-    GROUP BY source_id, destination
-),
-failures AS (
-    -- Failures since the last success (all of them when it never succeeded).
-    SELECT a.source_id, a.destination, count(*) AS consecutive_failures
-    FROM attempts AS a
-    LEFT JOIN last_success AS s
-        ON s.source_id = a.source_id
-       AND s.destination IS NOT DISTINCT FROM a.destination
-    WHERE a.status = 'failed'
-      AND (s.started_at IS NULL OR a.started_at > s.started_at)
-    GROUP BY a.source_id, a.destination
 ),
 current_obs AS (
     SELECT
@@ -483,6 +445,9 @@ judged AS (
     QUALIFY row_number() OVER (PARTITION BY ss.source_id, ss.destination
                                ORDER BY r.started_at DESC, ss.run_id DESC) = 1
 )
+-- The latest attempt, last success and failures in a row are kept per
+-- series, run by run, in series_health (migration 0061): reading them
+-- costs the same however many runs are kept.
 SELECT
     src.id                                  AS source_id,
     se.destination,
@@ -490,19 +455,19 @@ SELECT
     src.cadence,
     src.lag_months,
     src.is_statement,
-    la.run_id                               AS last_run_id,
-    la.started_at                           AS last_run_at,
-    la.status                               AS last_status,
-    la.stage                                AS last_stage,
-    la.http_status                          AS last_http_status,
-    la.error                                AS last_error,
-    la.rows                                 AS last_rows,
-    la.duration_ms                          AS last_duration_ms,
-    ls.success_at                           AS last_success_at,
-    coalesce(f.consecutive_failures, 0)     AS consecutive_failures,
+    h.last_run_id,
+    h.last_run_at,
+    h.last_status,
+    h.last_stage,
+    h.last_http_status,
+    h.last_error,
+    h.last_rows,
+    h.last_duration_ms,
+    h.last_success_at,
+    coalesce(h.consecutive_failures, 0)::BIGINT AS consecutive_failures,
     coalesce(co.observations, 0)            AS observations,
     co.newest_period,
-    la.sample,
+    h.last_sample                           AS sample,
     j.state,
     j.reason                                AS state_reason,
     j.judged_at,
@@ -510,12 +475,8 @@ SELECT
     j.due_by
 FROM all_series AS se
 JOIN sources AS src ON src.id = se.source_id
-LEFT JOIN last_attempt AS la
-    ON la.source_id = se.source_id AND la.destination IS NOT DISTINCT FROM se.destination
-LEFT JOIN last_success AS ls
-    ON ls.source_id = se.source_id AND ls.destination IS NOT DISTINCT FROM se.destination
-LEFT JOIN failures AS f
-    ON f.source_id = se.source_id AND f.destination IS NOT DISTINCT FROM se.destination
+LEFT JOIN series_health AS h
+    ON h.source_id = se.source_id AND h.destination IS NOT DISTINCT FROM se.destination
 LEFT JOIN current_obs AS co
     ON co.source_id = se.source_id AND co.destination IS NOT DISTINCT FROM se.destination
 LEFT JOIN judged AS j

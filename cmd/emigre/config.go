@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/load"
 	"github.com/emigre/emigre/quality"
 	"github.com/emigre/emigre/transform"
 )
@@ -96,6 +97,14 @@ type Config struct {
 		} `yaml:"smtp"`
 	} `yaml:"sinks"`
 
+	// DuckDB sets the resources of every DuckDB database emigre opens:
+	// threads (default: one per CPU) and memory_limit (default 1GB; past
+	// it DuckDB spills to disk).
+	DuckDB struct {
+		Threads     int    `yaml:"threads"`
+		MemoryLimit string `yaml:"memory_limit"`
+	} `yaml:"duckdb"`
+
 	// Where the values came from, for errors: the file read (and its
 	// YAML, for lines) and the keys set by environment variables.
 	file    string
@@ -174,6 +183,9 @@ func loadConfig(path string) (Config, error) {
 		return cfg, usageError{err}
 	}
 	if err := cfg.Quality.Validate(); err != nil {
+		return cfg, usagef("config %s: %w", path, err)
+	}
+	if err := load.Configure(load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit}); err != nil {
 		return cfg, usagef("config %s: %w", path, err)
 	}
 	return cfg, nil

@@ -208,6 +208,13 @@ func printSummary(w io.Writer, s *pipeline.Summary, origin string, namedDB bool)
 		}
 	}
 	fmt.Fprintln(w)
+	if s.DataUnchanged {
+		fmt.Fprintf(w, "Nothing changed since run %s: the warehouse was left as that run published it (its estimates and report stand);\n"+
+			"this run and its sources' health are in the run log beside it.\n", s.PublishedRun)
+		fmt.Fprintf(w, "\nwarehouse: %s\nrun log:   %s\narchive:   %s\n", s.Warehouse, s.Warehouse+load.RunLogSuffix, s.Archive)
+		fmt.Fprintln(w, "query it:  "+queryHint(s.Warehouse, namedDB))
+		return
+	}
 	if len(s.Estimates) > 0 {
 		fmt.Fprintf(w, "Citizens of %s (%s) who moved to each destination since the window start, net of returns:\n",
 			transform.CountryName(origin), origin)

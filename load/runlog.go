@@ -1,0 +1,542 @@
+package load
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emigre/emigre/warehouse"
+)
+
+// The run log: a refresh that cannot change any data (every source
+// unchanged, failed, not configured or not archived) records its run in a
+// small DuckDB file beside the warehouse instead of copying and republishing
+// the warehouse. The warehouse declares that file (table run_log); the
+// readers here attach it read-only and overlay its rows on the warehouse's.
+// The next full Publish folds it into the warehouse. See the package
+// documentation, "The run log".
+
+// RunLogSuffix is appended to the published path to name the run log.
+const RunLogSuffix = ".runlog"
+
+// The catalog names the run log and the warehouse are attached under.
+const (
+	runLogCatalog    = "emigre_run_log"
+	warehouseCatalog = "emigre_warehouse"
+)
+
+// appendedTables are the tables whose run-log rows add to the warehouse's;
+// replacedTables, a state per alert or series, are replaced whole by the
+// run log's copies.
+var (
+	appendedTables = []string{"runs", "run_sources", "source_states"}
+	replacedTables = []string{"alerts", "series_health"}
+)
+
+// ErrPublishInFull is returned by LogRun when the published warehouse does
+// not declare a run log (it was written before there was one, or there is
+// no warehouse yet): the run must be published in full.
+var ErrPublishInFull = errors.New("the warehouse declares no run log: publish in full")
+
+// runLogName accepts the file name a warehouse declares: a plain name in
+// the warehouse's own folder, never a path elsewhere.
+var runLogName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+
+// SchemaDigest is the SHA-256 of what this binary builds a warehouse with:
+// its migrations, views and reference rows. A published file with another
+// digest is published in full, never overlaid.
+var SchemaDigest = sync.OnceValue(func() string {
+	h := sha256.New()
+	for _, m := range warehouse.Migrations() {
+		fmt.Fprintf(h, "%d %s\n", m.Version, m.Checksum())
+	}
+	io.WriteString(h, warehouse.Views())
+	return hex.EncodeToString(h.Sum(nil))
+})
+
+// Declaration is the published warehouse's run_log row.
+type Declaration struct {
+	File, Generation, SchemaDigest, CatalogueDigest string
+}
+
+// readDeclaration reads the run_log row through q; nil when the warehouse
+// has no such table or row (written before there was a run log). catalog
+// qualifies the table ("" for the default database).
+func readDeclaration(ctx context.Context, q Querier, catalog string) (*Declaration, error) {
+	prefix := ""
+	if catalog != "" {
+		prefix = catalog + ".main."
+	}
+	var d *Declaration
+	err := ScanRows(ctx, q, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = `+catalogExpr(catalog)+` AND schema_name = 'main' AND table_name = 'run_log'`, nil,
+		func(rows *sql.Rows) error {
+			var n int
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				d = &Declaration{}
+			}
+			return nil
+		})
+	if err != nil || d == nil {
+		return nil, err
+	}
+	found := false
+	err = ScanRows(ctx, q, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM `+prefix+`run_log`, nil,
+		func(rows *sql.Rows) error {
+			found = true
+			return rows.Scan(&d.File, &d.Generation, &d.SchemaDigest, &d.CatalogueDigest)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read run_log: %w", err)
+	}
+	if !found {
+		return nil, nil
+	}
+	return d, nil
+}
+
+func catalogExpr(catalog string) string {
+	if catalog == "" {
+		return "current_database()"
+	}
+	return "'" + catalog + "'"
+}
+
+// runLogPath is the run log a declaration names, beside the warehouse; ""
+// when the name is not a plain file name.
+func runLogPath(warehousePath string, d *Declaration) string {
+	if d == nil || !runLogName.MatchString(d.File) || d.File == "." || d.File == ".." {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(warehousePath), d.File)
+}
+
+// sqlString quotes s as an SQL string literal. Only paths this package
+// derived from the warehouse's own path and a checked file name reach it:
+// ATTACH takes no parameters.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// --- readers -----------------------------------------------------------------
+
+// readerInit returns the per-connection initialiser of a reader of the
+// published warehouse at path: on the first connection it attaches the run
+// log the warehouse declares (when its generation matches) and then applies
+// lock, the settings that keep the reader inside what it was given; on
+// every connection it creates the temporary views that overlay the run
+// log's rows on the warehouse's tables (a temporary object shadows the
+// warehouse's own, in the warehouse's views too).
+func readerInit(path, lock string) func(driver.ExecerContext) error {
+	var once sync.Once
+	var overlay []string // the temporary views' statements; nil without a run log
+	var onceErr error
+	return func(ex driver.ExecerContext) error {
+		ctx := context.Background()
+		conn, ok := ex.(interface {
+			driver.ExecerContext
+			driver.QueryerContext
+		})
+		if !ok {
+			return fmt.Errorf("driver connection %T cannot query", ex)
+		}
+		once.Do(func() { overlay, onceErr = attachRunLog(ctx, conn, path, lock) })
+		if onceErr != nil {
+			return onceErr
+		}
+		for _, stmt := range overlay {
+			if _, err := conn.ExecContext(ctx, stmt, nil); err != nil {
+				return fmt.Errorf("overlay the run log of %s: %w", path, err)
+			}
+		}
+		return nil
+	}
+}
+
+// conn is a driver connection that runs statements and queries.
+type rawConn interface {
+	driver.ExecerContext
+	driver.QueryerContext
+}
+
+// rawStrings runs a query on a driver connection and returns its rows as text.
+func rawStrings(ctx context.Context, c rawConn, query string) ([][]string, error) {
+	rows, err := c.QueryContext(ctx, query, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]string
+	vals := make([]driver.Value, len(rows.Columns()))
+	for {
+		if err := rows.Next(vals); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		rec := make([]string, len(vals))
+		for i, v := range vals {
+			if v != nil {
+				rec[i] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, rec)
+	}
+}
+
+// attachRunLog attaches the run log the warehouse declares, when it is
+// there and extends this very file (same generation), locks the reader
+// down, and returns the overlay views' statements (nil when nothing is
+// overlaid).
+func attachRunLog(ctx context.Context, c rawConn, path, lock string) ([]string, error) {
+	exec := func(q string) error { _, err := c.ExecContext(ctx, q, nil); return err }
+	attached, err := rawStrings(ctx, c, `SELECT count(*) FROM duckdb_databases() WHERE database_name = '`+runLogCatalog+`'`)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	cat, err := rawStrings(ctx, c, `SELECT current_database()`)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	locked, err := rawStrings(ctx, c, `SELECT current_setting('lock_configuration')`)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	if attached[0][0] != "0" {
+		// The same database opened twice in one process: the first open
+		// attached the run log already.
+		return overlayViews(cat[0][0]), nil
+	}
+	if locked[0][0] == "true" {
+		// Opened twice in one process, the first time without a run log:
+		// the second sees what the first did (reopen to see more).
+		return nil, nil
+	}
+	var overlay []string
+	decl, err := declarationRaw(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	if log := runLogPath(path, decl); log != "" {
+		if _, err := os.Stat(log); err == nil {
+			if err := exec(`ATTACH ` + sqlString(log) + ` AS ` + runLogCatalog + ` (READ_ONLY)`); err != nil {
+				return nil, fmt.Errorf("attach the run log %s: %w", log, err)
+			}
+			base, err := rawStrings(ctx, c, `SELECT generation FROM `+runLogCatalog+`.main.run_log_base`)
+			if err == nil && len(base) == 1 && base[0][0] == decl.Generation {
+				overlay = overlayViews(cat[0][0])
+			} else if err := exec(`DETACH ` + runLogCatalog); err != nil {
+				return nil, fmt.Errorf("detach the run log %s: %w", log, err)
+			}
+		}
+	}
+	for _, set := range strings.Split(lock, "&") {
+		if set == "" {
+			continue
+		}
+		if err := exec(`SET ` + set); err != nil {
+			return nil, fmt.Errorf("open warehouse %s: %s: %w", path, set, err)
+		}
+	}
+	return overlay, nil
+}
+
+// declarationRaw reads the run_log row on a driver connection.
+func declarationRaw(ctx context.Context, c rawConn) (*Declaration, error) {
+	n, err := rawStrings(ctx, c, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'run_log'`)
+	if err != nil || n[0][0] == "0" {
+		return nil, err
+	}
+	rows, err := rawStrings(ctx, c, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM run_log`)
+	if err != nil || len(rows) != 1 {
+		return nil, err
+	}
+	return &Declaration{File: rows[0][0], Generation: rows[0][1], SchemaDigest: rows[0][2], CatalogueDigest: rows[0][3]}, nil
+}
+
+// overlayViews are the temporary views that show the warehouse's tables
+// with the run log's rows: appended for runs, run_sources and
+// source_states, the run log's copies for alerts and series_health.
+func overlayViews(warehouseCat string) []string {
+	wh := `"` + strings.ReplaceAll(warehouseCat, `"`, `""`) + `".main.`
+	var out []string
+	for _, t := range appendedTables {
+		// Positional: the log's tables were made from this very
+		// version's (same generation); BY NAME costs a third more.
+		out = append(out, `CREATE OR REPLACE TEMP VIEW `+t+` AS
+			SELECT * FROM `+wh+t+` UNION ALL SELECT * FROM `+runLogCatalog+`.main.`+t)
+	}
+	for _, t := range replacedTables {
+		out = append(out, `CREATE OR REPLACE TEMP VIEW `+t+` AS SELECT * FROM `+runLogCatalog+`.main.`+t)
+	}
+	return out
+}
+
+// --- writing the run log -----------------------------------------------------
+
+// LogRun records a run that changes no data in the run log beside the
+// published warehouse at path, without rewriting the warehouse:
+//
+//  1. copy the run log (when it extends the published file) to a working
+//     file, or start a new one from the warehouse's tables' shapes and its
+//     alerts;
+//  2. in ONE transaction, with the published warehouse attached read-only
+//     and the run log's rows overlaid on its tables, run build and then
+//     insert *run (as Publish does); build writes run_sources,
+//     source_states and alerts, which land in the run log;
+//  3. checkpoint, close, fsync, rename over the run log, fsync the folder.
+//
+// Readers are never blocked: neither file is ever open read-write where
+// they read it. A crash at any point leaves the run log as it was. When the
+// warehouse declares no run log (or another schema), LogRun returns
+// ErrPublishInFull and writes nothing; build may return an error wrapping
+// ErrPublishInFull too (it found that the run changes data), with the same
+// effect. build reads the published warehouse through tx (its tables are
+// on the search path) and gets its declaration.
+func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
+	if run == nil {
+		return fmt.Errorf("log run to %s: %w", path, invalid("no run"))
+	}
+	if err := run.validateIdentity(); err != nil {
+		return fmt.Errorf("log run to %s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("log run %s to %s: %w", run.ID, path, err)
+	}
+	mu, _ := publishLocks.LoadOrStore(abs, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
+	begun := time.Now()
+	log := abs + RunLogSuffix
+	work := log + WorkSuffix
+	renamed := false
+	defer func() {
+		if !renamed {
+			if rerr := removeWork(work); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		if err != nil && !errors.Is(err, ErrPublishInFull) {
+			err = fmt.Errorf("log run %s beside %s: %w", run.ID, path, err)
+		}
+	}()
+	if err := removeWork(work); err != nil {
+		return err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ErrPublishInFull
+		}
+		return err
+	}
+	if err := copyFile(log, work); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := buildRunLog(ctx, abs, work, run, build); err != nil {
+		return err
+	}
+	if err := syncFile(work); err != nil {
+		return err
+	}
+	if err := os.Rename(work, log); err != nil {
+		return fmt.Errorf("rename %s over %s: %w", work, log, err)
+	}
+	renamed = true
+	if err := syncDir(filepath.Dir(abs)); err != nil {
+		return fmt.Errorf("run logged, but: %w", err)
+	}
+	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", log, "run", run.ID,
+		"duration", time.Since(begun).Round(time.Millisecond))
+	return nil
+}
+
+// buildRunLog opens the working run log, attaches the published warehouse,
+// starts a new log when the copy does not extend it, and runs build and the
+// run's row in one transaction.
+func buildRunLog(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
+	db, err := openDB(ctx, work, "")
+	if err != nil {
+		return err
+	}
+	// One connection: the attachment, search path and overlay views are
+	// the connection's.
+	db.SetMaxOpenConns(1)
+	closed := false
+	defer func() {
+		if !closed {
+			if cerr := db.Close(); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("close %s: %w", work, cerr))
+			}
+		}
+	}()
+	if _, err := db.ExecContext(ctx, `ATTACH `+sqlString(published)+` AS `+warehouseCatalog+` (READ_ONLY)`); err != nil {
+		return fmt.Errorf("attach %s: %w", published, err)
+	}
+	decl, err := readDeclaration(ctx, db, warehouseCatalog)
+	if err != nil {
+		return err
+	}
+	if decl == nil || decl.SchemaDigest != SchemaDigest() {
+		return ErrPublishInFull
+	}
+	if err := startRunLog(ctx, db, decl.Generation); err != nil {
+		return err
+	}
+	self := ""
+	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
+		return err
+	}
+	// Reads see the warehouse with the run log's rows; writes land in the
+	// run log's own tables (the overlay views are not tables: writers of
+	// runs and run_sources address the tables through the Appender).
+	setup := []string{`SET search_path = 'main,` + warehouseCatalog + `.main'`}
+	for _, t := range []string{"runs", "run_sources"} {
+		setup = append(setup, `CREATE OR REPLACE TEMP VIEW `+t+` AS
+			SELECT * FROM `+warehouseCatalog+`.main.`+t+` UNION ALL SELECT * FROM "`+self+`".main.`+t)
+	}
+	// The warehouse's views bind their tables in the warehouse's catalog,
+	// before the search path: source_health must read the run log's
+	// series_health, which replaces the warehouse's.
+	setup = append(setup, `CREATE OR REPLACE TEMP VIEW series_health AS SELECT * FROM "`+self+`".main.series_health`)
+	for _, q := range setup {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("overlay the run log: %w", err)
+		}
+	}
+	err = update(ctx, db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
+		if err := build(ctx, tx, decl); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+		if run.FinishedAt.IsZero() {
+			run.FinishedAt = time.Now().UTC().Truncate(time.Microsecond)
+		}
+		return InsertRun(ctx, tx, *run)
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`, `DETACH ` + warehouseCatalog} {
+		if _, err := db.ExecContext(context.WithoutCancel(ctx), q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	if _, err := db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", work, err)
+	}
+	closed = true
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", work, err)
+	}
+	if _, err := os.Stat(work + ".wal"); err == nil {
+		return fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
+	}
+	return nil
+}
+
+// startRunLog makes the working file a run log extending generation: kept
+// when it already does, emptied and recreated from the warehouse's tables
+// otherwise (a new log, or one left from an earlier version of the
+// warehouse, whose runs that version folded in).
+func startRunLog(ctx context.Context, db *sql.DB, generation string) error {
+	var base string
+	err := db.QueryRowContext(ctx, `SELECT generation FROM run_log_base`).Scan(&base)
+	if err == nil && base == generation {
+		return nil
+	}
+	return Update(ctx, db, func(ctx context.Context, tx *Tx) error {
+		stmts := []string{`DROP TABLE IF EXISTS run_log_base`}
+		for _, t := range append(appendedTables, replacedTables...) {
+			stmts = append(stmts, `DROP TABLE IF EXISTS main.`+t)
+		}
+		stmts = append(stmts, `CREATE TABLE run_log_base (generation VARCHAR NOT NULL)`,
+			`COMMENT ON TABLE run_log_base IS 'The warehouse version (its run_log.generation) this run log extends.'`)
+		for _, t := range appendedTables {
+			stmts = append(stmts, `CREATE TABLE main.`+t+` AS FROM `+warehouseCatalog+`.main.`+t+` LIMIT 0`,
+				`COMMENT ON TABLE main.`+t+` IS 'Rows of runs that changed no data, to add to the warehouse''s `+t+`.'`)
+		}
+		stmts = append(stmts, `CREATE TABLE main.alerts AS FROM `+warehouseCatalog+`.main.alerts`,
+			`ALTER TABLE main.alerts ADD PRIMARY KEY (alert_id)`,
+			`COMMENT ON TABLE main.alerts IS 'Every alert as of the newest logged run: replaces the warehouse''s alerts.'`,
+			`CREATE TABLE main.series_health AS FROM `+warehouseCatalog+`.main.series_health`,
+			`COMMENT ON TABLE main.series_health IS 'Every series'' health as of the newest logged run: replaces the warehouse''s series_health.'`)
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("start run log: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO run_log_base VALUES (?)`, generation)
+		return err
+	})
+}
+
+// foldRunLog adds the run log's rows to the working copy of the warehouse
+// (opened read-write as db, copied from the published file at published),
+// when the log extends it: the next version holds every run.
+func foldRunLog(ctx context.Context, db *sql.DB, published string) error {
+	decl, err := readDeclaration(ctx, db, "")
+	if err != nil || decl == nil {
+		return err
+	}
+	log := runLogPath(published, decl)
+	if log == "" {
+		return nil
+	}
+	if _, err := os.Stat(log); err != nil {
+		return nil // no run logged since the last publish
+	}
+	if _, err := db.ExecContext(ctx, `ATTACH `+sqlString(log)+` AS `+runLogCatalog+` (READ_ONLY)`); err != nil {
+		return fmt.Errorf("attach run log %s: %w", log, err)
+	}
+	defer db.ExecContext(context.WithoutCancel(ctx), `DETACH `+runLogCatalog) //nolint:errcheck // best effort: the file closes with db
+	var base string
+	if err := db.QueryRowContext(ctx, `SELECT generation FROM `+runLogCatalog+`.main.run_log_base`).Scan(&base); err != nil || base != decl.Generation {
+		return nil // a log of another version: its runs are in this file already
+	}
+	return Update(ctx, db, func(ctx context.Context, tx *Tx) error {
+		var stmts []string
+		for _, t := range appendedTables {
+			stmts = append(stmts, `INSERT INTO main.`+t+` BY NAME SELECT * FROM `+runLogCatalog+`.main.`+t)
+		}
+		for _, t := range replacedTables {
+			stmts = append(stmts, `DELETE FROM main.`+t,
+				`INSERT INTO main.`+t+` BY NAME SELECT * FROM `+runLogCatalog+`.main.`+t)
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("fold the run log %s: %w", log, err)
+			}
+		}
+		return nil
+	})
+}
+
+// declare writes the warehouse's run_log row for a publish by run.
+func declare(ctx context.Context, tx *Tx, published string, run *Run) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM run_log`); err != nil {
+		return fmt.Errorf("declare the run log: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO run_log (file, generation, schema_digest, catalogue_digest) VALUES (?, ?, ?, ?)`,
+		filepath.Base(published)+RunLogSuffix, run.ID, SchemaDigest(), nullString(run.CatalogueDigest))
+	if err != nil {
+		return fmt.Errorf("declare the run log: %w", err)
+	}
+	return nil
+}

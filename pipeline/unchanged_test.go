@@ -1,0 +1,126 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/emigre/emigre/load"
+)
+
+// A run whose every answer loads what was loaded already leaves the
+// published file alone and records itself in the run log; readers see the
+// run and its series' health; a plain DuckDB client sees the warehouse as
+// published; the next run that changes data folds the log in.
+func TestUnchangedRunGoesToTheRunLogAndIsFoldedIn(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "emigre.duckdb")
+	first, err := Run(ctx, offlineOptions(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	published, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := load.OpenReadOnly(ctx, path) // held across the logged run
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+
+	second, err := Run(ctx, offlineOptions(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.DataUnchanged || second.PublishedRun != first.RunID || second.Unchanged != second.Attempted || second.Loaded != 0 {
+		t.Fatalf("second run: data unchanged %v (published run %q, want %q), %d of %d unchanged, %d loaded",
+			second.DataUnchanged, second.PublishedRun, first.RunID, second.Unchanged, second.Attempted, second.Loaded)
+	}
+	if len(second.Estimates) != 0 || len(second.Checks) != 0 || len(second.Reports) != 0 {
+		t.Errorf("a run that changed nothing computed %d estimates, %d checks, %d reports", len(second.Estimates), len(second.Checks), len(second.Reports))
+	}
+	now, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(published, now) || !now.ModTime().Equal(published.ModTime()) {
+		t.Error("the published warehouse was rewritten by a run that changed no data")
+	}
+	if _, err := os.Stat(path + load.RunLogSuffix); err != nil {
+		t.Fatalf("no run log: %v", err)
+	}
+	// The reader opened before still sees what it opened. (Within one
+	// process every open of a file shares the first one's database: close
+	// it to see the new run.)
+	if n := query[int64](t, reader, `select count(*) from runs`); n != 1 {
+		t.Errorf("a reader open across the logged run sees %d runs, want 1", n)
+	}
+	reader.Close()
+
+	// emigre's readers see the run and the series' health as of it.
+	db, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := query[int64](t, db, `select count(*) from runs`); n != 2 {
+		t.Errorf("%d runs through the overlay, want 2", n)
+	}
+	if n := query[int64](t, db, `select count(*) from source_health where last_run_id <> ?`, second.RunID); n != 0 {
+		t.Errorf("%d series whose last run is not the logged run", n)
+	}
+	if n := query[int64](t, db, `select count(*) from source_states where run_id = ?`, second.RunID); n == 0 {
+		// offlineOptions has no monitor: no states; the run's series are in run_sources.
+		if m := query[int64](t, db, `select count(*) from run_sources where run_id = ? and status = 'unchanged'`, second.RunID); m == 0 {
+			t.Error("the logged run has no run_sources rows")
+		}
+	}
+	if n := query[int64](t, db, `select count(distinct run_id) from latest_estimates`); n != 1 {
+		t.Errorf("latest_estimates from %d runs", n)
+	}
+	// Still locked down: the run log is the only file it reads.
+	if _, err := db.ExecContext(ctx, `select * from read_csv('`+path+`')`); err == nil {
+		t.Error("a reader read a file other than the warehouse and its run log")
+	}
+	db.Close()
+
+	// A plain client of the file alone sees the warehouse as published.
+	plain, err := sql.Open("duckdb", path+"?access_mode=READ_ONLY&threads=1&memory_limit=1GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := query[int64](t, plain, `select count(*) from runs`); n != 1 {
+		t.Errorf("a plain client sees %d runs, want 1 (the published file's)", n)
+	}
+	plain.Close()
+
+	// A third run for another origin changes data: it publishes and folds
+	// the log in.
+	opt := offlineOptions(path)
+	opt.Estimate.Origin = "UA"
+	third, err := Run(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.DataUnchanged {
+		t.Fatal("a run for another origin changed nothing?")
+	}
+	if _, err := os.Stat(path + load.RunLogSuffix); !os.IsNotExist(err) {
+		t.Errorf("the run log is still there after a full publish: %v", err)
+	}
+	db, err = load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := query[int64](t, db, `select count(*) from runs`); n != 3 {
+		t.Errorf("%d runs after the fold, want 3", n)
+	}
+	if n := query[int64](t, db, `select count(*) from run_sources where run_id = ?`, second.RunID); n == 0 {
+		t.Error("the logged run's run_sources were not folded in")
+	}
+}
