@@ -28,21 +28,21 @@ type sourceDoc struct {
 	// Pinned, when set, says why every request's address names a fixed
 	// version of its file (a commit): each is fetched once, then read from
 	// the archive (extractors.Request.Immutable).
-	Pinned string `yaml:"pinned"`
-	Map            mappingDoc                   `yaml:"map"`
-	Cadence        string                       `yaml:"cadence"`
-	LagMonths      int                          `yaml:"lag_months"`
-	Priority       int                          `yaml:"priority"`
-	ProRate        bool                         `yaml:"pro_rate"`
-	MaxBytes       int64                        `yaml:"max_bytes"`
-	Licence        string                       `yaml:"licence"` // the publisher's when empty
-	Verified       verifiedDoc                  `yaml:"verified"`
-	Credentials    []credentialDoc              `yaml:"credentials"`
-	Statement      *statementDoc                `yaml:"statement"`
-	Notes          string                       `yaml:"notes"`
-	Expected       []expectedDoc                `yaml:"expected"`
-	Sample         *sampleDoc                   `yaml:"sample"`
-	LiveOnly       *liveOnlyDoc                 `yaml:"live_only"`
+	Pinned      string          `yaml:"pinned"`
+	Map         mappingDoc      `yaml:"map"`
+	Cadence     string          `yaml:"cadence"`
+	LagMonths   int             `yaml:"lag_months"`
+	Priority    int             `yaml:"priority"`
+	ProRate     bool            `yaml:"pro_rate"`
+	MaxBytes    int64           `yaml:"max_bytes"`
+	Licence     string          `yaml:"licence"` // the publisher's when empty
+	Verified    verifiedDoc     `yaml:"verified"`
+	Credentials []credentialDoc `yaml:"credentials"`
+	Statement   *statementDoc   `yaml:"statement"`
+	Notes       string          `yaml:"notes"`
+	Expected    []expectedDoc   `yaml:"expected"`
+	Sample      *sampleDoc      `yaml:"sample"`
+	LiveOnly    *liveOnlyDoc    `yaml:"live_only"`
 }
 
 // liveOnlyDoc marks a source whose answer is not in the sample archive (no
