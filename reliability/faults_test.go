@@ -28,7 +28,7 @@ func matrix(t *testing.T, base baseline) []cell {
 	t.Helper()
 	byFormat := map[string][]*extractors.Source{}
 	var formats []string
-	for _, s := range base.sources {
+	for _, s := range askedAgain(base.sources) {
 		if _, ok := byFormat[s.Format]; !ok {
 			formats = append(formats, s.Format)
 		}

@@ -168,3 +168,20 @@ func (b baseline) copyTo(t *testing.T) string {
 	}
 	return dir
 }
+
+// askedAgain are the sources a run after the baseline sends requests for:
+// not those whose every request is pinned (immutable, read from the
+// archive once it holds the answer), which no fault of the publisher's
+// can reach.
+func askedAgain(srcs []*extractors.Source) []*extractors.Source {
+	var out []*extractors.Source
+	for _, s := range srcs {
+		for _, r := range s.Requests {
+			if !r.Immutable {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
