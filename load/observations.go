@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ func MergeObservations(ctx context.Context, tx *Tx, runID, sourceID string, obs 
 // in source_digests (see Digests).
 func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string][]extractors.Observation) (stats map[string]MergeStats, invalid map[string]error, err error) {
 	stats, invalid = map[string]MergeStats{}, map[string]error{}
-	var first, staged []staged
+	var first, staged batches
 	var digests []digestRow
 	loaded, err := sourcesWithRows(ctx, tx, bySource)
 	if err != nil {
@@ -81,9 +82,9 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 		}
 		st := MergeStats{}
 		if loaded[sourceID] {
-			staged = append(staged, rows...)
+			staged.add(rows)
 		} else {
-			first = append(first, rows...)
+			first.add(rows)
 			for _, o := range rows {
 				st.add("new", 1)
 				if st.ByDestination == nil {
@@ -100,7 +101,7 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 		}
 	}
 	steps := []func() error{func() error { return appendFirstLoads(ctx, tx, runID, first) }}
-	if len(staged) > 0 {
+	if staged.n > 0 {
 		steps = append(steps,
 			func() error { return stage(ctx, tx, staged) },
 			func() error { return applyMerge(ctx, tx, runID) },
@@ -142,10 +143,10 @@ func sourcesWithRows(ctx context.Context, tx *Tx, bySource map[string][]extracto
 // appendFirstLoads appends the rows of sources loaded for the first time
 // straight into observations: there is no current vintage to compare with,
 // every row is new, and the Appender is DuckDB's fastest way in.
-func appendFirstLoads(ctx context.Context, tx *Tx, runID string, rows []staged) error {
+func appendFirstLoads(ctx context.Context, tx *Tx, runID string, rows batches) error {
 	row := make([]driver.Value, len(stageColumns)+1)
-	err := tx.appendEach(ctx, "", "observations", append(slices.Clone(stageColumns), "run_id"), len(rows), func(i int) []driver.Value {
-		fillStageRow(row, &rows[i])
+	err := tx.appendEach(ctx, "", "observations", append(slices.Clone(stageColumns), "run_id"), rows.n, func(i int) []driver.Value {
+		fillStageRow(row, rows.at(i))
 		row[len(stageColumns)] = runID
 		return row
 	})
@@ -167,7 +168,7 @@ func fillStageRow(row []driver.Value, o *staged) {
 
 // stage writes rows into the staging table. The staging and plan tables are
 // temporary (per connection, in memory) and replaced on every merge.
-func stage(ctx context.Context, tx *Tx, rows []staged) error {
+func stage(ctx context.Context, tx *Tx, rows batches) error {
 	if _, err := tx.ExecContext(ctx, `
 		CREATE OR REPLACE TEMP TABLE emigre_merge_stage (
 			source_id       VARCHAR NOT NULL,
@@ -185,8 +186,8 @@ func stage(ctx context.Context, tx *Tx, rows []staged) error {
 		return fmt.Errorf("create staging table: %w", err)
 	}
 	row := make([]driver.Value, len(stageColumns))
-	err := tx.appendEach(ctx, "temp", "emigre_merge_stage", stageColumns, len(rows), func(i int) []driver.Value {
-		fillStageRow(row, &rows[i])
+	err := tx.appendEach(ctx, "temp", "emigre_merge_stage", stageColumns, rows.n, func(i int) []driver.Value {
+		fillStageRow(row, rows.at(i))
 		return row
 	})
 	if err != nil {
@@ -307,12 +308,36 @@ func dropMergeTables(ctx context.Context, tx *Tx) error {
 // validated, one per key.
 type staged = extractors.Observation
 
-// obsKey is an observation's key, as a map key.
+// batches are the staged rows of several sources, each source's slice as
+// normalise returned it: read in order as one sequence, never copied into
+// one (a large load's rows would be copied twice).
+type batches struct {
+	parts  [][]staged
+	starts []int // index of each part's first row in the sequence
+	n      int
+}
+
+func (b *batches) add(rows []staged) {
+	if len(rows) > 0 {
+		b.parts, b.starts, b.n = append(b.parts, rows), append(b.starts, b.n), b.n+len(rows)
+	}
+}
+
+// at returns the sequence's row i.
+func (b *batches) at(i int) *staged {
+	p := sort.SearchInts(b.starts, i+1) - 1
+	return &b.parts[p][i-b.starts[p]]
+}
+
+// obsKey is an observation's key, as a map key: dates as days since the
+// epoch keep it small and quick to hash (a load checks every row's).
 type obsKey struct {
 	source, destination, citizenship string
 	metric, measure                  extractors.Metric
-	start, end                       time.Time
+	start, end                       int32
 }
+
+func epochDay(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
 // stageRows validates obs and normalises them into staging rows, one per key.
 func stageRows(runID, sourceID string, obs []extractors.Observation) ([]staged, error) {
@@ -328,14 +353,10 @@ func normalise(sourceID string, obs []extractors.Observation) ([]staged, error) 
 	if sourceID == "" {
 		return nil, invalid("observations without source id")
 	}
-	type point struct {
-		value   float64
-		missing bool
-		flags   string
-	}
-	seen := make(map[obsKey]point, len(obs))
+	seen := make(map[obsKey]int, len(obs)) // key -> its row
 	rows := make([]staged, 0, len(obs))
-	for i, o := range obs {
+	for i := range obs {
+		o := obs[i]
 		if o.SourceID == "" {
 			o.SourceID = sourceID
 		}
@@ -346,16 +367,15 @@ func normalise(sourceID string, obs []extractors.Observation) ([]staged, error) 
 		if err := validateObservation(sourceID, o); err != nil {
 			return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(), err)
 		}
-		k := obsKey{o.SourceID, o.Destination, o.Citizenship, o.Metric, o.Measure, o.PeriodStart, o.PeriodEnd}
-		p := point{o.Value, o.Missing, o.Flags}
-		if prev, dup := seen[k]; dup {
-			if prev != p {
+		k := obsKey{o.SourceID, o.Destination, o.Citizenship, o.Metric, o.Measure, epochDay(o.PeriodStart), epochDay(o.PeriodEnd)}
+		if j, dup := seen[k]; dup {
+			if r := &rows[j]; r.Missing != o.Missing || r.Value != o.Value || r.Flags != o.Flags {
 				return nil, fmt.Errorf("observation %d (%s): %w", i, o.Key(),
 					invalid("published twice with different values"))
 			}
 			continue
 		}
-		seen[k] = p
+		seen[k] = len(rows)
 		rows = append(rows, o)
 	}
 	return rows, nil
