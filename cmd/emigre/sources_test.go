@@ -92,3 +92,40 @@ func TestOfflineSummaryNamesLiveOnlySourcesWithoutFailing(t *testing.T) {
 		t.Errorf("the summary does not name the live-only sources:\n%s", out)
 	}
 }
+
+// TestDocsQuoteTheSampleHeadline: the sentence the README and the method
+// quote as what `emigre run --offline` says is the sentence today's sample
+// run says, so the figures on the first page a user reads are never stale.
+func TestDocsQuoteTheSampleHeadline(t *testing.T) {
+	docs := map[string]string{}
+	for _, doc := range []string{"README.md", "docs/method.md"} {
+		docs[doc] = readRepoFile(t, doc)
+	}
+	t.Chdir(t.TempDir())
+	code, out, errs := run(t, "run", "--offline", "--db", filepath.Join(t.TempDir(), "w.duckdb"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var said string
+	for line := range strings.Lines(out) {
+		if strings.HasPrefix(line, "The total is ") {
+			said = strings.TrimSpace(line)
+		}
+	}
+	if said == "" {
+		t.Fatalf("the summary has no headline sentence:\n%s", out)
+	}
+	for doc, text := range docs {
+		var quoted []string
+		for line := range strings.Lines(text) {
+			if strings.HasPrefix(line, "> ") && (len(quoted) > 0 || strings.HasPrefix(line, "> The total is ")) {
+				quoted = append(quoted, strings.TrimSpace(strings.TrimPrefix(line, "> ")))
+			} else if len(quoted) > 0 {
+				break
+			}
+		}
+		if got := strings.Join(quoted, " "); got != said {
+			t.Errorf("%s quotes the sample run as\n  %q\nbut it says\n  %q", doc, got, said)
+		}
+	}
+}
