@@ -18,7 +18,7 @@ import (
 // Publish builds the next state in, in the same directory.
 const WorkSuffix = ".work"
 
-// publishLocks serialises Publish per path within the process. Two
+// publishLocks serialises Publish and LogRun per path within the process. Two
 // processes publishing the same path at once are not supported (the
 // schedule daemon never runs two refreshes at once; do not also run
 // `emigre run` from cron on the same warehouse).
@@ -54,49 +54,22 @@ func Publish(ctx context.Context, path string, run *Run, build func(ctx context.
 	if err != nil {
 		return fmt.Errorf("publish run %s to %s: %w", run.ID, path, err)
 	}
-	mu, _ := publishLocks.LoadOrStore(abs, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer lockPath(abs)()
 
 	begun := time.Now()
-	work := abs + WorkSuffix
-	renamed := false
 	defer func() {
-		// Also on a panic in build: never leave a working file behind.
-		if !renamed {
-			if rerr := removeWork(work); rerr != nil {
-				err = errors.Join(err, rerr)
-			}
-		}
 		if err != nil {
 			err = fmt.Errorf("publish run %s to %s: %w", run.ID, path, err)
 		}
 	}()
-
-	if err := removeWork(work); err != nil {
+	err = replaceFile(abs, func(work string) error {
+		if err := copyPublished(ctx, abs, work); err != nil {
+			return err
+		}
+		return buildWork(ctx, abs, work, run, build)
+	})
+	if err != nil {
 		return err
-	}
-	if err := copyPublished(ctx, abs, work); err != nil {
-		return err
-	}
-	if err := buildWork(ctx, abs, work, run, build); err != nil {
-		return err
-	}
-	if _, err := os.Stat(work + ".wal"); err == nil {
-		return fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("check WAL of %s: %w", work, err)
-	}
-	if err := syncFile(work); err != nil {
-		return err
-	}
-	if err := os.Rename(work, abs); err != nil {
-		return fmt.Errorf("rename %s over %s: %w", work, abs, err)
-	}
-	// The rename is the commit point: the new file is published.
-	renamed = true
-	if err := syncDir(filepath.Dir(abs)); err != nil {
-		return fmt.Errorf("run published, but: %w", err)
 	}
 	// The runs the run log held are in the new file now; a reader of it
 	// ignores the log anyway (another generation), so this is tidiness.
@@ -110,6 +83,56 @@ func Publish(ctx context.Context, path string, run *Run, build func(ctx context.
 	}
 	slog.InfoContext(ctx, "published warehouse", "path", abs, "run", run.ID,
 		"bytes", size, "duration", time.Since(begun).Round(time.Millisecond))
+	return nil
+}
+
+// lockPath holds this process's lock on the warehouse at abs until the
+// returned function is called: one writer of a path at a time.
+func lockPath(abs string) (unlock func()) {
+	mu, _ := publishLocks.LoadOrStore(abs, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
+}
+
+// replaceFile replaces target by a version written through its working
+// file (target + WorkSuffix), in the same folder: it removes a stale
+// working file, lets write fill a new one (a DuckDB file, checkpointed and
+// closed), checks that no WAL is left beside it, fsyncs it, renames it
+// over target and fsyncs the folder. The rename is the commit point: on an
+// error before it (or a panic in write) the working file is removed and
+// target is as it was; after it, an error is the folder's fsync only, and
+// says that target was replaced.
+func replaceFile(target string, write func(work string) error) (err error) {
+	work := target + WorkSuffix
+	renamed := false
+	defer func() {
+		if !renamed {
+			if rerr := removeWork(work); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	if err := removeWork(work); err != nil {
+		return err
+	}
+	if err := write(work); err != nil {
+		return err
+	}
+	if _, err := os.Stat(work + ".wal"); err == nil {
+		return fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("check WAL of %s: %w", work, err)
+	}
+	if err := syncFile(work); err != nil {
+		return err
+	}
+	if err := os.Rename(work, target); err != nil {
+		return fmt.Errorf("rename %s over %s: %w", work, target, err)
+	}
+	renamed = true
+	if err := syncDir(filepath.Dir(target)); err != nil {
+		return fmt.Errorf("%s replaced, but: %w", target, err)
+	}
 	return nil
 }
 

@@ -320,48 +320,29 @@ func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.C
 	if err != nil {
 		return fmt.Errorf("log run %s to %s: %w", run.ID, path, err)
 	}
-	mu, _ := publishLocks.LoadOrStore(abs, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer lockPath(abs)()
 
 	begun := time.Now()
 	log := abs + RunLogSuffix
-	work := log + WorkSuffix
-	renamed := false
 	defer func() {
-		if !renamed {
-			if rerr := removeWork(work); rerr != nil {
-				err = errors.Join(err, rerr)
-			}
-		}
 		if err != nil && !errors.Is(err, ErrPublishInFull) {
 			err = fmt.Errorf("log run %s beside %s: %w", run.ID, path, err)
 		}
 	}()
-	if err := removeWork(work); err != nil {
-		return err
-	}
 	if _, err := os.Stat(abs); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return ErrPublishInFull
 		}
 		return err
 	}
-	if err := copyFile(log, work); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err = replaceFile(log, func(work string) error {
+		if err := copyFile(log, work); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return buildRunLog(ctx, abs, work, run, build)
+	})
+	if err != nil {
 		return err
-	}
-	if err := buildRunLog(ctx, abs, work, run, build); err != nil {
-		return err
-	}
-	if err := syncFile(work); err != nil {
-		return err
-	}
-	if err := os.Rename(work, log); err != nil {
-		return fmt.Errorf("rename %s over %s: %w", work, log, err)
-	}
-	renamed = true
-	if err := syncDir(filepath.Dir(abs)); err != nil {
-		return fmt.Errorf("run logged, but: %w", err)
 	}
 	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", log, "run", run.ID,
 		"duration", time.Since(begun).Round(time.Millisecond))
@@ -444,9 +425,6 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 	closed = true
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", work, err)
-	}
-	if _, err := os.Stat(work + ".wal"); err == nil {
-		return fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
 	}
 	return nil
 }
