@@ -2,6 +2,7 @@ package catalogue_test
 
 import (
 	"encoding/csv"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -73,8 +74,10 @@ func TestEurostatAsylumAgainstShared(t *testing.T) {
 		have[o.Destination][o.PeriodStart.Year()] = o.Value
 	}
 	for iso, years := range want {
-		if !slices.Contains(s.Covers, iso) {
-			t.Errorf("%s reports first-time asylum applicants to Eurostat but is not in the source's covers", iso)
+		// covers are the countries reporting today: one whose figures stop
+		// before 2020 (the United Kingdom, out of the EU) is not among them.
+		if newest := slices.Max(slices.Collect(maps.Keys(years))); newest >= 2020 && !slices.Contains(s.Covers, iso) {
+			t.Errorf("%s reports first-time asylum applicants to Eurostat (to %d) but is not in the source's covers", iso, newest)
 		}
 		for y, v := range years {
 			if hv, ok := have[iso][y]; !ok || hv != v {
