@@ -330,8 +330,8 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCOVERS\tPUBLISHER\tMETRIC\tFORMAT\tCADENCE\tAVAILABILITY\tSTATE\tLAST RUN\tNEWEST PERIOD")
 	// Countries are counted from every source's covers; those with a
-	// source that feeds an estimate (not asylum applications alone) apart.
-	countries, estimable, multi := map[string]bool{}, map[string]bool{}, 0
+	// source that feeds an estimate are the catalogue's count.
+	countries, multi := map[string]bool{}, 0
 	states := map[string]int{}
 	for _, r := range rows {
 		if r.Destination == "" {
@@ -339,7 +339,6 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 		}
 		for _, c := range r.Covers {
 			countries[c] = true
-			estimable[c] = estimable[c] || r.FeedsEstimate
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, coversText(r), truncate(r.Publisher, 40), r.Metric,
 			r.Format, r.Cadence, availabilityText(r), stateText(r), r.LastRunAt, r.NewestPeriod)
@@ -363,15 +362,10 @@ func cmdSources(ctx context.Context, args []string, w io.Writer) error {
 	if multi > 0 {
 		multiNote = fmt.Sprintf(" (%d of them multi-country)", multi)
 	}
-	n := 0
-	for _, ok := range estimable {
-		if ok {
-			n++
-		}
-	}
-	// A gap may keep sources the estimate ignores (Azerbaijan: UNHCR's
-	// asylum applications only), so it can be among the countries too.
-	_, err = fmt.Fprintf(w, "\n%d sources%s covering %d countries, %d of them with a source that feeds an estimate (not asylum applications alone); %d countries with no source the estimate can use (status %q)\n",
+	n := len(cat.EstimableDestinations())
+	// A gap may be among the countries a source covers (Azerbaijan: in
+	// Eurostat's answer without a figure, and UNHCR's asylum applications).
+	_, err = fmt.Fprintf(w, "\n%d sources%s covering %d countries, %d of them with a source that feeds an estimate (not asylum applications alone, not an answer that lists the country without a figure); %d countries with no source the estimate can use (status %q)\n",
 		len(rows), multiNote, len(countries), n, len(gaps), extractors.GapStatus)
 	if err == nil && len(states) > 0 {
 		_, err = fmt.Fprintf(w, "series: %s (as emigre status shows them, with why)\n", seriesstate.Counts(states))

@@ -404,3 +404,30 @@ func (c *Catalogue) Gaps() []extractors.Gap { return slices.Clone(c.gaps) }
 // Sums returns the destinations estimated as a sum of named gross
 // components, by destination.
 func (c *Catalogue) Sums() []extractors.ComponentSum { return slices.Clone(c.sums) }
+
+// EstimableDestinations are the countries with a source that feeds an
+// estimate (each source's destination, or every country a multi-country
+// answer covers, of the sources counting something other than asylum
+// applications), with those sources' ids: the count `emigre sources`
+// prints. A country of the gaps register is left out even when an answer
+// lists it: the register says no source gives it a figure (Eurostat's
+// population answer lists Azerbaijan, Serbia and others with none for
+// Russian citizens).
+func (c *Catalogue) EstimableDestinations() map[string][]string {
+	gap := map[string]bool{}
+	for _, g := range c.gaps {
+		gap[g.Country] = true
+	}
+	out := map[string][]string{}
+	for _, s := range c.sources {
+		if !s.FeedsEstimate() {
+			continue
+		}
+		for _, d := range s.Destinations() {
+			if !gap[d] {
+				out[d] = append(out[d], s.ID)
+			}
+		}
+	}
+	return out
+}
