@@ -1,19 +1,14 @@
 package catalogue_test
 
 import (
-	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/extractors/fetch"
-	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -49,27 +44,7 @@ func TestIsraelEndToEnd(t *testing.T) {
 		t.Fatalf("CBS figures %v, want 2022 and 2023", perYear)
 	}
 
-	db := filepath.Join(t.TempDir(), "il.duckdb")
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	sum, err := pipeline.Run(context.Background(), pipeline.Options{
-		Warehouse: db, Offline: true, Sources: srcs,
-		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
-		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
-		Version:  "test", Now: func() time.Time { return now },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range sum.Outcomes {
-		if o.Err != nil {
-			t.Errorf("%s: %v", o.Source.ID, o.Err)
-		}
-	}
-	conn, err := load.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := replayIntoWarehouse(t, srcs)
 	var (
 		net             float64
 		arrivals        sql.NullFloat64

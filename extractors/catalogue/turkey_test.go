@@ -1,20 +1,15 @@
 package catalogue_test
 
 import (
-	"context"
 	"database/sql"
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emigre/emigre/extractors"
-	"github.com/emigre/emigre/extractors/fetch"
-	"github.com/emigre/emigre/load"
-	"github.com/emigre/emigre/pipeline"
 	"github.com/emigre/emigre/transform"
 )
 
@@ -93,32 +88,12 @@ func TestTurkeyEndToEnd(t *testing.T) {
 			returns += o.Value
 		}
 	}
-	db := filepath.Join(t.TempDir(), "tr.duckdb")
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	sum, err := pipeline.Run(context.Background(), pipeline.Options{
-		Warehouse: db, Offline: true, Sources: srcs,
-		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 10 * time.Second},
-		Estimate: transform.Options{Origin: "RU", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
-		Version:  "test", Now: func() time.Time { return now },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range sum.Outcomes {
-		if o.Err != nil {
-			t.Errorf("%s: %v", o.Source.ID, o.Err)
-		}
-	}
-	conn, err := load.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := replayIntoWarehouse(t, srcs)
 	var net float64
 	var gotArrivals, gotReturns sql.NullFloat64
 	var method, source string
 	var asOf time.Time
-	err = conn.QueryRow(`SELECT net, arrivals, returns, method, source_id, as_of
+	err := conn.QueryRow(`SELECT net, arrivals, returns, method, source_id, as_of
 		FROM latest_estimates WHERE destination = 'TR' AND citizenship = 'RU'`).
 		Scan(&net, &gotArrivals, &gotReturns, &method, &source, &asOf)
 	if err != nil {
