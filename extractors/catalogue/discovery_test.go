@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,29 +38,52 @@ const cbpPageFixture = `<!DOCTYPE html>
 <p><a href="/sites/default/files/2026-08/encounters-methodology.pdf">Methodology</a></p>
 </main></body></html>`
 
-// cbpPublisher serves a data page and, at any CSV address, the sample's
-// release (CBP's real layout with the published Russian figures), recording
-// the addresses asked for.
-type cbpPublisher struct {
-	page, release []byte
-	mu            sync.Mutex
-	asked         []string
+// discoveryPublisher is a publisher of a discovery source: its data page
+// at pagePath and, at any address ending in fileSuffix (under filePrefix),
+// the file, recording the addresses asked for.
+type discoveryPublisher struct {
+	pagePath, pageType     string
+	filePrefix, fileSuffix string
+	fileType               string
+	page, file             []byte
+	mu                     sync.Mutex
+	asked                  []string
 }
 
-func (p *cbpPublisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *discoveryPublisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.asked = append(p.asked, r.URL.Path)
 	p.mu.Unlock()
 	switch {
-	case r.URL.Path == "/document/stats/nationwide-encounters":
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	case r.URL.Path == p.pagePath:
+		w.Header().Set("Content-Type", p.pageType)
 		_, _ = w.Write(p.page)
-	case strings.HasSuffix(r.URL.Path, ".csv"):
-		w.Header().Set("Content-Type", "text/csv")
-		_, _ = w.Write(p.release)
+	case strings.HasPrefix(r.URL.Path, p.filePrefix) && strings.HasSuffix(r.URL.Path, p.fileSuffix):
+		w.Header().Set("Content-Type", p.fileType)
+		_, _ = w.Write(p.file)
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// filesAsked counts the requests for files, and lists every address asked.
+func (p *discoveryPublisher) filesAsked() (int, []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, a := range p.asked {
+		if strings.HasSuffix(a, p.fileSuffix) {
+			n++
+		}
+	}
+	return n, slices.Clone(p.asked)
+}
+
+// cbpPublisher serves CBP's data page and, at any CSV address, release
+// (the sample's, CBP's real layout with the published Russian figures).
+func cbpPublisher(page string, release []byte) *discoveryPublisher {
+	return &discoveryPublisher{pagePath: "/document/stats/nationwide-encounters", pageType: "text/html; charset=UTF-8",
+		fileSuffix: ".csv", fileType: "text/csv", page: []byte(page), file: release}
 }
 
 func cbpSource(t *testing.T) *extractors.Source {
@@ -100,7 +124,7 @@ func liveConfig(srv *httptest.Server) fetch.FetchConfig {
 // data, and an offline replay of the recorded archive follows the page to
 // the same file.
 func TestCBPFollowsTheNewestRelease(t *testing.T) {
-	pub := &cbpPublisher{page: []byte(cbpPageFixture), release: cbpRelease(t)}
+	pub := cbpPublisher(cbpPageFixture, cbpRelease(t))
 	srv := httptest.NewServer(pub)
 	defer srv.Close()
 	arch, err := archive.Open(t.TempDir())
@@ -116,16 +140,8 @@ func TestCBPFollowsTheNewestRelease(t *testing.T) {
 	if len(r.Responses) != 2 || r.Responses[1].Request.URL != newest || r.Responses[1].Request.RoleOrData() != extractors.RoleData {
 		t.Fatalf("followed %+v, want the page then %s read as data", r.Responses, newest)
 	}
-	pub.mu.Lock()
-	csvs := 0
-	for _, p := range pub.asked {
-		if strings.HasSuffix(p, ".csv") {
-			csvs++
-		}
-	}
-	pub.mu.Unlock()
-	if csvs != 1 {
-		t.Errorf("%d CSV files fetched (%v), want only the newest", csvs, pub.asked)
+	if csvs, asked := pub.filesAsked(); csvs != 1 {
+		t.Errorf("%d CSV files fetched (%v), want only the newest", csvs, asked)
 	}
 	obs, err := mapping.Extract(context.Background(), s, newest, r.Responses[1].Body, r.Responses[1].Entry.SHA256)
 	if err != nil || len(obs) < 24 {
@@ -145,7 +161,7 @@ func TestCBPFollowsTheNewestRelease(t *testing.T) {
 // status 200): nothing is fetched and nothing read.
 func TestCBPPageWithoutARelease(t *testing.T) {
 	page := strings.NewReplacer("-aor.csv", "-aor.xlsx", "-aor_0.csv", "-aor_0.xlsx").Replace(cbpPageFixture)
-	pub := &cbpPublisher{page: []byte(page), release: []byte("Fiscal Year\n")}
+	pub := cbpPublisher(page, []byte("Fiscal Year\n"))
 	srv := httptest.NewServer(pub)
 	defer srv.Close()
 	arch, err := archive.Open(t.TempDir())

@@ -2,12 +2,10 @@ package catalogue_test
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -51,28 +49,12 @@ const govukPageFixture = `<!DOCTYPE html>
 <p><a class="govuk-link" href="#entry-clearance-visas-granted-outside-the-uk">Back to entry clearance</a></p>
 </div></main></body></html>`
 
-// govukPublisher serves the data-tables page and, at any .xlsx address, the
-// made-up workbook, recording the addresses asked for.
-type govukPublisher struct {
-	page, workbook []byte
-	mu             sync.Mutex
-	asked          []string
-}
-
-func (p *govukPublisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	p.asked = append(p.asked, r.URL.Path)
-	p.mu.Unlock()
-	switch {
-	case r.URL.Path == "/government/statistical-data-sets/immigration-system-statistics-data-tables":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(p.page)
-	case strings.HasPrefix(r.URL.Path, "/media/") && strings.HasSuffix(r.URL.Path, ".xlsx"):
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		_, _ = w.Write(p.workbook)
-	default:
-		http.NotFound(w, r)
-	}
+// govukPublisher serves the data-tables page and, at any .xlsx address
+// under /media/, the made-up workbook.
+func govukPublisher(page string, workbook []byte) *discoveryPublisher {
+	return &discoveryPublisher{pagePath: "/government/statistical-data-sets/immigration-system-statistics-data-tables",
+		pageType: "text/html; charset=utf-8", filePrefix: "/media/", fileSuffix: ".xlsx",
+		fileType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", page: []byte(page), file: workbook}
 }
 
 func gbVisasWorkbook(t *testing.T) []byte {
@@ -86,7 +68,7 @@ func gbVisasWorkbook(t *testing.T) []byte {
 
 // gbVisasFetch runs the catalogue's source for origin against pub, both
 // gov.uk hosts mirrored to it, recording into a fresh archive.
-func gbVisasFetch(t *testing.T, pub *govukPublisher, origin string) (*extractors.Source, fetch.SourceFetch, *archive.Archive) {
+func gbVisasFetch(t *testing.T, pub *discoveryPublisher, origin string) (*extractors.Source, fetch.SourceFetch, *archive.Archive) {
 	t.Helper()
 	srv := httptest.NewServer(pub)
 	t.Cleanup(srv.Close)
@@ -123,7 +105,7 @@ func gbVisasFetch(t *testing.T, pub *govukPublisher, origin string) (*extractors
 // (the figures are the fixture's, MADE UP). An offline replay of what was
 // recorded follows the page to the same file.
 func TestHomeOfficeVisasFollowTheNewestRelease(t *testing.T) {
-	pub := &govukPublisher{page: []byte(govukPageFixture), workbook: gbVisasWorkbook(t)}
+	pub := govukPublisher(govukPageFixture, gbVisasWorkbook(t))
 	s, r, arch := gbVisasFetch(t, pub, "RU")
 	if r.Err != nil {
 		t.Fatal(r.Err)
@@ -136,16 +118,8 @@ func TestHomeOfficeVisasFollowTheNewestRelease(t *testing.T) {
 		}
 		t.Fatalf("followed %q, want the page then %s read as data", urls, newest)
 	}
-	pub.mu.Lock()
-	workbooks := 0
-	for _, p := range pub.asked {
-		if strings.HasSuffix(p, ".xlsx") {
-			workbooks++
-		}
-	}
-	pub.mu.Unlock()
-	if workbooks != 1 {
-		t.Errorf("%d workbooks fetched (%v), want only the newest", workbooks, pub.asked)
+	if workbooks, asked := pub.filesAsked(); workbooks != 1 {
+		t.Errorf("%d workbooks fetched (%v), want only the newest", workbooks, asked)
 	}
 	obs, err := mapping.Extract(context.Background(), s, newest, r.Responses[1].Body, r.Responses[1].Entry.SHA256)
 	if err != nil {
@@ -221,7 +195,7 @@ func TestHomeOfficeVisasAnotherOrigin(t *testing.T) {
 // (a redesign, a renamed file, an error page with status 200).
 func TestHomeOfficeVisasPageWithoutTheWorkbook(t *testing.T) {
 	page := strings.ReplaceAll(govukPageFixture, "entry-clearance-visa-outcomes-datasets-", "entry-clearance-visas-")
-	pub := &govukPublisher{page: []byte(page), workbook: gbVisasWorkbook(t)}
+	pub := govukPublisher(page, gbVisasWorkbook(t))
 	_, r, _ := gbVisasFetch(t, pub, "RU")
 	if r.Err == nil {
 		t.Fatalf("no error; %d responses", len(r.Responses))
