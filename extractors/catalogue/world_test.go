@@ -2,7 +2,6 @@ package catalogue_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -31,24 +30,7 @@ func TestStatementsHaveFigures(t *testing.T) {
 // skips the test when the shared folder is absent.
 func sharedDerived(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open("../../../shared/realdata/derived/" + name)
-	if err != nil {
-		t.Skipf("shared extract not available (%v)", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
+	return sharedRows(t, "../../../shared/realdata/derived/"+name)
 }
 
 func atof(t *testing.T, s string) float64 {
