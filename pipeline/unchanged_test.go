@@ -54,6 +54,14 @@ func TestUnchangedRunGoesToTheRunLogAndIsFoldedIn(t *testing.T) {
 	if _, err := os.Stat(path + load.RunLogSuffix); err != nil {
 		t.Fatalf("no run log: %v", err)
 	}
+	// Small blocks: the log's commit and checkpoint stay cheap.
+	if b := runLogBlockSize(t, path+load.RunLogSuffix); b != 16384 {
+		t.Errorf("the run log has %d-byte blocks, want 16384", b)
+	}
+	stale, err := os.ReadFile(path + load.RunLogSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The reader opened before still sees what it opened. (Within one
 	// process every open of a file shares the first one's database: close
 	// it to see the new run.)
@@ -123,4 +131,37 @@ func TestUnchangedRunGoesToTheRunLogAndIsFoldedIn(t *testing.T) {
 	if n := query[int64](t, db, `select count(*) from run_sources where run_id = ?`, second.RunID); n == 0 {
 		t.Error("the logged run's run_sources were not folded in")
 	}
+	db.Close()
+
+	// A log left from the version before (its runs are folded in already)
+	// gives way to a new one: the second run is not counted twice.
+	if err := os.WriteFile(path+load.RunLogSuffix, stale, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fourth, err := Run(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fourth.DataUnchanged {
+		t.Fatal("the fourth run, like the third, changed data?")
+	}
+	db, err = load.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := query[int64](t, db, `select count(*) from runs`); n != 4 {
+		t.Errorf("%d runs with a stale log replaced, want 4", n)
+	}
+}
+
+// runLogBlockSize is the block size a run log file was made with.
+func runLogBlockSize(t *testing.T, log string) int64 {
+	t.Helper()
+	db, err := sql.Open("duckdb", log+"?access_mode=READ_ONLY&threads=1&memory_limit=1GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return query[int64](t, db, `select block_size from pragma_database_size()`)
 }
