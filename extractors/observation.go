@@ -4,7 +4,6 @@
 package extractors
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -70,8 +69,13 @@ type Observation struct {
 // Key identifies the series point an observation belongs to, so a later
 // vintage of the same number can supersede it.
 func (o Observation) Key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", o.SourceID, o.Destination, o.Citizenship,
-		o.Metric, o.Measure, o.PeriodStart.Format(time.DateOnly), o.PeriodEnd.Format(time.DateOnly))
+	// Appended, not formatted: a parse computes one per figure it reads.
+	b := make([]byte, 0, 64)
+	for _, s := range []string{o.SourceID, o.Destination, o.Citizenship, string(o.Metric), string(o.Measure)} {
+		b = append(append(b, s...), '|')
+	}
+	b = append(o.PeriodStart.AppendFormat(b, time.DateOnly), '|')
+	return string(o.PeriodEnd.AppendFormat(b, time.DateOnly))
 }
 
 // IsStock reports whether the observation counts people at a date.

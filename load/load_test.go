@@ -108,7 +108,7 @@ func noBuild(context.Context, *load.Tx) error { return nil }
 var (
 	wantTables = []string{"alerts", "countries", "estimate_components", "estimate_methods", "estimate_series",
 		"estimate_total_series", "estimates", "gaps", "observations", "quality_checks", "run_log", "run_sources", "runs",
-		"schema_migrations", "series_health", "snapshots", "source_digests", "source_states", "sources"}
+		"schema_migrations", "series_health", "series_observations", "snapshots", "source_digests", "source_states", "sources"}
 	wantViews = []string{"estimate_total", "latest_estimates", "latest_estimate_series", "latest_estimate_total_series",
 		"latest_estimate_components", "observations_current", "source_health"}
 )

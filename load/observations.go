@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -108,13 +109,36 @@ func MergeSources(ctx context.Context, tx *Tx, runID string, bySource map[string
 			func() error { return countMerge(ctx, tx, stats) },
 			func() error { return dropMergeTables(ctx, tx) })
 	}
-	steps = append(steps, func() error { return storeDigests(ctx, tx, runID, digests) })
+	steps = append(steps, func() error { return storeDigests(ctx, tx, runID, digests) },
+		func() error { return countSeries(ctx, tx, slices.Collect(maps.Keys(stats))) })
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, nil, fmt.Errorf("merge observations of run %s: %w", runID, err)
 		}
 	}
 	return stats, invalid, nil
+}
+
+// countSeries recounts the current figures of the sources just merged in
+// series_observations (migration 0062), so that reading a series' count
+// and newest period never scans the observations.
+func countSeries(ctx context.Context, tx *Tx, sourceIDs []string) error {
+	if len(sourceIDs) == 0 {
+		return nil
+	}
+	for _, q := range []string{
+		`DELETE FROM series_observations WHERE list_contains(?::VARCHAR[], source_id)`,
+		`INSERT INTO series_observations
+		 SELECT source_id, destination, citizenship, count(*), max(period_end)
+		 FROM observations
+		 WHERE list_contains(?::VARCHAR[], source_id) AND superseded_by_run IS NULL AND NOT missing
+		 GROUP BY source_id, destination, citizenship`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, sourceIDs); err != nil {
+			return fmt.Errorf("count the series' current figures: %w", err)
+		}
+	}
+	return nil
 }
 
 // sourcesWithRows reports which of the sources have rows in observations

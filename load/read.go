@@ -92,9 +92,9 @@ func ScanRows(ctx context.Context, q Querier, query string, args []any, scan fun
 func PublishedDestinations(ctx context.Context, q Querier, origin string) (map[string][]string, error) {
 	out := map[string][]string{}
 	err := ScanRows(ctx, q, `
-		SELECT DISTINCT source_id, destination
-		FROM observations
-		WHERE superseded_by_run IS NULL AND NOT missing AND citizenship = ?
+		SELECT source_id, destination
+		FROM series_observations
+		WHERE citizenship = ?
 		ORDER BY source_id, destination`, []any{origin}, func(rows *sql.Rows) error {
 		var src, dest string
 		if err := rows.Scan(&src, &dest); err != nil {

@@ -531,6 +531,41 @@ func InsertQualityChecks(ctx context.Context, tx *Tx, runID string, rows []Quali
 	}, values)
 }
 
+// SourceStateRow is how a run judged one series (source_states).
+type SourceStateRow struct {
+	SourceID            string
+	Destination         string // "" for a multi-country source as a whole
+	State               string
+	Reason              string
+	JudgedAt            time.Time
+	NewestPeriod        time.Time // the dates: zero when none
+	ExpectedPeriod      time.Time
+	DueBy               time.Time
+	ConsecutiveFailures int
+}
+
+// InsertSourceStates writes run runID's judgements through the Appender:
+// a statement with a placeholder per value cost a logged run more than
+// everything else it writes.
+func InsertSourceStates(ctx context.Context, tx *Tx, runID string, rows []SourceStateRow) error {
+	if runID == "" {
+		return invalid("source_states without run id")
+	}
+	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		if r.SourceID == "" || r.State == "" || r.Reason == "" || r.JudgedAt.IsZero() {
+			return invalid("run %s: source state of %q for %q lacks its source, state, reason or instant", runID, r.SourceID, r.Destination)
+		}
+		values = append(values, []driver.Value{runID, r.SourceID, r.State, r.Reason, r.JudgedAt.UTC(),
+			nullDate(r.NewestPeriod), nullDate(r.ExpectedPeriod), nullDate(r.DueBy), int32(r.ConsecutiveFailures), nullString(r.Destination)})
+	}
+	if err := tx.appendRows(ctx, "", "source_states", []string{"run_id", "source_id", "state", "reason", "judged_at",
+		"newest_period", "expected_period", "due_by", "consecutive_failures", "destination"}, values); err != nil {
+		return fmt.Errorf("insert source states of run %s: %w", runID, err)
+	}
+	return nil
+}
+
 // AlertRow is the state of one alert.
 type AlertRow struct {
 	AlertID        string
@@ -566,24 +601,50 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	values := make([][]driver.Value, 0, len(rows))
-	for _, r := range rows {
-		values = append(values, []driver.Value{r.AlertID, nullString(r.SourceID), r.State, r.Reason,
-			r.FirstSeen.UTC(), r.LastSeen.UTC(), nullTime(r.ResolvedAt), nullTime(r.LastNotifiedAt), nullString(r.Destination)})
-	}
+	// One MERGE from a list per column, "" standing for NULL (the
+	// warehouse stores no empty text): a placeholder per value cost four
+	// times as much, and a staging table holds memory until the commit.
 	columns := []string{"alert_id", "source_id", "state", "reason", "first_seen", "last_seen",
 		"resolved_at", "last_notified_at", "destination"}
-	var set strings.Builder
-	for i, c := range columns[1:] {
-		if i > 0 {
-			set.WriteString(", ")
+	lists := make([][]string, len(columns))
+	for _, r := range rows {
+		for i, v := range []string{r.AlertID, r.SourceID, r.State, r.Reason, timestamp(r.FirstSeen), timestamp(r.LastSeen),
+			timestamp(r.ResolvedAt), timestamp(r.LastNotifiedAt), r.Destination} {
+			lists[i] = append(lists[i], v)
 		}
-		set.WriteString(c + " = excluded." + c)
 	}
-	if err := tx.insertStaged(ctx, "alerts", columns, values, "ON CONFLICT (alert_id) DO UPDATE SET "+set.String()); err != nil {
+	var from, set, names, values []string
+	args := make([]any, 0, len(columns))
+	for i, c := range columns {
+		typ := "VARCHAR"
+		if strings.HasSuffix(c, "_seen") || strings.HasSuffix(c, "_at") {
+			typ = "TIMESTAMPTZ"
+		}
+		from = append(from, `nullif(unnest(?::VARCHAR[]), '')::`+typ+` AS `+c)
+		args = append(args, lists[i])
+		names, values = append(names, c), append(values, "s."+c)
+		if c != "alert_id" {
+			set = append(set, c+" = s."+c)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `
+		MERGE INTO alerts AS a
+		USING (SELECT `+strings.Join(from, ", ")+`) AS s
+		ON a.alert_id = s.alert_id
+		WHEN MATCHED THEN UPDATE SET `+strings.Join(set, ", ")+`
+		WHEN NOT MATCHED THEN INSERT (`+strings.Join(names, ", ")+`) VALUES (`+strings.Join(values, ", ")+`)`, args...)
+	if err != nil {
 		return fmt.Errorf("upsert alerts: %w", err)
 	}
 	return nil
+}
+
+// timestamp writes t for a TIMESTAMPTZ cast; "" (NULL) for the zero time.
+func timestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.999999+00")
 }
 
 // nullString maps "" to NULL: the warehouse stores no empty text.

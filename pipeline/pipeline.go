@@ -136,22 +136,26 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 		cfg.Mirrors = nil
 	}
 	runnable, out := instantiate(opt, arch)
-	fetched := fetch.NewFetcher(cfg, arch).FetchAll(ctx, runnable)
-	// Parsing is CPU-bound and each source's is its own: one worker per CPU.
-	parsed := make([]Outcome, len(fetched))
-	work := make(chan int)
+	// Parsing is CPU-bound and each source's is its own: one worker per
+	// CPU, each taking a source as soon as its fetch is done, while the
+	// others are still being fetched (politely, one request per host at a
+	// time, which leaves the CPUs idle).
+	fetched := make([]fetch.SourceFetch, len(runnable))
+	parsed := make([]Outcome, len(runnable))
+	ready := make(chan int, len(runnable)) // never blocks a fetch
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for i := range work {
+			for i := range ready {
 				parsed[i] = parseFetched(ctx, fetched[i], opt.Estimate.Origin)
 			}
 		})
 	}
-	for i := range fetched {
-		work <- i
-	}
-	close(work)
+	fetch.NewFetcher(cfg, arch).FetchEach(ctx, runnable, func(i int, sf fetch.SourceFetch) {
+		fetched[i] = sf
+		ready <- i
+	})
+	close(ready)
 	wg.Wait()
 	return append(out, parsed...)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -383,38 +382,23 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// insertStates writes the run's judgements to source_states in one
-// statement (placeholders only: no data in the SQL text).
+// insertStates writes the run's judgements to source_states.
 func insertStates(ctx context.Context, tx *load.Tx, runID string, js []Judgement) error {
-	if len(js) == 0 {
-		return nil
+	rows := make([]load.SourceStateRow, 0, len(js))
+	for _, j := range js {
+		rows = append(rows, load.SourceStateRow{
+			SourceID: j.SourceID, Destination: j.Destination, State: string(j.State), Reason: j.Reason, JudgedAt: j.At,
+			NewestPeriod: dayOf(j.NewestPeriod), ExpectedPeriod: dayOf(j.ExpectedPeriod), DueBy: dayOf(j.DueBy),
+			ConsecutiveFailures: j.ConsecutiveFailures,
+		})
 	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO source_states (run_id, source_id, state, reason, judged_at, newest_period,
-		expected_period, due_by, consecutive_failures, destination) VALUES `)
-	args := make([]any, 0, 10*len(js))
-	for i, j := range js {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		var dest any
-		if j.Destination != "" {
-			dest = j.Destination
-		}
-		args = append(args, runID, j.SourceID, string(j.State), j.Reason, j.At.UTC(), nullDate(j.NewestPeriod),
-			nullDate(j.ExpectedPeriod), nullDate(j.DueBy), j.ConsecutiveFailures, dest)
-	}
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("insert source states of run %s: %w", runID, err)
-	}
-	return nil
+	return load.InsertSourceStates(ctx, tx, runID, rows)
 }
 
-// nullDate is t's date, or NULL for the zero time.
-func nullDate(t time.Time) any {
+// dayOf is t's date in UTC; the zero time stays zero (NULL).
+func dayOf(t time.Time) time.Time {
 	if t.IsZero() {
-		return nil
+		return t
 	}
 	return calendar.DayOf(t)
 }

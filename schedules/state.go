@@ -142,15 +142,26 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// ReadFacts reads the facts of every series from the warehouse's
-// source_health view (and the latest attempt's run and byte count).
+// ReadFacts reads the facts of every series from the tables source_health
+// shows them from: the latest attempts (series_health, with the attempt's
+// run and byte count) and the newest period of the current figures
+// (series_observations). Not the view itself: every refresh judges the
+// sources, and the view also finds each series' newest judgement, which
+// costs more with every run kept.
 func ReadFacts(ctx context.Context, q querier) (map[SeriesKey]Facts, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT h.source_id, coalesce(h.destination, ''), h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
+		WITH figures AS (
+			SELECT source_id, destination, max(newest_period) AS newest_period
+			FROM series_observations
+			GROUP BY source_id, destination
+		)
+		SELECT coalesce(h.source_id, f.source_id), coalesce(h.destination, f.destination, ''),
+		       h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
 		       h.last_http_status, h.last_error, h.last_rows, h.last_duration_ms,
-		       h.last_success_at, h.consecutive_failures, h.newest_period, r.mode,
+		       h.last_success_at, h.consecutive_failures, f.newest_period, r.mode,
 		       (SELECT max(rs.bytes) FROM run_sources AS rs WHERE rs.run_id = h.last_run_id AND rs.source_id = h.source_id)
-		FROM source_health AS h
+		FROM series_health AS h
+		FULL JOIN figures AS f ON f.source_id = h.source_id AND f.destination = h.destination
 		LEFT JOIN runs AS r ON r.run_id = h.last_run_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read source health: %w", err)

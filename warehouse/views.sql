@@ -417,7 +417,7 @@ WITH series AS (
     UNION
     SELECT source_id, destination FROM series_health WHERE destination IS NOT NULL
     UNION
-    SELECT source_id, destination FROM observations_current WHERE NOT missing
+    SELECT source_id, destination FROM series_observations
 ),
 all_series AS (
     SELECT source_id, destination FROM series
@@ -429,12 +429,10 @@ all_series AS (
     WHERE NOT EXISTS (SELECT 1 FROM series AS x WHERE x.source_id = s.id)
 ),
 current_obs AS (
-    SELECT
-        source_id,
-        destination,
-        count(*) FILTER (WHERE NOT missing)         AS observations,
-        max(period_end) FILTER (WHERE NOT missing)  AS newest_period
-    FROM observations_current
+    -- Counted when loaded (series_observations, migration 0062), summed
+    -- over the citizenships loaded.
+    SELECT source_id, destination, sum(observations)::BIGINT AS observations, max(newest_period) AS newest_period
+    FROM series_observations
     GROUP BY source_id, destination
 ),
 judged AS (

@@ -200,6 +200,15 @@ func NewFetcher(cfg FetchConfig, arch *archive.Archive) *Fetcher {
 // one at a time, and returns one result per source in the order given.
 func (f *Fetcher) FetchAll(ctx context.Context, srcs []*extractors.Source) []SourceFetch {
 	out := make([]SourceFetch, len(srcs))
+	f.FetchEach(ctx, srcs, func(i int, sf SourceFetch) { out[i] = sf })
+	return out
+}
+
+// FetchEach is FetchAll handing each source's fetch (srcs[i]'s) to done as
+// soon as it is complete, so that parsing can overlap the fetching; done
+// is called from several goroutines at once. It returns when every source
+// is done.
+func (f *Fetcher) FetchEach(ctx context.Context, srcs []*extractors.Source, done func(i int, sf SourceFetch)) {
 	byHost := map[string][]int{}
 	var hosts []string
 	for i, s := range srcs {
@@ -234,12 +243,11 @@ func (f *Fetcher) FetchAll(ctx context.Context, srcs []*extractors.Source) []Sou
 		go func(idx []int) {
 			defer wg.Done()
 			for _, i := range idx {
-				out[i] = f.fetchSource(ctx, srcs[i])
+				done(i, f.fetchSource(ctx, srcs[i]))
 			}
 		}(byHost[h])
 	}
 	wg.Wait()
-	return out
 }
 
 // limitHost installs colly's per-host rule: one request at a time, with the

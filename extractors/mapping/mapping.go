@@ -264,9 +264,10 @@ func (m *mapper) alternative(c extractors.Cell) (int, bool) {
 // add appends o to out, or with sum adds it into the observation of the
 // same key (Mapping.Sum); index maps keys to positions in out.
 func add(out []extractors.Observation, index map[string]int, o extractors.Observation, sum bool) []extractors.Observation {
-	i, ok := index[o.Key()]
+	key := o.Key()
+	i, ok := index[key]
 	if !ok || !sum {
-		index[o.Key()] = len(out)
+		index[key] = len(out)
 		return append(out, o)
 	}
 	s := &out[i]
