@@ -317,6 +317,19 @@ func TestVintages(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM observations_current WHERE period_start = DATE '2022-01-01'`); n != 1 {
 		t.Errorf("zoned date not stored as its calendar date")
 	}
+	// Each series' count and newest period, kept by the loads, are what
+	// counting the current figures gives (b2 now has a value, d is new).
+	if n := count(t, db, `SELECT observations FROM series_observations WHERE source_id = ?`, src); n != 4 {
+		t.Errorf("series_observations counts %d current figures, want 4", n)
+	}
+	if n := count(t, db, `
+		SELECT count(*) FROM (
+			SELECT source_id, destination, citizenship, observations, newest_period FROM series_observations
+			EXCEPT
+			SELECT source_id, destination, citizenship, count(*), max(period_end)
+			FROM observations_current WHERE NOT missing GROUP BY ALL)`); n != 0 {
+		t.Errorf("%d rows of series_observations differ from a recount of observations_current", n)
+	}
 }
 
 func TestMergeRefusesInvalidInputAndKeepsTheTransaction(t *testing.T) {
