@@ -194,7 +194,11 @@ func TestDiskFullWhileWritingTheArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	var first, last string
-	for _, e := range a.Entries() {
+	entries, err := a.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		if e.Source == revised {
 			if first == "" {
 				first = e.SHA256

@@ -102,12 +102,13 @@ func TestHostileTextRoundTrips(t *testing.T) {
 
 var objectName = regexp.MustCompile(`^objects/([0-9a-f]{2})/([0-9a-f]{64})$`)
 
-var tempObject = regexp.MustCompile(`^objects/[0-9a-f]{2}/\.tmp-[0-9]+$`)
+var tempObject = regexp.MustCompile(`^(objects/[0-9a-f]{2}/\.tmp|\.index)-[0-9]+$`)
 
-// checkArchiveFiles checks that an archive holds only its manifest and
-// objects named by the hash of their content, and that every manifest line
-// has its object. With allowTemp, it counts instead of refusing the
-// temporary files of object writes a kill interrupted.
+// checkArchiveFiles checks that an archive holds only its manifest, the
+// manifest's index and objects named by the hash of their content, and
+// that every manifest line has its object. With allowTemp, it counts
+// instead of refusing the temporary files of object and index writes a
+// kill interrupted.
 func checkArchiveFiles(t *testing.T, dir string, allowTemp bool) (temps int) {
 	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -116,7 +117,7 @@ func checkArchiveFiles(t *testing.T, dir string, allowTemp bool) (temps int) {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if rel == archive.ManifestName {
+		if rel == archive.ManifestName || rel == archive.IndexName {
 			return nil
 		}
 		if allowTemp && tempObject.MatchString(rel) {
@@ -144,7 +145,11 @@ func checkArchiveFiles(t *testing.T, dir string, allowTemp bool) (temps int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range a.Entries() {
+	entries, err := a.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		if _, err := a.Object(e.SHA256); err != nil {
 			t.Errorf("manifest line of %s: %v", e.URL, err)
 		}

@@ -65,5 +65,9 @@ func mustSampleEntries(t *testing.T) []archive.Entry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a.Entries()
+	entries, err := a.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }

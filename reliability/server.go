@@ -44,11 +44,18 @@ type Server struct {
 	hostHits  map[string]int // every request by the publisher's host, robots.txt under "robots.txt"
 	onRequest func(source string)
 	robots    string
+	entries   []archive.Entry // the archive's manifest, read once
 }
 
-// NewServer starts a server over the archive. Close it when done.
+// NewServer starts a server over the archive. Close it when done. Like
+// httptest.NewServer, it panics when it cannot serve: here, when the
+// archive's manifest cannot be read.
 func NewServer(arch *archive.Archive) *Server {
-	s := &Server{arch: arch, handlers: map[string]Handler{}, hits: map[string]int{}, hostHits: map[string]int{}}
+	entries, err := arch.Entries()
+	if err != nil {
+		panic(fmt.Sprintf("reliability: reading the archive to serve: %v", err))
+	}
+	s := &Server{arch: arch, entries: entries, handlers: map[string]Handler{}, hits: map[string]int{}, hostHits: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -149,7 +156,7 @@ func (s *Server) dataEntry(src *extractors.Source) (archive.Entry, bool) {
 			return s.arch.Latest(r.MethodOrGet(), r.URL, archive.HashBytes([]byte(r.Body)))
 		}
 	}
-	for _, e := range s.arch.Entries() {
+	for _, e := range s.entries {
 		if e.Source == src.ID && requestRole(src, e) == extractors.RoleData {
 			return e, true
 		}
@@ -191,7 +198,7 @@ func (s *Server) Sources() []*extractors.Source {
 // FetchConfig.Mirrors and the config file's mirrors.
 func (s *Server) Mirrors() map[string]string {
 	m := map[string]string{}
-	for _, e := range s.arch.Entries() {
+	for _, e := range s.entries {
 		u, err := url.Parse(e.URL)
 		if err != nil {
 			continue

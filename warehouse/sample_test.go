@@ -88,7 +88,11 @@ func buildSampleWarehouse(t *testing.T) *sampleWarehouse {
 	}
 	later := w.secondRunStart.Add(-time.Hour)
 	var revisedEntry, brokenEntry archive.Entry
-	for _, e := range src.Entries() {
+	entries, err := src.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		body, err := src.Object(e.SHA256)
 		if err != nil {
 			t.Fatal(err)

@@ -156,7 +156,11 @@ sinks:
 		t.Fatal(err)
 	}
 	fetched := map[string]time.Time{}
-	for _, e := range arch.Entries() {
+	entries, err := arch.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		if e.FetchedAt.After(fetched[e.Source]) {
 			fetched[e.Source] = e.FetchedAt
 		}

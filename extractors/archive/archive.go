@@ -81,9 +81,11 @@ type Archive struct {
 	fsys fs.FS
 	dir  string // "" when read-only
 
-	mu      sync.Mutex
-	entries []Entry
-	latest  map[string]int // request key -> index of the newest entry with a body
+	mu     sync.Mutex
+	latest map[string]Entry // request key -> the newest entry with a body
+	// decoded counts the manifest lines the open read: those after the
+	// index (index.go), or all of them.
+	decoded int
 }
 
 // Open opens (creating if needed) the archive in dir.
@@ -142,61 +144,71 @@ func OpenFS(fsys fs.FS) (*Archive, error) {
 // Dir is the archive's directory, "" for a read-only archive.
 func (a *Archive) Dir() string { return a.dir }
 
+// load reads the newest entry with a body per request: from the index and
+// the manifest's lines after it, or the whole manifest when the index is
+// missing or does not match it. It writes a new index when it read many
+// lines past the old one.
 func (a *Archive) load() error {
-	a.latest = map[string]int{}
-	f, err := a.fsys.Open(ManifestName)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
+	a.latest = map[string]Entry{}
+	f, size, err := a.openManifest()
+	if err != nil || f == nil {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	line := 0
-	for sc.Scan() {
-		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
+	from := int64(0)
+	if ix := a.readIndex(f, size); ix != nil {
+		for _, e := range ix.Latest {
+			a.latest[e.Key()] = e
 		}
-		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			// A crash while appending can leave a torn last line: skip it
-			// rather than lose the whole archive.
-			continue
-		}
-		if !validSHA(e.SHA256) {
-			return fmt.Errorf("%s line %d: bad sha256 %q", ManifestName, line, e.SHA256)
-		}
-		a.add(e)
+		from = ix.Covers
 	}
-	return sc.Err()
+	end, lines, err := a.scanLines(f, from, size)
+	if err != nil {
+		return err
+	}
+	a.decoded = lines
+	if lines >= indexEvery {
+		_ = a.writeIndex(f, end) // a cache: without it the next open reads more
+	}
+	return nil
 }
 
 func (a *Archive) add(e Entry) {
-	a.entries = append(a.entries, e)
 	if e.Status >= 200 && e.Status < 300 {
-		a.latest[e.Key()] = len(a.entries) - 1
+		a.latest[e.Key()] = e
 	}
 }
 
-// Entries returns a copy of the manifest, oldest first.
-func (a *Archive) Entries() []Entry {
+// Entries returns every line of the manifest, oldest first, read from the
+// file (a run needs only Latest; this is for tools and tests).
+func (a *Archive) Entries() ([]Entry, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]Entry(nil), a.entries...)
+	data, err := fs.ReadFile(a.fsys, ManifestName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	var out []Entry
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	for sc.Scan() {
+		var e Entry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out, sc.Err()
 }
 
 // Latest returns the newest entry with a body for the request.
 func (a *Archive) Latest(method, url, bodySHA string) (Entry, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	i, ok := a.latest[RequestKey(method, url, bodySHA)]
-	if !ok {
-		return Entry{}, false
-	}
-	return a.entries[i], true
+	e, ok := a.latest[RequestKey(method, url, bodySHA)]
+	return e, ok
 }
 
 // Object returns the stored body with the hash, verifying it.

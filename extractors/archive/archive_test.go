@@ -40,7 +40,7 @@ func TestPutLatestObject(t *testing.T) {
 	if err != nil || string(b) != "v2" {
 		t.Fatalf("object = %q, %v", b, err)
 	}
-	if n := len(reopened.Entries()); n != 3 {
+	if n := len(entries(t, reopened)); n != 3 {
 		t.Errorf("manifest has %d lines, want 3", n)
 	}
 	// The same body is stored once.
@@ -131,4 +131,14 @@ func TestReplay(t *testing.T) {
 	if resp, _ := client.Do(req); resp.StatusCode != 304 {
 		t.Errorf("conditional replay answered %d, want 304", resp.StatusCode)
 	}
+}
+
+// entries is a.Entries(), failing the test on an error.
+func entries(t *testing.T, a *Archive) []Entry {
+	t.Helper()
+	es, err := a.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }

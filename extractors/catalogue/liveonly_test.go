@@ -37,7 +37,11 @@ func TestLiveOnlyFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, e := range a.Entries() {
+			entries, err := a.Entries()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
 				if e.SHA256 == archive.Sum(body) {
 					t.Fatalf("the made-up fixture is in the sample archive (%s)", e.URL)
 				}

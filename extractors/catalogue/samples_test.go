@@ -109,7 +109,11 @@ func linkedFiles(s *extractors.Source) []extractors.Request {
 func TestSampleSnapshots(t *testing.T) {
 	a := sampleArchive(t)
 	perSource := map[string][]archive.Entry{}
-	for _, e := range a.Entries() {
+	entries, err := a.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		perSource[e.Source] = append(perSource[e.Source], e)
 	}
 	for _, s := range cat.Sources() {

@@ -250,7 +250,11 @@ func TestUNHCRAgainstSharedExtract(t *testing.T) {
 		}
 	}
 	pages := 0
-	for _, e := range sampleArchive(t).Entries() {
+	entries, err := sampleArchive(t).Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
 		if e.Source == s.ID {
 			pages++
 		}
