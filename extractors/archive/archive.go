@@ -81,6 +81,8 @@ type Archive struct {
 	fsys fs.FS
 	dir  string // "" when read-only
 
+	replay bool // opened to replay: creates nothing, not even an index
+
 	mu     sync.Mutex
 	latest map[string]Entry // request key -> the newest entry with a body
 	// decoded counts the manifest lines the open read: those after the
@@ -107,7 +109,7 @@ func OpenReplay(dir string) (*Archive, error) {
 	if err := CheckReplay(dir); err != nil {
 		return nil, err
 	}
-	a := &Archive{fsys: os.DirFS(dir), dir: dir}
+	a := &Archive{fsys: os.DirFS(dir), dir: dir, replay: true}
 	if err := a.load(); err != nil {
 		return nil, fmt.Errorf("archive %s: %w", dir, err)
 	}

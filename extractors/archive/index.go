@@ -76,7 +76,7 @@ func (a *Archive) readIndex(f io.ReaderAt, size int64) *manifestIndex {
 // manifest f. It is a cache: written to a temporary file and renamed, and
 // a failure only means the next open reads more of the manifest.
 func (a *Archive) writeIndex(f io.ReaderAt, covers int64) error {
-	if a.dir == "" || covers == 0 {
+	if a.dir == "" || a.replay || covers == 0 {
 		return nil
 	}
 	tail, err := tailSum(f, covers)

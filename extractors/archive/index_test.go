@@ -141,3 +141,32 @@ func TestIndexThatDoesNotMatchIsIgnored(t *testing.T) {
 	}
 	checkLatest(t, b, want)
 }
+
+// A replay creates nothing in the archive, an index included; it reads an
+// index a live run wrote.
+func TestReplayWritesNoIndex(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := putMany(t, a, 300, 0)
+	r, err := OpenReplay(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, IndexName)); !os.IsNotExist(err) {
+		t.Errorf("a replay wrote an index: %v", err)
+	}
+	checkLatest(t, r, want)
+	if _, err := Open(dir); err != nil { // a live open writes it
+		t.Fatal(err)
+	}
+	if r, err = OpenReplay(dir); err != nil {
+		t.Fatal(err)
+	}
+	if r.decoded != 0 {
+		t.Errorf("a replay after the index decoded %d lines, want 0", r.decoded)
+	}
+	checkLatest(t, r, want)
+}
