@@ -44,17 +44,11 @@ var publishLocks sync.Map // absolute path -> *sync.Mutex
 // wrapped (errors.Is finds build's error). build must not commit or roll
 // back; it returns an error to abandon the run.
 func Publish(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx) error) (err error) {
-	if run == nil {
-		return fmt.Errorf("publish to %s: %w", path, invalid("no run"))
-	}
-	if err := run.validateIdentity(); err != nil {
-		return fmt.Errorf("publish run to %s: %w", path, err)
-	}
-	abs, err := filepath.Abs(path)
+	abs, unlock, err := lockForRun(path, run, "publish")
 	if err != nil {
-		return fmt.Errorf("publish run %s to %s: %w", run.ID, path, err)
+		return err
 	}
-	defer lockPath(abs)()
+	defer unlock()
 
 	begun := time.Now()
 	defer func() {
@@ -278,4 +272,19 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// lockForRun checks run and takes the lock of the warehouse at path (as an
+// absolute path), what Publish and LogRun (verb in errors) start with.
+func lockForRun(path string, run *Run, verb string) (abs string, unlock func(), err error) {
+	if run == nil {
+		return "", nil, fmt.Errorf("%s to %s: %w", verb, path, invalid("no run"))
+	}
+	if err := run.validateIdentity(); err != nil {
+		return "", nil, fmt.Errorf("%s run to %s: %w", verb, path, err)
+	}
+	if abs, err = filepath.Abs(path); err != nil {
+		return "", nil, fmt.Errorf("%s run %s to %s: %w", verb, run.ID, path, err)
+	}
+	return abs, lockPath(abs), nil
 }

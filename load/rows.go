@@ -604,40 +604,46 @@ func UpsertAlerts(ctx context.Context, tx *Tx, rows []AlertRow) error {
 	// One MERGE from a list per column, "" standing for NULL (the
 	// warehouse stores no empty text): a placeholder per value cost four
 	// times as much, and a staging table holds memory until the commit.
-	columns := []string{"alert_id", "source_id", "state", "reason", "first_seen", "last_seen",
-		"resolved_at", "last_notified_at", "destination"}
-	lists := make([][]string, len(columns))
+	lists := make([][]string, 9)
 	for _, r := range rows {
 		for i, v := range []string{r.AlertID, r.SourceID, r.State, r.Reason, timestamp(r.FirstSeen), timestamp(r.LastSeen),
 			timestamp(r.ResolvedAt), timestamp(r.LastNotifiedAt), r.Destination} {
 			lists[i] = append(lists[i], v)
 		}
 	}
-	var from, set, names, values []string
-	args := make([]any, 0, len(columns))
-	for i, c := range columns {
-		typ := "VARCHAR"
-		if strings.HasSuffix(c, "_seen") || strings.HasSuffix(c, "_at") {
-			typ = "TIMESTAMPTZ"
-		}
-		from = append(from, `nullif(unnest(?::VARCHAR[]), '')::`+typ+` AS `+c)
-		args = append(args, lists[i])
-		names, values = append(names, c), append(values, "s."+c)
-		if c != "alert_id" {
-			set = append(set, c+" = s."+c)
-		}
+	args := make([]any, len(lists))
+	for i, l := range lists {
+		args[i] = l
 	}
-	_, err := tx.ExecContext(ctx, `
-		MERGE INTO alerts AS a
-		USING (SELECT `+strings.Join(from, ", ")+`) AS s
-		ON a.alert_id = s.alert_id
-		WHEN MATCHED THEN UPDATE SET `+strings.Join(set, ", ")+`
-		WHEN NOT MATCHED THEN INSERT (`+strings.Join(names, ", ")+`) VALUES (`+strings.Join(values, ", ")+`)`, args...)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, upsertAlerts, args...); err != nil {
 		return fmt.Errorf("upsert alerts: %w", err)
 	}
 	return nil
 }
+
+// upsertAlerts takes one list per column, in UpsertAlerts' order.
+const upsertAlerts = `
+	MERGE INTO alerts AS a
+	USING (
+		SELECT unnest(?::VARCHAR[])                               AS alert_id,
+		       nullif(unnest(?::VARCHAR[]), '')                   AS source_id,
+		       unnest(?::VARCHAR[])                               AS state,
+		       unnest(?::VARCHAR[])                               AS reason,
+		       unnest(?::VARCHAR[])::TIMESTAMPTZ                  AS first_seen,
+		       unnest(?::VARCHAR[])::TIMESTAMPTZ                  AS last_seen,
+		       nullif(unnest(?::VARCHAR[]), '')::TIMESTAMPTZ      AS resolved_at,
+		       nullif(unnest(?::VARCHAR[]), '')::TIMESTAMPTZ      AS last_notified_at,
+		       nullif(unnest(?::VARCHAR[]), '')                   AS destination
+	) AS s
+	ON a.alert_id = s.alert_id
+	WHEN MATCHED THEN UPDATE SET
+		source_id = s.source_id, state = s.state, reason = s.reason, first_seen = s.first_seen,
+		last_seen = s.last_seen, resolved_at = s.resolved_at, last_notified_at = s.last_notified_at,
+		destination = s.destination
+	WHEN NOT MATCHED THEN INSERT
+		(alert_id, source_id, state, reason, first_seen, last_seen, resolved_at, last_notified_at, destination)
+		VALUES (s.alert_id, s.source_id, s.state, s.reason, s.first_seen, s.last_seen, s.resolved_at,
+		        s.last_notified_at, s.destination)`
 
 // timestamp writes t for a TIMESTAMPTZ cast; "" (NULL) for the zero time.
 func timestamp(t time.Time) string {

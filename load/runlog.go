@@ -310,17 +310,11 @@ func overlayViews(warehouseCat string) []string {
 // effect. build reads the published warehouse through tx (its tables are
 // on the search path) and gets its declaration.
 func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
-	if run == nil {
-		return fmt.Errorf("log run to %s: %w", path, invalid("no run"))
-	}
-	if err := run.validateIdentity(); err != nil {
-		return fmt.Errorf("log run to %s: %w", path, err)
-	}
-	abs, err := filepath.Abs(path)
+	abs, unlock, err := lockForRun(path, run, "log")
 	if err != nil {
-		return fmt.Errorf("log run %s to %s: %w", run.ID, path, err)
+		return err
 	}
-	defer lockPath(abs)()
+	defer unlock()
 
 	begun := time.Now()
 	log := abs + RunLogSuffix

@@ -5,8 +5,6 @@
 package archive
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -194,15 +192,10 @@ func (a *Archive) Entries() ([]Entry, error) {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	var out []Entry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		var e Entry
-		if json.Unmarshal(sc.Bytes(), &e) == nil {
-			out = append(out, e)
-		}
+	if _, _, err := decodeLines(data, 0, func(e Entry) { out = append(out, e) }); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // Latest returns the newest entry with a body for the request.

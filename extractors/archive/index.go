@@ -133,33 +133,30 @@ func (a *Archive) openManifest() (manifestFile, int64, error) {
 		return nil, 0, err
 	}
 	ra, ok := f.(manifestFile)
-	if !ok {
-		// An fs.FS file that cannot seek (none here: os and embed both
-		// can): read it into memory.
-		defer f.Close()
-		b, err := io.ReadAll(f)
-		if err != nil {
-			return nil, 0, err
-		}
-		return nopCloser{bytes.NewReader(b)}, int64(len(b)), nil
+	if !ok { // os.DirFS, embed and fstest files all read at offsets
+		f.Close()
+		return nil, 0, fmt.Errorf("%s cannot be read at an offset (%T)", ManifestName, f)
 	}
 	return ra, info.Size(), nil
 }
 
-type nopCloser struct{ *bytes.Reader }
-
-func (nopCloser) Close() error { return nil }
-
 // scanLines decodes the manifest's lines from offset to end into the
 // index of newest entries, and returns the offset after the last whole
-// line and how many lines it read. A line that does not decode (a crash
-// while appending can tear the last one) is skipped.
+// line and how many lines it read.
 func (a *Archive) scanLines(f io.ReaderAt, offset, size int64) (int64, int, error) {
 	data := make([]byte, size-offset)
 	if _, err := f.ReadAt(data, offset); err != nil && !errors.Is(err, io.EOF) {
 		return 0, 0, err
 	}
-	end, lines := offset, 0
+	return decodeLines(data, offset, a.add)
+}
+
+// decodeLines hands each entry of data, the manifest's bytes from offset
+// base, to each, and returns the offset after the last whole line and how
+// many lines there were. A line that does not decode (a crash while appending can tear the
+// last one) is skipped; an entry without a valid body hash is an error.
+func decodeLines(data []byte, base int64, each func(Entry)) (end int64, lines int, err error) {
+	end = base
 	for len(data) > 0 {
 		line, rest, whole := bytes.Cut(data, []byte{'\n'})
 		data = rest
@@ -168,17 +165,14 @@ func (a *Archive) scanLines(f io.ReaderAt, offset, size int64) (int64, int, erro
 		if whole {
 			end += int64(len(line)) + 1
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
 		var e Entry
-		if err := json.Unmarshal(line, &e); err != nil {
+		if len(bytes.TrimSpace(line)) == 0 || json.Unmarshal(line, &e) != nil {
 			continue
 		}
 		if !validSHA(e.SHA256) {
 			return 0, 0, fmt.Errorf("%s at byte %d: bad sha256 %q", ManifestName, start, e.SHA256)
 		}
-		a.add(e)
+		each(e)
 	}
 	return end, lines, nil
 }
