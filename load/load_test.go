@@ -819,6 +819,43 @@ func TestSourceHealth(t *testing.T) {
 	}
 }
 
+// series_health keeps the latest attempt's bytes and run mode, which the
+// monitor judges from without reading run_sources or runs: a run recorded
+// out of order (older than the latest) changes neither.
+func TestSeriesHealthKeepsTheLatestAttemptsBytesAndMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	src := []load.SourceRow{{ID: "a", Destination: "DE", Publisher: "P", Title: "A", Format: "csv"}}
+	for _, r := range []struct {
+		id      string
+		started time.Time
+		mode    string
+		bytes   int64
+	}{
+		{"r1", t0, load.ModeLive, 10},
+		{"r2", t0.Add(24 * time.Hour), load.ModeOffline, 20},
+		{"r0", t0.Add(-24 * time.Hour), load.ModeLive, 30}, // recorded late
+	} {
+		run := newRun(r.id, r.started)
+		run.Mode = r.mode
+		publish(t, path, run, func(ctx context.Context, tx *load.Tx) error {
+			if err := load.UpsertSources(ctx, tx, src); err != nil {
+				return err
+			}
+			return load.InsertRunSources(ctx, tx, r.id, []load.RunSourceRow{{SourceID: "a", Status: load.SourceUnchanged, Bytes: r.bytes}})
+		})
+	}
+	db := openRO(t, path)
+	var bytes int64
+	var mode, last string
+	if err := db.QueryRowContext(t.Context(), `SELECT last_bytes, last_mode, last_run_id FROM series_health WHERE source_id = 'a'`).
+		Scan(&bytes, &mode, &last); err != nil {
+		t.Fatal(err)
+	}
+	if bytes != 20 || mode != load.ModeOffline || last != "r2" {
+		t.Errorf("series_health: last run %s, %d bytes, mode %s; want r2, 20 bytes, offline", last, bytes, mode)
+	}
+}
+
 // --- injection ------------------------------------------------------------------
 
 func TestHostileTextRoundTrips(t *testing.T) {

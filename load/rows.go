@@ -138,7 +138,8 @@ func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
 				rs.source_id,
 				coalesce(rs.destination, s.destination) AS destination,
 				rs.status, rs.stage, rs.http_status, rs.error, rs.rows, rs.duration_ms,
-				r.run_id, r.started_at, coalesce(r.finished_at, r.started_at) AS success_at, r.sample,
+				rs.bytes, -- the whole answer's, on each of its destinations' rows
+				r.run_id, r.started_at, coalesce(r.finished_at, r.started_at) AS success_at, r.sample, r.mode,
 				rs.status IN ('ok', 'unchanged') AS success
 			FROM run_sources AS rs
 			JOIN runs AS r ON r.run_id = rs.run_id
@@ -158,6 +159,8 @@ func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
 			last_rows        = CASE WHEN a.started_at >= h.last_run_at THEN a.rows ELSE h.last_rows END,
 			last_duration_ms = CASE WHEN a.started_at >= h.last_run_at THEN a.duration_ms ELSE h.last_duration_ms END,
 			last_sample      = CASE WHEN a.started_at >= h.last_run_at THEN a.sample ELSE h.last_sample END,
+			last_bytes       = CASE WHEN a.started_at >= h.last_run_at THEN a.bytes ELSE h.last_bytes END,
+			last_mode        = CASE WHEN a.started_at >= h.last_run_at THEN a.mode ELSE h.last_mode END,
 			last_success_started_at = CASE WHEN a.success THEN greatest(h.last_success_started_at, a.started_at)
 				ELSE h.last_success_started_at END,
 			last_success_at  = CASE WHEN a.success THEN greatest(h.last_success_at, a.success_at) ELSE h.last_success_at END,
@@ -170,7 +173,7 @@ func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
 		WHEN NOT MATCHED THEN INSERT VALUES (a.source_id, a.destination, a.run_id, a.started_at, a.status,
 			a.stage, a.http_status, a.error, a.rows, a.duration_ms, a.sample,
 			CASE WHEN a.success THEN a.started_at END, CASE WHEN a.success THEN a.success_at END,
-			CASE WHEN a.status = 'failed' THEN 1 ELSE 0 END)`, runID)
+			CASE WHEN a.status = 'failed' THEN 1 ELSE 0 END, a.bytes, a.mode)`, runID)
 	if err != nil {
 		return fmt.Errorf("update series health of run %s: %w", runID, err)
 	}

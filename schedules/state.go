@@ -144,10 +144,10 @@ type querier interface {
 
 // ReadFacts reads the facts of every series from the tables source_health
 // shows them from: the latest attempts (series_health, with the attempt's
-// run and byte count) and the newest period of the current figures
-// (series_observations). Not the view itself: every refresh judges the
-// sources, and the view also finds each series' newest judgement, which
-// costs more with every run kept.
+// run mode and byte count) and the newest period of the current figures
+// (series_observations). Not the view itself, nor runs and run_sources:
+// every refresh judges the sources, and those cost more with every run
+// kept.
 func ReadFacts(ctx context.Context, q querier) (map[SeriesKey]Facts, error) {
 	rows, err := q.QueryContext(ctx, `
 		WITH figures AS (
@@ -158,11 +158,9 @@ func ReadFacts(ctx context.Context, q querier) (map[SeriesKey]Facts, error) {
 		SELECT coalesce(h.source_id, f.source_id), coalesce(h.destination, f.destination, ''),
 		       h.last_run_id, h.last_run_at, h.last_status, h.last_stage,
 		       h.last_http_status, h.last_error, h.last_rows, h.last_duration_ms,
-		       h.last_success_at, h.consecutive_failures, f.newest_period, r.mode,
-		       (SELECT max(rs.bytes) FROM run_sources AS rs WHERE rs.run_id = h.last_run_id AND rs.source_id = h.source_id)
+		       h.last_success_at, h.consecutive_failures, f.newest_period, h.last_mode, h.last_bytes
 		FROM series_health AS h
-		FULL JOIN figures AS f ON f.source_id = h.source_id AND f.destination = h.destination
-		LEFT JOIN runs AS r ON r.run_id = h.last_run_id`)
+		FULL JOIN figures AS f ON f.source_id = h.source_id AND f.destination = h.destination`)
 	if err != nil {
 		return nil, fmt.Errorf("read source health: %w", err)
 	}
