@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
 	"github.com/emigre/emigre/warehouse"
 )
 
@@ -81,41 +83,21 @@ func readDeclaration(ctx context.Context, q Querier, catalog string) (*Declarati
 		prefix = catalog + ".main."
 	}
 	var d *Declaration
-	err := ScanRows(ctx, q, `SELECT count(*) FROM duckdb_tables()
-		WHERE database_name = `+catalogExpr(catalog)+` AND schema_name = 'main' AND table_name = 'run_log'`, nil,
+	err := ScanRows(ctx, q, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM `+prefix+`run_log`, nil,
 		func(rows *sql.Rows) error {
-			var n int
-			if err := rows.Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				d = &Declaration{}
-			}
-			return nil
-		})
-	if err != nil || d == nil {
-		return nil, err
-	}
-	found := false
-	err = ScanRows(ctx, q, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM `+prefix+`run_log`, nil,
-		func(rows *sql.Rows) error {
-			found = true
+			d = &Declaration{}
 			return rows.Scan(&d.File, &d.Generation, &d.SchemaDigest, &d.CatalogueDigest)
 		})
+	// Asking for the table and reading a catalog error when it is not there
+	// costs one query where looking it up first cost two.
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read run_log: %w", err)
 	}
-	if !found {
-		return nil, nil
-	}
 	return d, nil
-}
-
-func catalogExpr(catalog string) string {
-	if catalog == "" {
-		return "current_database()"
-	}
-	return "'" + catalog + "'"
 }
 
 // runLogPath is the run log a declaration names, beside the warehouse; ""
@@ -346,7 +328,7 @@ func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.C
 // buildRunLog opens the working run log with the published warehouse
 // attached, and runs build and the run's row in one transaction.
 func buildRunLog(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
-	db, decl, err := openRunLog(ctx, published, work)
+	db, decl, fresh, err := openRunLog(ctx, published, work)
 	if err != nil {
 		return err
 	}
@@ -362,24 +344,17 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
 		return err
 	}
-	// Reads see the warehouse with the run log's rows; writes land in the
-	// run log's own tables (the overlay views are not tables: writers of
-	// runs and run_sources address the tables through the Appender).
-	setup := []string{`SET search_path = 'main,` + warehouseCatalog + `.main'`}
-	for _, t := range []string{"runs", "run_sources"} {
-		setup = append(setup, `CREATE OR REPLACE TEMP VIEW `+t+` AS
-			SELECT * FROM `+warehouseCatalog+`.main.`+t+` UNION ALL SELECT * FROM "`+self+`".main.`+t)
-	}
-	// The warehouse's views bind their tables in the warehouse's catalog,
-	// before the search path: source_health must read the run log's
-	// series_health, which replaces the warehouse's.
-	setup = append(setup, `CREATE OR REPLACE TEMP VIEW series_health AS SELECT * FROM "`+self+`".main.series_health`)
-	for _, q := range setup {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("overlay the run log: %w", err)
-		}
-	}
+	// One transaction makes a new log's tables and records the run: one
+	// commit, one write of the file.
 	err = update(ctx, db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
+		if fresh {
+			if err := newRunLog(ctx, tx, decl.Generation); err != nil {
+				return err
+			}
+		}
+		if err := overlayForWriting(ctx, tx, self); err != nil {
+			return err
+		}
 		if err := build(ctx, tx, decl); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
@@ -406,6 +381,29 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 	return nil
 }
 
+// overlayForWriting sets the run log's connection up for a logged run:
+// reads see the warehouse with the run log's rows; writes land in the run
+// log's own tables (the overlay views are not tables: writers of runs and
+// run_sources address the tables through the Appender). self is the run
+// log's catalog.
+func overlayForWriting(ctx context.Context, tx *Tx, self string) error {
+	setup := []string{`SET search_path = 'main,` + warehouseCatalog + `.main'`}
+	for _, t := range []string{"runs", "run_sources"} {
+		setup = append(setup, `CREATE OR REPLACE TEMP VIEW `+t+` AS
+			SELECT * FROM `+warehouseCatalog+`.main.`+t+` UNION ALL SELECT * FROM "`+self+`".main.`+t)
+	}
+	// The warehouse's views bind their tables in the warehouse's catalog,
+	// before the search path: source_health must read the run log's
+	// series_health, which replaces the warehouse's.
+	setup = append(setup, `CREATE OR REPLACE TEMP VIEW series_health AS SELECT * FROM "`+self+`".main.series_health`)
+	for _, q := range setup {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("overlay the run log: %w", err)
+		}
+	}
+	return nil
+}
+
 // runLogOptions makes a new run log with 16 KiB blocks. A logged run adds
 // a few hundred rows; with DuckDB's default 256 KiB blocks, committing,
 // checkpointing and closing them zeroed and wrote megabytes (about 110 ms
@@ -416,33 +414,31 @@ const runLogOptions = "default_block_size=16384"
 // openRunLog opens the working run log (one connection: the attachment,
 // search path and overlay views are the connection's) with the published
 // warehouse attached read-only, and returns the warehouse's declaration.
-// A copy that does not extend the published version (a log of an earlier
+// fresh says the file is new: its tables are to be made (newRunLog). A
+// copy that does not extend the published version (a log of an earlier
 // version, whose runs that version folded in) gives way to a new file.
-func openRunLog(ctx context.Context, published, work string) (*sql.DB, *Declaration, error) {
+func openRunLog(ctx context.Context, published, work string) (_ *sql.DB, _ *Declaration, fresh bool, _ error) {
 	_, statErr := os.Stat(work)
 	copied := statErr == nil
 	db, decl, base, err := openWorkingLog(ctx, published, work)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if base == decl.Generation {
-		return db, decl, nil
+		return db, decl, false, nil
 	}
 	if copied {
 		if err := db.Close(); err != nil {
-			return nil, nil, fmt.Errorf("close %s: %w", work, err)
+			return nil, nil, false, fmt.Errorf("close %s: %w", work, err)
 		}
 		if err := os.Remove(work); err != nil {
-			return nil, nil, fmt.Errorf("start a new run log: %w", err)
+			return nil, nil, false, fmt.Errorf("start a new run log: %w", err)
 		}
 		if db, decl, _, err = openWorkingLog(ctx, published, work); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 	}
-	if err := newRunLog(ctx, db, decl.Generation); err != nil {
-		return nil, nil, errors.Join(err, db.Close())
-	}
-	return db, decl, nil
+	return db, decl, true, nil
 }
 
 // openWorkingLog opens work with the published warehouse attached and
@@ -483,29 +479,29 @@ func openWorkingLog(ctx context.Context, published, work string) (_ *sql.DB, _ *
 	return db, decl, base, nil
 }
 
-// newRunLog makes the tables of a run log extending generation: the
+// newRunLog makes the tables of a run log extending generation, in tx: the
 // warehouse's tables' shapes, and its alerts and series_health as they are.
-func newRunLog(ctx context.Context, db *sql.DB, generation string) error {
-	return Update(ctx, db, func(ctx context.Context, tx *Tx) error {
-		stmts := []string{`CREATE TABLE run_log_base (generation VARCHAR NOT NULL)`,
-			`COMMENT ON TABLE run_log_base IS 'The warehouse version (its run_log.generation) this run log extends.'`}
-		for _, t := range appendedTables {
-			stmts = append(stmts, `CREATE TABLE main.`+t+` AS FROM `+warehouseCatalog+`.main.`+t+` LIMIT 0`,
-				`COMMENT ON TABLE main.`+t+` IS 'Rows of runs that changed no data, to add to the warehouse''s `+t+`.'`)
+func newRunLog(ctx context.Context, tx *Tx, generation string) error {
+	stmts := []string{`CREATE TABLE run_log_base (generation VARCHAR NOT NULL)`,
+		`COMMENT ON TABLE run_log_base IS 'The warehouse version (its run_log.generation) this run log extends.'`}
+	for _, t := range appendedTables {
+		stmts = append(stmts, `CREATE TABLE main.`+t+` AS FROM `+warehouseCatalog+`.main.`+t+` LIMIT 0`,
+			`COMMENT ON TABLE main.`+t+` IS 'Rows of runs that changed no data, to add to the warehouse''s `+t+`.'`)
+	}
+	stmts = append(stmts, `CREATE TABLE main.alerts AS FROM `+warehouseCatalog+`.main.alerts`,
+		`ALTER TABLE main.alerts ADD PRIMARY KEY (alert_id)`,
+		`COMMENT ON TABLE main.alerts IS 'Every alert as of the newest logged run: replaces the warehouse''s alerts.'`,
+		`CREATE TABLE main.series_health AS FROM `+warehouseCatalog+`.main.series_health`,
+		`COMMENT ON TABLE main.series_health IS 'Every series'' health as of the newest logged run: replaces the warehouse''s series_health.'`)
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("start run log: %w", err)
 		}
-		stmts = append(stmts, `CREATE TABLE main.alerts AS FROM `+warehouseCatalog+`.main.alerts`,
-			`ALTER TABLE main.alerts ADD PRIMARY KEY (alert_id)`,
-			`COMMENT ON TABLE main.alerts IS 'Every alert as of the newest logged run: replaces the warehouse''s alerts.'`,
-			`CREATE TABLE main.series_health AS FROM `+warehouseCatalog+`.main.series_health`,
-			`COMMENT ON TABLE main.series_health IS 'Every series'' health as of the newest logged run: replaces the warehouse''s series_health.'`)
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("start run log: %w", err)
-			}
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO run_log_base VALUES (?)`, generation)
-		return err
-	})
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO run_log_base VALUES (?)`, generation); err != nil {
+		return fmt.Errorf("start run log: %w", err)
+	}
+	return nil
 }
 
 // foldRunLog adds the run log's rows to the working copy of the warehouse
