@@ -26,15 +26,31 @@ type digestRow struct {
 	d                   Digest
 }
 
-// Digests returns the digest per citizenship of a source's observations as
-// MergeObservations would load them. Two answers with equal digests load
-// the same rows: merged again, the second changes nothing.
-func Digests(sourceID string, obs []extractors.Observation) (map[string]Digest, error) {
+// Answer is what the no-change check needs of a source's parsed answer:
+// its digests per citizenship (two answers with equal digests load the
+// same rows: merged again, the second changes nothing) and what merging it
+// reports when it equals the current vintages (every key unchanged,
+// counted per destination).
+type Answer struct {
+	Digests   map[string]Digest
+	Unchanged MergeStats
+}
+
+// Summarise normalises a source's observations as MergeObservations would
+// load them, once, and returns their Answer. The pipeline calls it as each
+// source is parsed, while others are still being fetched.
+func Summarise(sourceID string, obs []extractors.Observation) (*Answer, error) {
 	rows, err := normalise(sourceID, obs)
 	if err != nil {
 		return nil, err
 	}
-	return digestOf(rows), nil
+	st := MergeStats{Unchanged: len(rows), ByDestination: map[string]MergeStats{}}
+	for _, o := range rows {
+		d := st.ByDestination[o.Destination]
+		d.Unchanged++
+		st.ByDestination[o.Destination] = d
+	}
+	return &Answer{Digests: digestOf(rows), Unchanged: st}, nil
 }
 
 // digestOf digests normalised rows per citizenship.
@@ -161,21 +177,4 @@ func ReadLoaded(ctx context.Context, q Querier, origin string, snapshots map[str
 		return nil, err
 	}
 	return p, nil
-}
-
-// UnchangedStats is what MergeObservations reports for an answer that
-// equals the current vintages (its digests match): every key unchanged,
-// counted per destination.
-func UnchangedStats(sourceID string, obs []extractors.Observation) (MergeStats, error) {
-	rows, err := normalise(sourceID, obs)
-	if err != nil {
-		return MergeStats{}, err
-	}
-	st := MergeStats{Unchanged: len(rows), ByDestination: map[string]MergeStats{}}
-	for _, o := range rows {
-		d := st.ByDestination[o.Destination]
-		d.Unchanged++
-		st.ByDestination[o.Destination] = d
-	}
-	return st, nil
 }

@@ -76,6 +76,9 @@ type Outcome struct {
 	// per destination its earlier answers held).
 	Series []Series
 	obs    []extractors.Observation
+	// answer is obs summarised for the no-change check (nil when obs do
+	// not load: the merge then fails the source, saying why).
+	answer *load.Answer
 }
 
 // Summary is what a run did.
@@ -142,12 +145,13 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 	// time, which leaves the CPUs idle).
 	fetched := make([]fetch.SourceFetch, len(runnable))
 	parsed := make([]Outcome, len(runnable))
+	cache := newParsedCache(opt.Warehouse)
 	ready := make(chan int, len(runnable)) // never blocks a fetch
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range ready {
-				parsed[i] = parseFetched(ctx, fetched[i], opt.Estimate.Origin)
+				parsed[i] = parseFetched(ctx, fetched[i], opt.Estimate.Origin, cache)
 			}
 		})
 	}
@@ -160,20 +164,26 @@ func collect(ctx context.Context, opt Options, arch *archive.Archive) []Outcome 
 	return append(out, parsed...)
 }
 
-// parseFetched turns one source's fetch into its outcome: parsed, or
-// failed at the fetch or the parse.
-func parseFetched(ctx context.Context, f fetch.SourceFetch, origin string) Outcome {
+// parseFetched turns one source's fetch into its outcome: parsed (or read
+// from the cache, when the answers are the ones last parsed), or failed at
+// the fetch or the parse.
+func parseFetched(ctx context.Context, f fetch.SourceFetch, origin string, cache *parsedCache) Outcome {
 	o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
 	if f.Err != nil {
 		o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
+	} else if obs, ok := cache.get(f, origin); ok && notErrorPages(&o) == nil {
+		o.Status, o.obs, o.Rows = "ok", obs, len(obs)
 	} else if err := parseRecovered(ctx, &o, origin); err != nil {
 		o.Status, o.Stage, o.Err = "failed", "parse", err
 		o.obs = nil
 	} else {
 		o.Status = "ok"
+		cache.put(f, origin, o.obs)
 	}
 	if o.Err != nil {
 		slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
+	} else {
+		o.answer, _ = load.Summarise(o.Source.ID, o.obs)
 	}
 	return o
 }
@@ -292,6 +302,18 @@ func parse(ctx context.Context, o *Outcome, origin string) error {
 		return err
 	}
 	o.Rows = len(o.obs)
+	return nil
+}
+
+// notErrorPages checks each data answer of the outcome with notAnErrorPage.
+func notErrorPages(o *Outcome) error {
+	for _, r := range o.Responses {
+		if r.Request.RoleOrData() == extractors.RoleData {
+			if err := notAnErrorPage(o.Source, r); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

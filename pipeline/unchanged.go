@@ -69,11 +69,10 @@ func dataUnchanged(ctx context.Context, tx *load.Tx, decl *load.Declaration, opt
 				return nil, errChanged("new bytes from " + id)
 			}
 		}
-		ds, err := load.Digests(id, o.obs)
-		if err != nil {
+		if o.answer == nil {
 			return nil, errChanged("invalid observations from " + id)
 		}
-		for cit, d := range ds {
+		for cit, d := range o.answer.Digests {
 			if p.Digests[id][cit] != d {
 				return nil, errChanged(fmt.Sprintf("new figures from %s (citizens of %s)", id, cit))
 			}
@@ -99,9 +98,7 @@ func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run)
 		merged := map[string]load.MergeStats{}
 		for _, o := range sum.Outcomes {
 			if o.Err == nil {
-				if merged[o.Source.ID], err = load.UnchangedStats(o.Source.ID, o.obs); err != nil {
-					return err
-				}
+				merged[o.Source.ID] = o.answer.Unchanged // dataUnchanged checked it is there
 			}
 		}
 		_, outcomes := recordOutcomes(opt, sum, p.Destinations, merged, nil)

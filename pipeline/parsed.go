@@ -1,0 +1,153 @@
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/internal/buildid"
+)
+
+// ParsedSuffix is appended to the warehouse's path to name the folder of
+// parsed answers beside it.
+const ParsedSuffix = ".parsed"
+
+// parsedCache keeps each source's figures as this build of emigre last
+// read them, one file per source and origin in a folder beside the
+// warehouse, so that a refresh that gets the bytes it had (a 304, a pinned
+// file) does not read them again: a data engineer expects a day on which
+// nothing changed to cost a conditional request per dataset, not a parse.
+//
+// A file is used only when its key matches: the build of emigre (its Go
+// build ID: any change to a reader changes it), the source as the run
+// instantiated it, the origin, and every answer's address and SHA-256.
+// Anything else reads the answers again. The answers are still checked for
+// error pages (whose content type a 304 may not repeat). It is a cache and
+// nothing more: delete the folder at any time, and a build whose ID cannot
+// be read (not an ELF executable) never uses it.
+type parsedCache struct {
+	dir, build string
+	warned     sync.Once // one warning a run when files cannot be kept
+}
+
+// newParsedCache is the cache of the run's warehouse; nil (no caching)
+// without a build ID or a warehouse path.
+func newParsedCache(warehouse string) *parsedCache {
+	build := buildid.Executable()
+	if build == "" || warehouse == "" {
+		return nil
+	}
+	return &parsedCache{dir: warehouse + ParsedSuffix, build: build}
+}
+
+// parsedFile holds one source's figures and the key they were read under.
+type parsedFile struct {
+	Key string
+	Obs []extractors.Observation
+}
+
+// key identifies what a source's parse depends on. The request's secrets
+// are left out: they change nothing that is read, and no hash of them
+// should be kept.
+func (c *parsedCache) key(f fetch.SourceFetch, origin string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "emigre parsed answers v1\n%s\n%s\n", c.build, origin)
+	src := *f.Source
+	src.Requests = make([]extractors.Request, len(f.Source.Requests))
+	for i, r := range f.Source.Requests {
+		r.Secrets = nil
+		src.Requests[i] = r
+	}
+	// A source is strings, numbers, maps and times: it always encodes, and
+	// maps encode in key order.
+	_ = json.NewEncoder(h).Encode(src)
+	for _, r := range f.Responses {
+		fmt.Fprintf(h, "%s %d %q %s\n", r.Request.RoleOrData(), r.Page, r.Request.URL, r.Entry.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// parsedName accepts the source ids and origins that make a file name.
+var parsedName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// path is the source's file for origin; "" for names no file should have.
+func (c *parsedCache) path(f fetch.SourceFetch, origin string) string {
+	if !parsedName.MatchString(f.Source.ID) || !parsedName.MatchString(origin) {
+		return ""
+	}
+	return filepath.Join(c.dir, f.Source.ID+"."+origin+".gob")
+}
+
+// get returns the figures last read from the same answers, if any.
+func (c *parsedCache) get(f fetch.SourceFetch, origin string) ([]extractors.Observation, bool) {
+	if c == nil {
+		return nil, false
+	}
+	path := c.path(f, origin)
+	if path == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	var pf parsedFile
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&pf); err != nil {
+		slog.Debug("unreadable parsed answer: reading the answer again", "source", f.Source.ID, "path", path, "error", err)
+		return nil, false
+	}
+	if pf.Key != c.key(f, origin) {
+		return nil, false
+	}
+	return pf.Obs, true
+}
+
+// put keeps the figures read from the source's answers, replacing what
+// the source's file held. A failure to keep them costs the next run a
+// parse, nothing else: it is logged, not returned.
+func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.Observation) {
+	if c == nil {
+		return
+	}
+	path := c.path(f, origin)
+	if path == "" {
+		return
+	}
+	if err := c.write(path, parsedFile{Key: c.key(f, origin), Obs: obs}); err != nil {
+		c.warned.Do(func() {
+			slog.Warn("could not keep the parsed answers beside the warehouse (the next run reads them again)",
+				"folder", c.dir, "source", f.Source.ID, "error", err)
+		})
+	}
+}
+
+// write replaces path whole (a temporary file renamed over it), so that a
+// reader never sees half a file.
+func (c *parsedCache) write(path string, pf parsedFile) error {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
+	if err := gob.NewEncoder(tmp).Encode(pf); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

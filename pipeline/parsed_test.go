@@ -1,0 +1,186 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/extractors"
+	"github.com/emigre/emigre/extractors/archive"
+	"github.com/emigre/emigre/extractors/catalogue"
+	"github.com/emigre/emigre/extractors/fetch"
+	"github.com/emigre/emigre/load"
+	"github.com/emigre/emigre/transform"
+)
+
+// etagPublisher answers one JSON table (its figure made up for these
+// tests) with an ETag, and 304 to a request that names it.
+func etagPublisher(t *testing.T) *httptest.Server {
+	t.Helper()
+	const body = `{"items":[{"year":2022,"coo":"UKR","n":17}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func etagSource(host string) *extractors.Source {
+	s := keyedSource(host)
+	s.ID, s.Credentials = "is-test-etag", nil
+	s.Requests = []extractors.Request{{URL: host + "/api?coo={origin}"}}
+	return s
+}
+
+func currentValue(t *testing.T, path, source string) float64 {
+	t.Helper()
+	db, err := load.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return query[float64](t, db, `SELECT value FROM observations_current WHERE source_id = ?`, source)
+}
+
+// rewriteParsed changes the figures (and key) a parsed file holds.
+func rewriteParsed(t *testing.T, path string, change func(*parsedFile)) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pf parsedFile
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&pf); err != nil {
+		t.Fatal(err)
+	}
+	change(&pf)
+	var out bytes.Buffer
+	if err := gob.NewEncoder(&out).Encode(pf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A refresh that gets the answer it parsed before (here a 304) takes the
+// figures it kept, without reading the answer again; a kept file whose key
+// does not match, or that cannot be read, is read again from the answer.
+func TestAnAnswerParsedBeforeIsNotReadAgain(t *testing.T) {
+	srv := etagPublisher(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.duckdb")
+	opt := Options{
+		Warehouse: path, ArchiveDir: filepath.Join(dir, "archive"),
+		Catalogue: catalogue.MustDefault(), Sources: []*extractors.Source{etagSource(srv.URL)},
+		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 5 * time.Second, Record: true},
+		Estimate: transform.Options{Origin: "UA", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Version:  "test",
+	}
+	run := func(want float64) *Summary {
+		t.Helper()
+		sum, err := Run(context.Background(), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Failed != 0 {
+			t.Fatalf("the source failed: %v", sum.Outcomes[0].Err)
+		}
+		if v := currentValue(t, path, "is-test-etag"); v != want {
+			t.Fatalf("the warehouse holds %v, want %v", v, want)
+		}
+		return sum
+	}
+	run(17)
+	kept := filepath.Join(path+ParsedSuffix, "is-test-etag.UA.gob")
+	if _, err := os.Stat(kept); err != nil {
+		t.Fatalf("the parsed answer was not kept: %v", err)
+	}
+
+	// The publisher answers 304: the kept figures are taken as they are
+	// (altered here, so that the warehouse shows which were used).
+	rewriteParsed(t, kept, func(pf *parsedFile) { pf.Obs[0].Value = 99 })
+	if s := run(99); s.Outcomes[0].HTTPStatus != http.StatusNotModified {
+		t.Fatalf("the publisher answered %d, want 304", s.Outcomes[0].HTTPStatus)
+	}
+
+	// Kept under another key (another build, another answer): read again.
+	rewriteParsed(t, kept, func(pf *parsedFile) { pf.Key = "another build" })
+	run(17)
+
+	// Unreadable: read again, and the run goes on.
+	if err := os.WriteFile(kept, []byte("not a parsed answer"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s := run(17); !s.DataUnchanged {
+		t.Error("the answer read again loads what the warehouse holds: the run should change no data")
+	}
+}
+
+// A kept answer is still an answer: an HTML page where data should be is
+// refused, though its bytes were parsed before.
+func TestAKeptAnswerIsStillCheckedForAnErrorPage(t *testing.T) {
+	src := etagSource("https://stats.example.org")
+	body := []byte(`<!doctype html><p>Please verify you are human</p>`)
+	f := fetch.SourceFetch{Source: src, Responses: []fetch.Response{{
+		Request: src.Requests[0], Body: body, Unchanged: true,
+		Entry: archive.Entry{URL: src.Requests[0].URL, SHA256: archive.Sum(body), Header: map[string]string{"Content-Type": "text/html"}},
+	}}}
+	cache := &parsedCache{dir: t.TempDir(), build: "test"}
+	cache.put(f, "UA", []extractors.Observation{{SourceID: src.ID, Destination: "IS", Citizenship: "UA", Value: 1}})
+	if _, ok := cache.get(f, "UA"); !ok {
+		t.Fatal("the answer just kept is not found")
+	}
+	o := parseFetched(context.Background(), f, "UA", cache)
+	if o.Err == nil || !strings.Contains(o.Err.Error(), "HTML page") {
+		t.Errorf("an error page with kept figures: %v, want it refused as an HTML page", o.Err)
+	}
+}
+
+// The key changes with what the parse reads, and not with a request's
+// secrets, which no file should hold even hashed.
+func TestParsedKey(t *testing.T) {
+	cache := &parsedCache{dir: t.TempDir(), build: "test"}
+	src := etagSource("https://stats.example.org")
+	fetched := func(src *extractors.Source, sha string) fetch.SourceFetch {
+		return fetch.SourceFetch{Source: src, Responses: []fetch.Response{{Request: src.Requests[0],
+			Entry: archive.Entry{URL: src.Requests[0].URL, SHA256: sha}}}}
+	}
+	base := cache.key(fetched(src, "aa"), "UA")
+	secret := *src
+	secret.Requests = []extractors.Request{src.Requests[0]}
+	secret.Requests[0].Secrets = map[string]string{"key": "k-123"}
+	if cache.key(fetched(&secret, "aa"), "UA") != base {
+		t.Error("a request's secret changed the key")
+	}
+	other := *src
+	other.Map.Filter = map[string]string{"origin": "RUS"}
+	for what, k := range map[string]string{
+		"the bytes":  cache.key(fetched(src, "bb"), "UA"),
+		"the origin": cache.key(fetched(src, "aa"), "RU"),
+		"the source": cache.key(fetched(&other, "aa"), "UA"),
+		"the build":  (&parsedCache{build: "other"}).key(fetched(src, "aa"), "UA"),
+	} {
+		if k == base {
+			t.Errorf("changing %s kept the key", what)
+		}
+	}
+}
