@@ -309,11 +309,13 @@ func benchUnchanged(bin, tmp string, reps int) row {
 }
 
 // sampleServer serves the sample archive as the publishers would (the
-// reliability suite's server), with ETags and conditional requests honoured,
-// so a second live refresh sees every source answer 304.
+// reliability suite's server), each publisher's host at an address of its
+// own, with ETags and conditional requests honoured, so a second live
+// refresh sees every source answer 304.
 func sampleServer() *reliability.Server {
 	srv, err := reliability.NewSampleServer()
 	check(err)
+	srv.ServePerHost()
 	setETags(srv)
 	return srv
 }
@@ -443,17 +445,8 @@ func benchPoliteness() []row {
 	// Long enough that the bound is politeness, not the fixed cost of
 	// starting 30 hosts' fetches.
 	delay := 200 * time.Millisecond
-	probe := sampleServer()
-	hosts := slices.Sorted(maps.Keys(probe.Mirrors()))
-	probe.Close()
-	servers := map[string]*reliability.Server{}
-	mirrors := map[string]string{}
-	for _, from := range hosts {
-		srv := sampleServer()
-		defer srv.Close()
-		servers[from] = srv
-		mirrors[from] = srv.URL + "/" + strings.TrimPrefix(from, "https://")
-	}
+	srv := sampleServer()
+	defer srv.Close()
 	arch, err := archive.Open(filepath.Join(os.TempDir(), fmt.Sprintf("emigre-bench-polite-%d", os.Getpid())))
 	check(err)
 	defer os.RemoveAll(arch.Dir())
@@ -464,19 +457,17 @@ func benchPoliteness() []row {
 		check(err)
 		srcs = append(srcs, r)
 	}
-	cfg := fetch.FetchConfig{UserAgent: "emigre-bench", Delay: delay, Timeout: 10 * time.Second, Mirrors: mirrors, Record: true}
+	cfg := fetch.FetchConfig{UserAgent: "emigre-bench", Delay: delay, Timeout: 10 * time.Second, Mirrors: srv.Mirrors(), Record: true}
 	start := time.Now()
 	res := fetch.NewFetcher(cfg, arch).FetchAll(context.Background(), srcs)
 	wall := time.Since(start)
 	for _, r := range res {
 		check(r.Err)
 	}
-	perHost := map[string]int{}
+	perHost := srv.HostHits()
+	delete(perHost, "robots.txt") // asked once per host, apart
 	busiest, total := 0, 0
-	for from, srv := range servers {
-		h := strings.TrimPrefix(from, "https://")
-		n := srv.HostHits()[h] // robots.txt apart
-		perHost[h] = n
+	for _, n := range perHost {
 		busiest = max(busiest, n)
 		total += n
 	}

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/emigre/emigre/extractors/archive"
@@ -70,4 +71,46 @@ func mustSampleEntries(t *testing.T) []archive.Entry {
 		t.Fatal(err)
 	}
 	return entries
+}
+
+// ServePerHost gives every publisher's host an address of its own, as
+// publishers have: a live refresh then asks each host's robots.txt once,
+// and its data requests arrive as they do at one address.
+func TestServePerHost(t *testing.T) {
+	srv, err := NewSampleServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.ServePerHost()
+	addresses := map[string]string{}
+	for from, to := range srv.Mirrors() {
+		u, err := url.Parse(to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other, ok := addresses[u.Host]; ok {
+			t.Errorf("%s and %s share the address %s", from, other, u.Host)
+		}
+		addresses[u.Host] = from
+	}
+	if _, err := pipeline.Run(t.Context(), liveOptions(t.TempDir(), srv)); err != nil {
+		t.Fatal(err)
+	}
+	hits := srv.HostHits()
+	asked, datasets := 0, 0
+	for host, n := range hits {
+		if host != "robots.txt" && n > 0 {
+			asked++
+		}
+	}
+	for _, s := range srv.Sources() {
+		if s.PublisherID == "eurostat" {
+			datasets++
+		}
+	}
+	if hits["ec.europa.eu"] != datasets || hits["robots.txt"] != asked {
+		t.Errorf("ec.europa.eu received %d requests (want %d, one per dataset); robots.txt asked %d times of %d hosts",
+			hits["ec.europa.eu"], datasets, hits["robots.txt"], asked)
+	}
 }

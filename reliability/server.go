@@ -45,6 +45,7 @@ type Server struct {
 	onRequest func(source string)
 	robots    string
 	entries   []archive.Entry // the archive's manifest, read once
+	perHost   map[string]*httptest.Server
 }
 
 // NewServer starts a server over the archive. Close it when done. Like
@@ -203,9 +204,46 @@ func (s *Server) Mirrors() map[string]string {
 		if err != nil {
 			continue
 		}
-		m[u.Scheme+"://"+u.Host] = s.URL + "/" + u.Host
+		base := s.URL
+		if hs, ok := s.perHost[u.Host]; ok {
+			base = hs.URL
+		}
+		m[u.Scheme+"://"+u.Host] = base + "/" + u.Host
 	}
 	return m
+}
+
+// ServePerHost gives every publisher's host its own address (a port of
+// its own), as the publishers have: a fetcher that takes one host at a time
+// then fetches the publishers side by side, as it does live, instead of
+// queueing every request behind one address. Call it before Mirrors or
+// Config; Close stops them all.
+func (s *Server) ServePerHost() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perHost != nil {
+		return
+	}
+	s.perHost = map[string]*httptest.Server{}
+	for _, e := range s.entries {
+		u, err := url.Parse(e.URL)
+		if err != nil || s.perHost[u.Host] != nil {
+			continue
+		}
+		s.perHost[u.Host] = httptest.NewServer(http.HandlerFunc(s.serve))
+	}
+}
+
+// Close stops the server and every host's own address.
+func (s *Server) Close() {
+	s.mu.Lock()
+	hosts := s.perHost
+	s.perHost = nil
+	s.mu.Unlock()
+	for _, hs := range hosts {
+		hs.Close()
+	}
+	s.Server.Close()
 }
 
 // HostHits is how many requests the server has received per publisher's
