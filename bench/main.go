@@ -52,7 +52,7 @@ func main() {
 	quick := flag.Bool("quick", false, "fewer repetitions")
 	appendRows := flag.Int("rows", 500_000, "observations for the load benchmark")
 	tsvSize := flag.String("tsv", "1GB", "size of the generated Eurostat TSV for the reader benchmark (\"\" skips it)")
-	only := flag.String("only", "", "comma-separated parts to run: refresh, unchanged, load, growth, politeness, coldstart (default all)")
+	only := flag.String("only", "", "comma-separated parts to run: refresh, unchanged, scheduled, load, growth, politeness, coldstart (default all)")
 	threads := flag.Int("threads", 0, "DuckDB threads for emigre and the floors alike (default: one per CPU)")
 	memLimit := flag.String("memory-limit", "", "DuckDB memory limit for emigre and the floors alike (default "+load.DefaultMemoryLimit+")")
 	flag.Parse()
@@ -85,6 +85,9 @@ func main() {
 	}
 	if want("unchanged") {
 		rows = append(rows, benchUnchanged(bin, tmp, reps))
+	}
+	if want("scheduled") {
+		rows = append(rows, benchScheduled(bin, tmp, reps))
 	}
 	if want("load") {
 		rows = append(rows, benchAppender(tmp, *appendRows, reps))
@@ -272,24 +275,7 @@ func benchUnchanged(bin, tmp string, reps int) row {
 	srv := sampleServer()
 	defer srv.Close()
 	cfg := filepath.Join(tmp, "bench.yaml")
-	var b strings.Builder
-	b.WriteString(duckdbConfig())
-	b.WriteString("fetch:\n  delay: 1ms\n  retries: 0\nmirrors:\n")
-	for from, to := range srv.Mirrors() {
-		fmt.Fprintf(&b, "  %q: %q\n", from, to)
-	}
-	// Live-only sources (no answer in the sample) would fail every run.
-	answered := map[string]bool{}
-	for _, src := range srv.Sources() {
-		answered[src.ID] = true
-	}
-	b.WriteString("exclude:\n")
-	for _, src := range catalogue.MustDefault().Sources() {
-		if !answered[src.ID] {
-			fmt.Fprintf(&b, "  - %q\n", src.ID)
-		}
-	}
-	check(os.WriteFile(cfg, []byte(b.String()), 0o644))
+	check(os.WriteFile(cfg, []byte(liveConfig(srv)), 0o644))
 	var full, again []time.Duration
 	var newObjects, newRows int
 	for i := range reps {
@@ -306,6 +292,30 @@ func benchUnchanged(bin, tmp string, reps int) row {
 	f, u := median(full), median(again)
 	return row{"unchanged refresh (all 304), wall", ms(u), ms(f) + " (full live refresh)", ratio(u, f),
 		fmt.Sprintf("<= 0.2x (new snapshots %d, new rows %d: want 0, 0)", newObjects, newRows)}
+}
+
+// liveConfig is the configuration of a live refresh against srv: every
+// publisher mirrored there, a 1 ms politeness delay, no retries, and the
+// live-only sources (no answer in the sample, they would fail every run)
+// excluded.
+func liveConfig(srv *reliability.Server) string {
+	var b strings.Builder
+	b.WriteString(duckdbConfig())
+	b.WriteString("fetch:\n  delay: 1ms\n  retries: 0\nmirrors:\n")
+	for from, to := range srv.Mirrors() {
+		fmt.Fprintf(&b, "  %q: %q\n", from, to)
+	}
+	answered := map[string]bool{}
+	for _, src := range srv.Sources() {
+		answered[src.ID] = true
+	}
+	b.WriteString("exclude:\n")
+	for _, src := range catalogue.MustDefault().Sources() {
+		if !answered[src.ID] {
+			fmt.Fprintf(&b, "  - %q\n", src.ID)
+		}
+	}
+	return b.String()
 }
 
 // sampleServer serves the sample archive as the publishers would (the
