@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -218,11 +219,16 @@ func (l *loader) folder(fsys fs.FS, prefix string) {
 		}
 		return path.Join(prefix, p)
 	}
+	var sources []string // source files, decoded together below
 	err := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if de.IsDir() || !strings.HasSuffix(p, ".yaml") {
+			return nil
+		}
+		if !slices.Contains([]string{PublishersFile, OutletsFile, GapsFile, SumsFile}, p) {
+			sources = append(sources, p)
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
@@ -238,14 +244,54 @@ func (l *loader) folder(fsys fs.FS, prefix string) {
 			l.gapFile(name(p), data)
 		case SumsFile:
 			l.sumFile(name(p), data)
-		default:
-			l.sourceFile(name(p), data, prefix != "")
 		}
 		return nil
 	})
 	if err != nil {
 		*l.probs = append(*l.probs, Problem{File: prefix, Msg: err.Error()})
+		return
 	}
+	for _, ds := range decodeSources(fsys, sources, name) {
+		l.sourceFile(ds, prefix != "")
+	}
+}
+
+// decodedSource is one source file decoded, with what its decoding found
+// wrong.
+type decodedSource struct {
+	d     doc
+	sd    *sourceDoc
+	ok    bool
+	probs []Problem
+}
+
+// decodeSources reads and decodes the source files, one worker per CPU
+// (YAML decoding is most of a catalogue's load, and every command that
+// reads the catalogue waits for it), and returns them in the order given.
+func decodeSources(fsys fs.FS, files []string, name func(string) string) []decodedSource {
+	out := make([]decodedSource, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				ds := &out[i]
+				ds.sd = &sourceDoc{}
+				data, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					ds.probs = append(ds.probs, Problem{File: name(files[i]), Msg: err.Error()})
+					continue
+				}
+				ds.d, ds.ok = decode(name(files[i]), data, ds.sd, &ds.probs)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 func (l *loader) publishers(file string, data []byte) {
@@ -307,12 +353,13 @@ func (l *loader) gapFile(file string, data []byte) {
 	}
 }
 
-func (l *loader) sourceFile(file string, data []byte, user bool) {
-	sd := &sourceDoc{}
-	d, ok := decode(file, data, sd, l.probs)
-	if !ok {
+func (l *loader) sourceFile(ds decodedSource, user bool) {
+	*l.probs = append(*l.probs, ds.probs...)
+	if !ds.ok {
 		return
 	}
+	d, sd, file := ds.d, ds.sd, ds.d.file
+	d.probs = l.probs // what validating it finds goes with the rest
 	if want := sd.ID + ".yaml"; path.Base(file) != want {
 		d.problem("id", "%q: the file of a source is named after its id (%s)", sd.ID, want)
 	}
