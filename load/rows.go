@@ -125,14 +125,17 @@ func InsertRun(ctx context.Context, tx *Tx, run Run) error {
 // later run's is there already), its last success, its failures in a row.
 // Call it once the run's rows and its runs row are written.
 func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
-	// The table, not a view of it: a run log overlays series_health with
-	// a temporary view of its own copy, which is the table written here.
-	target := "series_health"
-	if tx.catalog != "" {
-		target = `"` + strings.ReplaceAll(tx.catalog, `"`, `""`) + `".main.series_health`
+	// The tables, not the views of them: a run log overlays these with
+	// temporary views of the warehouse's rows and its own, and the run's
+	// rows are its own; series_health is its own copy, written here.
+	own := func(table string) string {
+		if tx.catalog == "" {
+			return table
+		}
+		return `"` + strings.ReplaceAll(tx.catalog, `"`, `""`) + `".main.` + table
 	}
 	_, err := tx.ExecContext(ctx, `
-		MERGE INTO `+target+` AS h
+		MERGE INTO `+own("series_health")+` AS h
 		USING (
 			SELECT
 				rs.source_id,
@@ -141,8 +144,8 @@ func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
 				rs.bytes, -- the whole answer's, on each of its destinations' rows
 				r.run_id, r.started_at, coalesce(r.finished_at, r.started_at) AS success_at, r.sample, r.mode,
 				rs.status IN ('ok', 'unchanged') AS success
-			FROM run_sources AS rs
-			JOIN runs AS r ON r.run_id = rs.run_id
+			FROM `+own("run_sources")+` AS rs
+			JOIN `+own("runs")+` AS r ON r.run_id = rs.run_id
 			LEFT JOIN sources AS s ON s.id = rs.source_id
 			WHERE rs.run_id = $1
 			QUALIFY row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)) = 1
