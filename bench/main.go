@@ -275,7 +275,7 @@ func benchUnchanged(bin, tmp string, reps int) row {
 	srv := sampleServer()
 	defer srv.Close()
 	cfg := filepath.Join(tmp, "bench.yaml")
-	check(os.WriteFile(cfg, []byte(liveConfig(srv)), 0o644))
+	check(os.WriteFile(cfg, []byte(liveConfig(srv, tmp)), 0o644))
 	var full, again []time.Duration
 	var newObjects, newRows int
 	for i := range reps {
@@ -294,28 +294,12 @@ func benchUnchanged(bin, tmp string, reps int) row {
 		fmt.Sprintf("<= 0.2x (new snapshots %d, new rows %d: want 0, 0)", newObjects, newRows)}
 }
 
-// liveConfig is the configuration of a live refresh against srv: every
-// publisher mirrored there, a 1 ms politeness delay, no retries, and the
-// live-only sources (no answer in the sample, they would fail every run)
-// excluded.
-func liveConfig(srv *reliability.Server) string {
-	var b strings.Builder
-	b.WriteString(duckdbConfig())
-	b.WriteString("fetch:\n  delay: 1ms\n  retries: 0\nmirrors:\n")
-	for from, to := range srv.Mirrors() {
-		fmt.Fprintf(&b, "  %q: %q\n", from, to)
-	}
-	answered := map[string]bool{}
-	for _, src := range srv.Sources() {
-		answered[src.ID] = true
-	}
-	b.WriteString("exclude:\n")
-	for _, src := range catalogue.MustDefault().Sources() {
-		if !answered[src.ID] {
-			fmt.Fprintf(&b, "  - %q\n", src.ID)
-		}
-	}
-	return b.String()
+// liveConfig is the configuration of a live refresh against srv (the
+// reliability suite's: every publisher mirrored there, the live-only
+// sources excluded) with the bench's DuckDB settings; each run names its
+// warehouse and archive with --db and --archive.
+func liveConfig(srv *reliability.Server, tmp string) string {
+	return srv.Config(filepath.Join(tmp, "emigre.duckdb"), filepath.Join(tmp, "archive")) + duckdbConfig()
 }
 
 // sampleServer serves the sample archive as the publishers would (the

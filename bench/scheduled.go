@@ -23,7 +23,7 @@ func benchScheduled(bin, tmp string, reps int) row {
 	cfg := filepath.Join(tmp, "scheduled.yaml")
 	// Every 2 s: a full refresh of the sample takes about 1.3 s here; a
 	// refresh still running when the next is due skips that one.
-	check(os.WriteFile(cfg, []byte(liveConfig(srv)+"schedule:\n  refresh: \"@every 2s\"\n"), 0o644))
+	check(os.WriteFile(cfg, []byte(liveConfig(srv, tmp)+"schedule:\n  refresh: \"@every 2s\"\n"), 0o644))
 	var full, again []time.Duration
 	for i := range reps {
 		dir := filepath.Join(tmp, fmt.Sprintf("scheduled%d", i))
