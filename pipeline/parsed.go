@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/fetch"
@@ -41,14 +42,32 @@ type parsedCache struct {
 }
 
 // newParsedCache is the cache of the run's warehouse; nil (no caching)
-// without a build ID or a warehouse path.
+// without a build ID or a warehouse path. It removes what writes cut short
+// by a kill left behind.
 func newParsedCache(warehouse string) *parsedCache {
 	build := buildid.Executable()
 	if build == "" || warehouse == "" {
 		return nil
 	}
-	return &parsedCache{dir: warehouse + ParsedSuffix, build: build}
+	c := &parsedCache{dir: warehouse + ParsedSuffix, build: build}
+	c.sweep(time.Now().Add(-time.Hour))
+	return c
 }
+
+// sweep removes the temporary files of writes begun before cutoff: a write
+// takes milliseconds, so an older one was cut short and will never be
+// renamed into place. (A newer one may be another run's, still writing.)
+func (c *parsedCache) sweep(cutoff time.Time) {
+	temps, _ := filepath.Glob(filepath.Join(c.dir, tempPattern))
+	for _, t := range temps {
+		if fi, err := os.Lstat(t); err == nil && fi.ModTime().Before(cutoff) {
+			_ = os.Remove(t) // a cache: what cannot be removed now is removed another time
+		}
+	}
+}
+
+// tempPattern names a file being written, before it is renamed into place.
+const tempPattern = ".tmp-*"
 
 // parsedFile holds one source's figures and the key they were read under.
 type parsedFile struct {
@@ -137,7 +156,7 @@ func (c *parsedCache) write(path string, pf parsedFile) error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
+	tmp, err := os.CreateTemp(c.dir, tempPattern)
 	if err != nil {
 		return err
 	}
