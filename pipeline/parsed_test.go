@@ -21,11 +21,13 @@ import (
 	"github.com/emigre/emigre/transform"
 )
 
-// etagPublisher answers one JSON table (its figure made up for these
-// tests) with an ETag, and 304 to a request that names it.
+// etagAnswer is etagPublisher's table; its figure is made up for these tests.
+const etagAnswer = `{"items":[{"year":2022,"coo":"UKR","n":17}]}`
+
+// etagPublisher answers etagAnswer with an ETag, and 304 to a request that
+// names it.
 func etagPublisher(t *testing.T) *httptest.Server {
 	t.Helper()
-	const body = `{"items":[{"year":2022,"coo":"UKR","n":17}]}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
 			http.NotFound(w, r)
@@ -37,10 +39,23 @@ func etagPublisher(t *testing.T) *httptest.Server {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, body)
+		fmt.Fprint(w, etagAnswer)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// etagOptions is a live run of etagSource, against a new etagPublisher,
+// into the warehouse at path (its archive beside it).
+func etagOptions(t *testing.T, path string) Options {
+	srv := etagPublisher(t)
+	return Options{
+		Warehouse: path, ArchiveDir: filepath.Join(filepath.Dir(path), "archive"),
+		Catalogue: catalogue.MustDefault(), Sources: []*extractors.Source{etagSource(srv.URL)},
+		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 5 * time.Second, Record: true},
+		Estimate: transform.Options{Origin: "UA", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Version:  "test",
+	}
 }
 
 func etagSource(host string) *extractors.Source {
@@ -85,16 +100,8 @@ func rewriteParsed(t *testing.T, path string, change func(*parsedFile)) {
 // figures it kept, without reading the answer again; a kept file whose key
 // does not match, or that cannot be read, is read again from the answer.
 func TestAnAnswerParsedBeforeIsNotReadAgain(t *testing.T) {
-	srv := etagPublisher(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "w.duckdb")
-	opt := Options{
-		Warehouse: path, ArchiveDir: filepath.Join(dir, "archive"),
-		Catalogue: catalogue.MustDefault(), Sources: []*extractors.Source{etagSource(srv.URL)},
-		Fetch:    fetch.FetchConfig{UserAgent: "emigre-test", Timeout: 5 * time.Second, Record: true},
-		Estimate: transform.Options{Origin: "UA", WindowStart: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)},
-		Version:  "test",
-	}
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	opt := etagOptions(t, path)
 	run := func(want float64) *Summary {
 		t.Helper()
 		sum, err := Run(context.Background(), opt)
@@ -205,5 +212,31 @@ func TestCutShortWritesAreSwept(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("a write begun just now was removed: %v", err)
+	}
+}
+
+// Once a source is read its answers' bytes are let go (they are in the
+// archive): a refresh does not hold every answer until it publishes. The
+// snapshots still record each answer's size.
+func TestAnswersAreLetGoOnceRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	sum, err := Run(context.Background(), etagOptions(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := sum.Outcomes[0]
+	if o.Err != nil || len(o.Responses) != 1 {
+		t.Fatalf("outcome: %v, %d responses", o.Err, len(o.Responses))
+	}
+	if o.Responses[0].Body != nil {
+		t.Error("the answer's bytes are still held after the source was read")
+	}
+	db, err := load.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := query[int64](t, db, `SELECT size FROM snapshots WHERE source_id = 'is-test-etag'`); n != int64(len(etagAnswer)) {
+		t.Errorf("snapshot size %d, want the answer's %d bytes", n, len(etagAnswer))
 	}
 }

@@ -185,6 +185,11 @@ func parseFetched(ctx context.Context, f fetch.SourceFetch, origin string, cache
 	} else {
 		o.answer, _ = load.Summarise(o.Source.ID, o.obs)
 	}
+	// Read: the bytes are in the archive. Kept until the publish, every
+	// source's answers would be in memory at once.
+	for i := range o.Responses {
+		o.Responses[i].Body = nil
+	}
 	return o
 }
 

@@ -243,7 +243,7 @@ func snapshotRow(sourceID string, r fetch.Response) load.SnapshotRow {
 		prov = string(b)
 	}
 	return load.SnapshotRow{SHA256: r.Entry.SHA256, SourceID: sourceID, URL: r.Request.URL,
-		Method: r.Request.MethodOrGet(), FetchedAt: r.Entry.FetchedAt, Size: int64(len(r.Body)),
+		Method: r.Request.MethodOrGet(), FetchedAt: r.Entry.FetchedAt, Size: r.Entry.Size,
 		ContentType: r.Entry.Header["Content-Type"], Provenance: prov, Sample: r.Entry.Sample()}
 }
 
