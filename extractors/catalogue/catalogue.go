@@ -249,7 +249,6 @@ func (l *loader) folder(fsys fs.FS, prefix string) {
 	})
 	if err != nil {
 		*l.probs = append(*l.probs, Problem{File: prefix, Msg: err.Error()})
-		return
 	}
 	for _, ds := range decodeSources(fsys, sources, name) {
 		l.sourceFile(ds, prefix != "")
