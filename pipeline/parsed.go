@@ -75,9 +75,9 @@ type parsedFile struct {
 	Obs []extractors.Observation
 }
 
-// key identifies what a source's parse depends on. The request's secrets
-// are left out: they change nothing that is read, and no hash of them
-// should be kept.
+// key identifies what a source's parse depends on; "" (nothing kept) for
+// a source that does not encode. The request's secrets are left out: they
+// change nothing that is read, and no hash of them should be kept.
 func (c *parsedCache) key(f fetch.SourceFetch, origin string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "emigre parsed answers v1\n%s\n%s\n", c.build, origin)
@@ -87,9 +87,10 @@ func (c *parsedCache) key(f fetch.SourceFetch, origin string) string {
 		r.Secrets = nil
 		src.Requests[i] = r
 	}
-	// A source is strings, numbers, maps and times: it always encodes, and
-	// maps encode in key order.
-	_ = json.NewEncoder(h).Encode(src)
+	// Maps encode in key order: the same source, the same key.
+	if err := json.NewEncoder(h).Encode(src); err != nil {
+		return ""
+	}
 	for _, r := range f.Responses {
 		fmt.Fprintf(h, "%s %d %q %s\n", r.Request.RoleOrData(), r.Page, r.Request.URL, r.Entry.SHA256)
 	}
@@ -125,7 +126,7 @@ func (c *parsedCache) get(f fetch.SourceFetch, origin string) ([]extractors.Obse
 		slog.Debug("unreadable parsed answer: reading the answer again", "source", f.Source.ID, "path", path, "error", err)
 		return nil, false
 	}
-	if pf.Key != c.key(f, origin) {
+	if key := c.key(f, origin); key == "" || pf.Key != key {
 		return nil, false
 	}
 	return pf.Obs, true
@@ -142,7 +143,11 @@ func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.O
 	if path == "" {
 		return
 	}
-	if err := c.write(path, parsedFile{Key: c.key(f, origin), Obs: obs}); err != nil {
+	key := c.key(f, origin)
+	if key == "" {
+		return
+	}
+	if err := c.write(path, parsedFile{Key: key, Obs: obs}); err != nil {
 		c.warned.Do(func() {
 			slog.Warn("could not keep the parsed answers beside the warehouse (the next run reads them again)",
 				"folder", c.dir, "source", f.Source.ID, "error", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -180,6 +181,17 @@ func TestParsedKey(t *testing.T) {
 	}
 	other := *src
 	other.Map.Filter = map[string]string{"origin": "RUS"}
+	// A source that does not encode (here a NaN) keys nothing, and so is
+	// never kept or taken.
+	odd := *src
+	odd.Statement = &extractors.StatementEntry{Scale: math.NaN()}
+	if k := cache.key(fetched(&odd, "aa"), "UA"); k != "" {
+		t.Errorf("a source that does not encode has the key %q", k)
+	}
+	cache.put(fetched(&odd, "aa"), "UA", []extractors.Observation{{SourceID: odd.ID}})
+	if _, ok := cache.get(fetched(&odd, "aa"), "UA"); ok {
+		t.Error("figures kept for a source that does not encode")
+	}
 	for what, k := range map[string]string{
 		"the bytes":  cache.key(fetched(src, "bb"), "UA"),
 		"the origin": cache.key(fetched(src, "aa"), "RU"),
