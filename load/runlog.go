@@ -74,24 +74,34 @@ type Declaration struct {
 	File, Generation, SchemaDigest, CatalogueDigest string
 }
 
-// readDeclaration reads the run_log row through q; nil when the warehouse
-// has no such table or row (written before there was a run log). catalog
-// qualifies the table ("" for the default database).
-func readDeclaration(ctx context.Context, q Querier, catalog string) (*Declaration, error) {
+// declarationQuery reads the run_log row of the warehouse in catalog (""
+// for the default database).
+func declarationQuery(catalog string) string {
 	prefix := ""
 	if catalog != "" {
 		prefix = catalog + ".main."
 	}
-	var d *Declaration
-	err := ScanRows(ctx, q, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM `+prefix+`run_log`, nil,
-		func(rows *sql.Rows) error {
-			d = &Declaration{}
-			return rows.Scan(&d.File, &d.Generation, &d.SchemaDigest, &d.CatalogueDigest)
-		})
-	// Asking for the table and reading a catalog error when it is not there
-	// costs one query where looking it up first cost two.
+	return `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM ` + prefix + `run_log`
+}
+
+// noRunLogTable reports an error saying the warehouse has no run_log table
+// (written before there was a run log). Asking for the table and reading
+// the catalog error costs one query where looking it up first cost two.
+func noRunLogTable(err error) bool {
 	var de *duckdb.Error
-	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog {
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog
+}
+
+// readDeclaration reads the run_log row through q; nil when the warehouse
+// has no such table or row. catalog qualifies the table ("" for the default
+// database).
+func readDeclaration(ctx context.Context, q Querier, catalog string) (*Declaration, error) {
+	var d *Declaration
+	err := ScanRows(ctx, q, declarationQuery(catalog), nil, func(rows *sql.Rows) error {
+		d = &Declaration{}
+		return rows.Scan(&d.File, &d.Generation, &d.SchemaDigest, &d.CatalogueDigest)
+	})
+	if noRunLogTable(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -240,12 +250,10 @@ func attachRunLog(ctx context.Context, c rawConn, path, lock string) ([]string, 
 
 // declarationRaw reads the run_log row on a driver connection.
 func declarationRaw(ctx context.Context, c rawConn) (*Declaration, error) {
-	n, err := rawStrings(ctx, c, `SELECT count(*) FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'run_log'`)
-	if err != nil || n[0][0] == "0" {
-		return nil, err
+	rows, err := rawStrings(ctx, c, declarationQuery(""))
+	if noRunLogTable(err) {
+		return nil, nil
 	}
-	rows, err := rawStrings(ctx, c, `SELECT file, generation, schema_digest, coalesce(catalogue_digest, '') FROM run_log`)
 	if err != nil || len(rows) != 1 {
 		return nil, err
 	}
