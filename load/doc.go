@@ -15,6 +15,26 @@
 // until they reopen; a failure at any point removes the working file and
 // leaves the published file untouched.
 //
+// # The run log
+//
+// A run that changes no data (every answer loads what was loaded already)
+// does not copy the warehouse: its run, its series' outcomes and health and
+// its alerts go to the run log, a small DuckDB file beside the warehouse
+// (path+RunLogSuffix) that the warehouse declares in its run_log table.
+// OpenRunLog copies the log to a working file and opens it with the
+// published warehouse attached read-only; it needs nothing from the run,
+// so the pipeline calls it while the sources are fetched. RunLog.Log then
+// makes a new log's tables (when the working file is new), overlays the
+// log's rows on the warehouse's tables with temporary views, runs the
+// caller's build and the run's row in one transaction, checkpoints, closes
+// and renames the working file into place, as Publish does with the
+// warehouse. A build that finds the run changes data returns an error
+// wrapping ErrPublishInFull; Log then writes nothing, and the caller
+// publishes in full. The RunLog holds the warehouse's lock from OpenRunLog
+// until Log or Abandon. Readers (OpenReadOnly) attach the log the warehouse
+// declares and see the same overlay; the next Publish folds the log's rows
+// into the new warehouse.
+//
 // # One connection, one transaction, and the Appender
 //
 // DuckDB's Appender is the fast way to bulk insert, but it belongs to one

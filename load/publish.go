@@ -18,10 +18,11 @@ import (
 // Publish builds the next state in, in the same directory.
 const WorkSuffix = ".work"
 
-// publishLocks serialises Publish and LogRun per path within the process. Two
-// processes publishing the same path at once are not supported (the
-// schedule daemon never runs two refreshes at once; do not also run
-// `emigre run` from cron on the same warehouse).
+// publishLocks serialises Publish and the run log (from OpenRunLog to Log
+// or Abandon) per path within the process. Two processes publishing the
+// same path at once are not supported (the schedule daemon never runs two
+// refreshes at once; do not also run `emigre run` from cron on the same
+// warehouse).
 var publishLocks sync.Map // absolute path -> *sync.Mutex
 
 // Publish lands one run in the warehouse at path, whole or not at all:
@@ -91,11 +92,9 @@ func lockPath(abs string) (unlock func()) {
 // replaceFile replaces target by a version written through its working
 // file (target + WorkSuffix), in the same folder: it removes a stale
 // working file, lets write fill a new one (a DuckDB file, checkpointed and
-// closed), checks that no WAL is left beside it, fsyncs it, renames it
-// over target and fsyncs the folder. The rename is the commit point: on an
-// error before it (or a panic in write) the working file is removed and
-// target is as it was; after it, an error is the folder's fsync only, and
-// says that target was replaced.
+// closed) and puts it in place (commitWork). On an error before the rename
+// (or a panic in write) the working file is removed and target is as it
+// was.
 func replaceFile(target string, write func(work string) error) (err error) {
 	work := target + WorkSuffix
 	renamed := false
@@ -112,22 +111,31 @@ func replaceFile(target string, write func(work string) error) (err error) {
 	if err := write(work); err != nil {
 		return err
 	}
+	renamed, err = commitWork(target, work)
+	return err
+}
+
+// commitWork puts the working file work (written, checkpointed and closed)
+// in place of target: it checks that no WAL is left beside it, fsyncs it,
+// renames it over target and fsyncs the folder. The rename is the commit
+// point: renamed says it happened, and an error after it is the folder's
+// fsync only, saying that target was replaced.
+func commitWork(target, work string) (renamed bool, err error) {
 	if _, err := os.Stat(work + ".wal"); err == nil {
-		return fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
+		return false, fmt.Errorf("working file %s still has a WAL after checkpoint and close", work)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("check WAL of %s: %w", work, err)
+		return false, fmt.Errorf("check WAL of %s: %w", work, err)
 	}
 	if err := syncFile(work); err != nil {
-		return err
+		return false, err
 	}
 	if err := os.Rename(work, target); err != nil {
-		return fmt.Errorf("rename %s over %s: %w", work, target, err)
+		return false, fmt.Errorf("rename %s over %s: %w", work, target, err)
 	}
-	renamed = true
 	if err := syncDir(filepath.Dir(target)); err != nil {
-		return fmt.Errorf("%s replaced, but: %w", target, err)
+		return true, fmt.Errorf("%s replaced, but: %w", target, err)
 	}
-	return nil
+	return true, nil
 }
 
 // buildWork opens the working file, migrates it, runs build and the run's

@@ -280,90 +280,122 @@ func overlayViews(warehouseCat string) []string {
 
 // --- writing the run log -----------------------------------------------------
 
-// LogRun records a run that changes no data in the run log beside the
-// published warehouse at path, without rewriting the warehouse:
-//
-//  1. copy the run log (when it extends the published file) to a working
-//     file, or start a new one from the warehouse's tables' shapes and its
-//     alerts;
-//  2. in ONE transaction, with the published warehouse attached read-only
-//     and the run log's rows overlaid on its tables, run build and then
-//     insert *run (as Publish does); build writes run_sources,
-//     source_states and alerts, which land in the run log;
-//  3. checkpoint, close, fsync, rename over the run log, fsync the folder.
-//
-// Readers are never blocked: neither file is ever open read-write where
-// they read it. A crash at any point leaves the run log as it was. When the
-// warehouse declares no run log (or another schema), LogRun returns
-// ErrPublishInFull and writes nothing; build may return an error wrapping
-// ErrPublishInFull too (it found that the run changes data), with the same
-// effect. build reads the published warehouse through tx (its tables are
-// on the search path) and gets its declaration.
-func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
-	abs, unlock, err := lockForRun(path, run, "log")
-	if err != nil {
-		return err
-	}
-	defer unlock()
+// RunLog is the run log beside a published warehouse, opened for one run
+// that may change no data. Opening it (starting DuckDB, attaching the
+// warehouse) costs as much as the rest of such a run, and needs nothing
+// from the run: OpenRunLog can run while the run's sources are fetched.
+// Then either Log records the run, or Abandon lets it go (the run changes
+// data and is published in full, or never finishes). It holds the
+// warehouse's lock from OpenRunLog until Log or Abandon.
+type RunLog struct {
+	path, log, work string // the warehouse as given, the run log, its working file
+	published       string // the warehouse's absolute path
+	unlock          func()
+	db              *sql.DB
+	decl            *Declaration
+	fresh           bool // the working file is new: newRunLog makes its tables
+	begun           time.Time
+	closed, renamed bool
+}
 
-	begun := time.Now()
-	log := abs + RunLogSuffix
+// OpenRunLog opens the run log of the published warehouse at path for one
+// logged run: it takes the warehouse's lock, copies the run log (when there
+// is one) to its working file and opens that, with the warehouse attached
+// read-only. It returns ErrPublishInFull, holding nothing, when there is no
+// warehouse yet or it declares no run log (or another schema).
+func OpenRunLog(ctx context.Context, path string) (_ *RunLog, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
+	}
+	l := &RunLog{path: path, published: abs, log: abs + RunLogSuffix, begun: time.Now()}
+	l.work = l.log + WorkSuffix
+	l.unlock = lockPath(abs)
 	defer func() {
-		if err != nil && !errors.Is(err, ErrPublishInFull) {
-			err = fmt.Errorf("log run %s beside %s: %w", run.ID, path, err)
+		if err != nil {
+			err = errors.Join(err, l.Abandon())
 		}
 	}()
 	if _, err := os.Stat(abs); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return ErrPublishInFull
+			return nil, ErrPublishInFull
 		}
-		return err
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
 	}
-	err = replaceFile(log, func(work string) error {
-		if err := copyFile(log, work); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeWork(l.work); err != nil {
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
+	}
+	if err := copyFile(l.log, l.work); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
+	}
+	if l.db, l.decl, l.fresh, err = openRunLog(ctx, abs, l.work); err != nil {
+
+		if errors.Is(err, ErrPublishInFull) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
+	}
+	return l, nil
+}
+
+// Log records a run that changes no data in the run log, without rewriting
+// the warehouse:
+//
+//  1. in ONE transaction, with the published warehouse attached read-only
+//     and the run log's rows overlaid on its tables, make a new log's
+//     tables (from the warehouse's shapes, alerts and series health), run
+//     build and then insert *run (as Publish does); build writes
+//     run_sources, source_states and alerts, which land in the run log;
+//  2. checkpoint, close, fsync, rename over the run log, fsync the folder.
+//
+// Readers are never blocked: neither file is ever open read-write where
+// they read it. A crash at any point leaves the run log as it was. build
+// may return an error wrapping ErrPublishInFull (it found that the run
+// changes data): nothing is written and Log returns it. build reads the
+// published warehouse through tx (its tables are on the search path) and
+// gets its declaration. Whatever Log returns, the run log is closed and
+// the lock released.
+func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
+	defer func() { err = errors.Join(err, l.Abandon()) }()
+	if run == nil {
+		return fmt.Errorf("log to %s: %w", l.path, invalid("no run"))
+	}
+	if err := run.validateIdentity(); err != nil {
+		return fmt.Errorf("log run to %s: %w", l.path, err)
+	}
+	if err := l.write(ctx, run, build); err != nil {
+		if errors.Is(err, ErrPublishInFull) {
 			return err
 		}
-		return buildRunLog(ctx, abs, work, run, build)
-	})
-	if err != nil {
-		return err
+		return fmt.Errorf("log run %s beside %s: %w", run.ID, l.path, err)
 	}
-	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", log, "run", run.ID,
-		"duration", time.Since(begun).Round(time.Millisecond))
+	if l.renamed, err = commitWork(l.log, l.work); err != nil {
+		return fmt.Errorf("log run %s beside %s: %w", run.ID, l.path, err)
+	}
+	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", l.log, "run", run.ID,
+		"duration", time.Since(l.begun).Round(time.Millisecond))
 	return nil
 }
 
-// buildRunLog opens the working run log with the published warehouse
-// attached, and runs build and the run's row in one transaction.
-func buildRunLog(ctx context.Context, published, work string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
-	db, decl, fresh, err := openRunLog(ctx, published, work)
-	if err != nil {
-		return err
-	}
-	closed := false
-	defer func() {
-		if !closed {
-			if cerr := db.Close(); cerr != nil {
-				err = errors.Join(err, fmt.Errorf("close %s: %w", work, cerr))
-			}
-		}
-	}()
+// write runs build and the run's row in one transaction on the working
+// run log, then checkpoints and closes it.
+func (l *RunLog) write(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) error {
 	self := ""
-	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
+	if err := l.db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
 		return err
 	}
 	// One transaction makes a new log's tables and records the run: one
 	// commit, one write of the file.
-	err = update(ctx, db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
-		if fresh {
-			if err := newRunLog(ctx, tx, decl.Generation); err != nil {
+	err := update(ctx, l.db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
+		if l.fresh {
+			if err := newRunLog(ctx, tx, l.decl.Generation); err != nil {
 				return err
 			}
 		}
 		if err := overlayForWriting(ctx, tx, self); err != nil {
 			return err
 		}
-		if err := build(ctx, tx, decl); err != nil {
+		if err := build(ctx, tx, l.decl); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
 		if run.FinishedAt.IsZero() {
@@ -375,18 +407,55 @@ func buildRunLog(ctx context.Context, published, work string, run *Run, build fu
 		return err
 	}
 	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`, `DETACH ` + warehouseCatalog} {
-		if _, err := db.ExecContext(context.WithoutCancel(ctx), q); err != nil {
+		if _, err := l.db.ExecContext(context.WithoutCancel(ctx), q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
 	}
-	if _, err := db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", work, err)
+	if _, err := l.db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", l.work, err)
 	}
-	closed = true
-	if err := db.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", work, err)
+	return l.closeDB()
+}
+
+// closeDB closes the working run log's database, once.
+func (l *RunLog) closeDB() error {
+	if l.db == nil || l.closed {
+		return nil
+	}
+	l.closed = true
+	if err := l.db.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", l.work, err)
 	}
 	return nil
+}
+
+// Abandon closes the run log without recording a run (unless Log renamed
+// it in place already): the working file is removed, the run log is as it
+// was, and the warehouse's lock is released. It may be called more than
+// once, and after Log, which calls it.
+func (l *RunLog) Abandon() error {
+	if l == nil || l.unlock == nil {
+		return nil
+	}
+	defer func() {
+		l.unlock()
+		l.unlock = nil
+	}()
+	err := l.closeDB()
+	if !l.renamed {
+		err = errors.Join(err, removeWork(l.work))
+	}
+	return err
+}
+
+// LogRun records run in the run log beside the published warehouse at
+// path: OpenRunLog, then Log.
+func LogRun(ctx context.Context, path string, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) error {
+	l, err := OpenRunLog(ctx, path)
+	if err != nil {
+		return err
+	}
+	return l.Log(ctx, run, build)
 }
 
 // overlayForWriting sets the run log's connection up for a logged run:

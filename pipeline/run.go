@@ -55,6 +55,8 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	}
 	slog.Info("run starting", "run", sum.RunID, "mode", sum.Mode, "sources", len(opt.Sources), "archive", archName)
 
+	opening := openRunLogAsync(ctx, opt.Warehouse)
+	defer opening.abandon(ctx)
 	sum.Outcomes = collect(ctx, opt, arch)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run %s abandoned before publishing: %w", sum.RunID, err)
@@ -67,7 +69,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	// after it, in the same transaction.
 	run.Status = load.RunOK
 	run.CatalogueDigest = catalogueDigest(opt)
-	switch err := logUnchanged(ctx, opt, sum, &run); {
+	switch err := logUnchanged(ctx, opt, sum, &run, opening); {
 	case err == nil:
 		sum.Finished = opt.Now().UTC()
 		return sum, nil

@@ -81,16 +81,55 @@ func dataUnchanged(ctx context.Context, tx *load.Tx, decl *load.Declaration, opt
 	return p, nil
 }
 
-// logUnchanged records a run that changes no data in the run log. It
-// returns an error wrapping load.ErrPublishInFull, with the summary as it
-// was, when the run must publish in full.
-func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run) error {
+// runLogOpening is the run log being opened (load.OpenRunLog) while the
+// sources are fetched: starting DuckDB and attaching the warehouse cost
+// about as much as the rest of a run that changes nothing, and the fetch,
+// waiting on publishers, leaves the CPUs mostly idle.
+type runLogOpening struct {
+	done chan struct{}
+	log  *load.RunLog
+	err  error
+}
+
+func openRunLogAsync(ctx context.Context, warehouse string) *runLogOpening {
+	o := &runLogOpening{done: make(chan struct{})}
+	go func() {
+		defer close(o.done)
+		o.log, o.err = load.OpenRunLog(ctx, warehouse)
+	}()
+	return o
+}
+
+// wait returns the opened run log, or why it could not be opened.
+func (o *runLogOpening) wait() (*load.RunLog, error) {
+	<-o.done
+	return o.log, o.err
+}
+
+// abandon lets the run log go unless it was used: for a run that publishes
+// in full or stops before the publish. It releases the warehouse's lock.
+func (o *runLogOpening) abandon(ctx context.Context) {
+	if l, _ := o.wait(); l != nil {
+		if err := l.Abandon(); err != nil {
+			slog.WarnContext(ctx, "could not close the run log opened for this run", "error", err)
+		}
+	}
+}
+
+// logUnchanged records a run that changes no data in the run log opened
+// for it. It returns an error wrapping load.ErrPublishInFull, with the
+// summary as it was, when the run must publish in full.
+func logUnchanged(ctx context.Context, opt Options, sum *Summary, run *load.Run, opening *runLogOpening) error {
+	runLog, err := opening.wait()
+	if err != nil {
+		return err
+	}
 	// The outcomes are settled inside the run log's transaction: a run
 	// that turns out to change data starts from the collected outcomes.
 	saved := *sum
 	saved.Outcomes = append([]Outcome(nil), sum.Outcomes...)
 	var published string
-	err := load.LogRun(ctx, opt.Warehouse, run, func(ctx context.Context, tx *load.Tx, decl *load.Declaration) error {
+	err = runLog.Log(ctx, run, func(ctx context.Context, tx *load.Tx, decl *load.Declaration) error {
 		p, err := dataUnchanged(ctx, tx, decl, opt, sum, run.CatalogueDigest)
 		if err != nil {
 			return err

@@ -3,12 +3,17 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/load"
 )
 
@@ -164,4 +169,50 @@ func runLogBlockSize(t *testing.T, log string) int64 {
 	}
 	defer db.Close()
 	return query[int64](t, db, `select block_size from pragma_database_size()`)
+}
+
+// The run log is opened while the sources are fetched. A run stopped
+// during its fetch leaves no working file and frees the warehouse: the
+// next run logs itself.
+func TestRunStoppedDuringFetchLetsTheRunLogGo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "emigre.duckdb")
+	work := path + load.RunLogSuffix + load.WorkSuffix
+	if _, err := Run(context.Background(), etagOptions(t, path)); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		// Stop the run once its run log is being opened.
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(work); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	defer srv.Close()
+	opt := etagOptions(t, path)
+	opt.Sources = []*extractors.Source{etagSource(srv.URL)}
+	if _, err := Run(ctx, opt); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a run stopped during its fetch: %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(work); !os.IsNotExist(err) {
+		t.Errorf("the stopped run left the run log's working file: %v", err)
+	}
+
+	next, err := Run(context.Background(), etagOptions(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !next.DataUnchanged {
+		t.Error("the run after the stopped one changed data?")
+	}
 }

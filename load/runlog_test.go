@@ -1,0 +1,168 @@
+package load_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/emigre/emigre/load"
+)
+
+// nothing is a build that writes nothing: a run with no sources.
+func nothing(context.Context, *load.Tx) error { return nil }
+
+// logged is a logged run's build that writes nothing.
+func logged(context.Context, *load.Tx, *load.Declaration) error { return nil }
+
+// runsSeen counts the runs emigre's readers see (the warehouse's and the
+// run log's).
+func runsSeen(t *testing.T, path string) int {
+	t.Helper()
+	db, err := load.OpenReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly: %v", err)
+	}
+	defer db.Close()
+	return count(t, db, `select count(*) from runs`)
+}
+
+// publishedWithLog publishes one run with nothing in it to a new warehouse, and
+// logs a second beside it, so that there is a run log to keep.
+func publishedWithLog(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	publish(t, path, newRun("r1", t0), nothing)
+	if err := load.LogRun(t.Context(), path, newRun("r2", t0.Add(time.Hour)), logged); err != nil {
+		t.Fatalf("LogRun: %v", err)
+	}
+	return path
+}
+
+// waitFor fails the test when done is not closed in a minute: a lock not
+// released hangs the call it guards.
+func waitFor(t *testing.T, done <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("%s still waiting after a minute: the warehouse's lock was not released", what)
+	}
+}
+
+// The run log is opened before the run is known (while its sources are
+// fetched), holding the warehouse's lock; a run that turns out to change
+// data abandons it: the run log is as it was, no working file is left, and
+// the lock is free for the publish.
+func TestRunLogOpenedThenAbandoned(t *testing.T) {
+	path := publishedWithLog(t)
+	before, err := os.ReadFile(path + load.RunLogSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.OpenRunLog(t.Context(), path)
+	if err != nil {
+		t.Fatalf("OpenRunLog: %v", err)
+	}
+	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); err != nil {
+		t.Errorf("no working file while the run log is open: %v", err)
+	}
+
+	// A publish of the same warehouse waits for the run log.
+	published := make(chan struct{})
+	go func() {
+		defer close(published)
+		if err := load.Publish(context.Background(), path, newRun("r3", t0.Add(2*time.Hour)), nothing); err != nil {
+			t.Errorf("Publish after the run log was abandoned: %v", err)
+		}
+	}()
+	select {
+	case <-published:
+		t.Fatal("a publish went ahead while the run log was open")
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := l.Abandon(); err != nil {
+		t.Fatalf("Abandon: %v", err)
+	}
+	if err := l.Abandon(); err != nil {
+		t.Errorf("a second Abandon: %v", err)
+	}
+	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the working file outlived Abandon: %v", err)
+	}
+	after, err := os.ReadFile(path + load.RunLogSuffix)
+	if err == nil && !bytes.Equal(before, after) {
+		t.Error("abandoning the run log changed it")
+	}
+	waitFor(t, published, "the publish")
+	if n := runsSeen(t, path); n != 3 {
+		t.Errorf("%d runs after the publish, want 3 (the logged run folded in)", n)
+	}
+}
+
+// A run found to change data inside the log's transaction writes nothing
+// and frees the lock; a run that changes nothing is there for readers.
+func TestRunLogLogsOrGivesWay(t *testing.T) {
+	path := publishedWithLog(t)
+	before, err := os.ReadFile(path + load.RunLogSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.OpenRunLog(t.Context(), path)
+	if err != nil {
+		t.Fatalf("OpenRunLog: %v", err)
+	}
+	changed := fmt.Errorf("%w: new figures", load.ErrPublishInFull)
+	err = l.Log(t.Context(), newRun("r3", t0.Add(2*time.Hour)), func(ctx context.Context, tx *load.Tx, _ *load.Declaration) error {
+		if err := load.InsertRunSources(ctx, tx, "r3", []load.RunSourceRow{{SourceID: "s", Destination: "DE", Status: load.SourceUnchanged}}); err != nil {
+			return err
+		}
+		return changed
+	})
+	if !errors.Is(err, load.ErrPublishInFull) {
+		t.Fatalf("Log with a build that found changes: %v, want ErrPublishInFull", err)
+	}
+	after, err := os.ReadFile(path + load.RunLogSuffix)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("a run that gave way changed the run log (%v)", err)
+	}
+	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the working file outlived Log: %v", err)
+	}
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := load.LogRun(context.Background(), path, newRun("r4", t0.Add(3*time.Hour)), logged); err != nil {
+			t.Errorf("LogRun after a run that gave way: %v", err)
+		}
+	}()
+	waitFor(t, done, "the next logged run")
+	if n := runsSeen(t, path); n != 3 {
+		t.Errorf("%d runs seen, want 3 (r1 published, r2 and r4 logged)", n)
+	}
+}
+
+// Without a warehouse there is no run log to open: the run publishes in
+// full, and nothing is held.
+func TestRunLogWithoutWarehouse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	if _, err := load.OpenRunLog(t.Context(), path); !errors.Is(err, load.ErrPublishInFull) {
+		t.Fatalf("OpenRunLog without a warehouse: %v, want ErrPublishInFull", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := load.Publish(context.Background(), path, newRun("r1", t0), nothing); err != nil {
+			t.Errorf("Publish: %v", err)
+		}
+	}()
+	waitFor(t, done, "the first publish")
+	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a working run log was left: %v", err)
+	}
+}
