@@ -282,38 +282,41 @@ func overlayViews(warehouseCat string) []string {
 
 // RunLog is the run log beside a published warehouse, opened for one run
 // that may change no data. Opening it (starting DuckDB, attaching the
-// warehouse) costs as much as the rest of such a run, and needs nothing
-// from the run: OpenRunLog can run while the run's sources are fetched.
-// Then either Log records the run, or Abandon lets it go (the run changes
-// data and is published in full, or never finishes). It holds the
-// warehouse's lock from OpenRunLog until Log or Abandon.
+// warehouse, beginning the run's transaction) costs as much as the rest of
+// such a run, and needs nothing from the run: OpenRunLog can run while the
+// run's sources are fetched. Then either Log records the run, or Abandon
+// lets it go (the run changes data and is published in full, or never
+// finishes). It holds the warehouse's lock from OpenRunLog until Log or
+// Abandon.
 type RunLog struct {
 	path, log, work string // the warehouse as given, the run log, its working file
-	published       string // the warehouse's absolute path
 	unlock          func()
 	db              *sql.DB
 	decl            *Declaration
-	fresh           bool // the working file is new: newRunLog makes its tables
-	begun           time.Time
+	tx              *Tx // the run's transaction, until it ends
 	closed, renamed bool
 }
 
 // OpenRunLog opens the run log of the published warehouse at path for one
 // logged run: it takes the warehouse's lock, copies the run log (when there
-// is one) to its working file and opens that, with the warehouse attached
-// read-only. It returns ErrPublishInFull, holding nothing, when there is no
-// warehouse yet or it declares no run log (or another schema).
+// is one) to its working file, opens that with the warehouse attached
+// read-only, and begins the run's transaction, in which a new log's tables
+// are made and the log's rows are overlaid on the warehouse's. It returns
+// ErrPublishInFull, holding nothing, when there is no warehouse yet or it
+// declares no run log (or another schema).
 func OpenRunLog(ctx context.Context, path string) (_ *RunLog, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
 	}
-	l := &RunLog{path: path, published: abs, log: abs + RunLogSuffix, begun: time.Now()}
+	l := &RunLog{path: path, log: abs + RunLogSuffix}
 	l.work = l.log + WorkSuffix
 	l.unlock = lockPath(abs)
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, l.Abandon())
+			if aerr := l.Abandon(); aerr != nil {
+				err = errors.Join(err, aerr)
+			}
 		}
 	}()
 	if _, err := os.Stat(abs); err != nil {
@@ -328,24 +331,51 @@ func OpenRunLog(ctx context.Context, path string) (_ *RunLog, err error) {
 	if err := copyFile(l.log, l.work); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
 	}
-	if l.db, l.decl, l.fresh, err = openRunLog(ctx, abs, l.work); err != nil {
-
+	var fresh bool
+	if l.db, l.decl, fresh, err = openRunLog(ctx, abs, l.work); err != nil {
 		if errors.Is(err, ErrPublishInFull) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
 	}
+	if l.tx, err = beginLoggedRun(ctx, l.db, l.decl, fresh); err != nil {
+		return nil, fmt.Errorf("open the run log beside %s: %w", path, err)
+	}
 	return l, nil
+}
+
+// beginLoggedRun begins a logged run's transaction on the working run log
+// db: one transaction makes a new log's tables (fresh) and records the
+// run, so one commit writes the file.
+func beginLoggedRun(ctx context.Context, db *sql.DB, decl *Declaration, fresh bool) (*Tx, error) {
+	self := ""
+	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
+		return nil, err
+	}
+	tx, err := begin(ctx, db, Tx{catalog: self})
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		err = newRunLog(ctx, tx, decl.Generation)
+	}
+	if err == nil {
+		err = overlayForWriting(ctx, tx, self)
+	}
+	if err != nil {
+		return nil, tx.end(err)
+	}
+	return tx, nil
 }
 
 // Log records a run that changes no data in the run log, without rewriting
 // the warehouse:
 //
-//  1. in ONE transaction, with the published warehouse attached read-only
-//     and the run log's rows overlaid on its tables, make a new log's
-//     tables (from the warehouse's shapes, alerts and series health), run
-//     build and then insert *run (as Publish does); build writes
-//     run_sources, source_states and alerts, which land in the run log;
+//  1. in the run's transaction (OpenRunLog), where the published warehouse
+//     is attached read-only and the run log's rows are overlaid on its
+//     tables, run build and then insert *run (as Publish does); build
+//     writes run_sources, source_states and alerts, which land in the run
+//     log; commit;
 //  2. checkpoint, close, fsync, rename over the run log, fsync the folder.
 //
 // Readers are never blocked: neither file is ever open read-write where
@@ -356,6 +386,7 @@ func OpenRunLog(ctx context.Context, path string) (_ *RunLog, err error) {
 // gets its declaration. Whatever Log returns, the run log is closed and
 // the lock released.
 func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
+	begun := time.Now()
 	defer func() { err = errors.Join(err, l.Abandon()) }()
 	if run == nil {
 		return fmt.Errorf("log to %s: %w", l.path, invalid("no run"))
@@ -373,37 +404,25 @@ func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Conte
 		return fmt.Errorf("log run %s beside %s: %w", run.ID, l.path, err)
 	}
 	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", l.log, "run", run.ID,
-		"duration", time.Since(l.begun).Round(time.Millisecond))
+		"duration", time.Since(begun).Round(time.Millisecond))
 	return nil
 }
 
-// write runs build and the run's row in one transaction on the working
-// run log, then checkpoints and closes it.
+// write runs build and the run's row in the run's transaction, commits,
+// then checkpoints and closes the working run log.
 func (l *RunLog) write(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) error {
-	self := ""
-	if err := l.db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&self); err != nil {
-		return err
-	}
-	// One transaction makes a new log's tables and records the run: one
-	// commit, one write of the file.
-	err := update(ctx, l.db, Tx{catalog: self}, func(ctx context.Context, tx *Tx) error {
-		if l.fresh {
-			if err := newRunLog(ctx, tx, l.decl.Generation); err != nil {
-				return err
-			}
-		}
-		if err := overlayForWriting(ctx, tx, self); err != nil {
-			return err
-		}
-		if err := build(ctx, tx, l.decl); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
+	err := build(ctx, l.tx, l.decl)
+	if err != nil {
+		err = fmt.Errorf("build: %w", err)
+	} else {
 		if run.FinishedAt.IsZero() {
 			run.FinishedAt = time.Now().UTC().Truncate(time.Microsecond)
 		}
-		return InsertRun(ctx, tx, *run)
-	})
-	if err != nil {
+		err = InsertRun(ctx, l.tx, *run)
+	}
+	tx := l.tx
+	l.tx = nil
+	if err := tx.end(err); err != nil {
 		return err
 	}
 	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`, `DETACH ` + warehouseCatalog} {
@@ -441,7 +460,12 @@ func (l *RunLog) Abandon() error {
 		l.unlock()
 		l.unlock = nil
 	}()
-	err := l.closeDB()
+	var err error
+	if l.tx != nil {
+		err = l.tx.rollback()
+		l.tx = nil
+	}
+	err = errors.Join(err, l.closeDB())
 	if !l.renamed {
 		err = errors.Join(err, removeWork(l.work))
 	}

@@ -97,39 +97,62 @@ func Update(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *Tx
 
 // update is Update with the Tx's private and catalog fields from opts.
 func update(ctx context.Context, db *sql.DB, opts Tx, fn func(ctx context.Context, tx *Tx) error) (err error) {
-	conn, err := db.Conn(ctx)
+	tx, err := begin(ctx, db, opts)
 	if err != nil {
-		return fmt.Errorf("get warehouse connection: %w", err)
-	}
-	defer func() {
-		if cerr := conn.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("release warehouse connection: %w", cerr)
-		}
-	}()
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	tx := &Tx{ctx: ctx, conn: conn, tx: sqlTx, catalog: opts.catalog, private: opts.private}
-	done := false
-	defer func() {
-		if !done {
-			// fn panicked: roll back, then let the panic go on.
-			_ = tx.tx.Rollback()
-		}
-	}()
-	if err := fn(ctx, tx); err != nil {
-		done = true
-		if rerr := tx.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("roll back: %w", rerr))
-		}
 		return err
 	}
-	done = true
-	if err := tx.tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	ended := false
+	defer func() {
+		if !ended {
+			// fn panicked: roll back, then let the panic go on.
+			_ = tx.rollback()
+		}
+	}()
+	err = fn(ctx, tx)
+	ended = true
+	return tx.end(err)
+}
+
+// begin starts a write transaction on a connection of its own from db,
+// with the private and catalog fields from opts.
+func begin(ctx context.Context, db *sql.DB, opts Tx) (*Tx, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get warehouse connection: %w", err)
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("begin transaction: %w", err), conn.Close())
+	}
+	return &Tx{ctx: ctx, conn: conn, tx: sqlTx, catalog: opts.catalog, private: opts.private}, nil
+}
+
+// end commits the transaction when err is nil, rolls it back otherwise,
+// and releases its connection. It returns err, or what failed in ending.
+func (t *Tx) end(err error) error {
+	if err != nil {
+		return errors.Join(err, t.rollback())
+	}
+	if err := t.tx.Commit(); err != nil {
+		return errors.Join(fmt.Errorf("commit: %w", err), t.conn.Close())
+	}
+	if err := t.conn.Close(); err != nil {
+		return fmt.Errorf("release warehouse connection: %w", err)
 	}
 	return nil
+}
+
+// rollback rolls the transaction back and releases its connection; it
+// returns what failed.
+func (t *Tx) rollback() error {
+	var err error
+	if rerr := t.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+		err = fmt.Errorf("roll back: %w", rerr)
+	}
+	if cerr := t.conn.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("release warehouse connection: %w", cerr))
+	}
+	return err
 }
 
 // appendRows appends rows to catalog.main.table (catalog "" is the
