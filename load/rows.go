@@ -147,8 +147,10 @@ func updateSeriesHealth(ctx context.Context, tx *Tx, runID string) error {
 			FROM `+own("run_sources")+` AS rs
 			JOIN `+own("runs")+` AS r ON r.run_id = rs.run_id
 			LEFT JOIN sources AS s ON s.id = rs.source_id
+			-- One row per series: InsertRunSources takes a run's rows at
+			-- once and refuses a series twice. (Making sure here, with a
+			-- window, cost a logged run more than the rest of the MERGE.)
 			WHERE rs.run_id = $1
-			QUALIFY row_number() OVER (PARTITION BY rs.source_id, coalesce(rs.destination, s.destination)) = 1
 		) AS a
 		ON h.source_id = a.source_id AND h.destination IS NOT DISTINCT FROM a.destination
 		WHEN MATCHED THEN UPDATE SET
@@ -310,14 +312,25 @@ func InsertRunSources(ctx context.Context, tx *Tx, runID string, rows []RunSourc
 	if runID == "" {
 		return invalid("run_sources without run id")
 	}
+	// A series once: a source's row without a destination (its own, or
+	// none known) is its only row, so that series_health, keyed by the
+	// source's destination, gets one row per series (updateSeriesHealth).
 	seen := map[string]bool{}
+	destinations := map[string]int{}
 	values := make([][]driver.Value, 0, len(rows))
+	for _, r := range rows {
+		if r.SourceID != "" {
+			destinations[r.SourceID]++
+		}
+	}
 	for _, r := range rows {
 		switch {
 		case r.SourceID == "":
 			return invalid("run %s: run_sources row without source id", runID)
 		case seen[r.SourceID+"/"+r.Destination]:
 			return invalid("run %s: source %s given twice for destination %q", runID, r.SourceID, r.Destination)
+		case r.Destination == "" && destinations[r.SourceID] > 1:
+			return invalid("run %s: source %s given without a destination and with one", runID, r.SourceID)
 		case !slices.Contains([]string{SourceOK, SourceUnchanged, SourceFailed, SourceNotConfigured, SourceNotArchived, SourceAbsent}, r.Status):
 			return invalid("run %s: source %s: status %q", runID, r.SourceID, r.Status)
 		case r.Stage != "" && r.Stage != StageFetch && r.Stage != StageParse && r.Stage != StageMap && r.Stage != StageLoad:

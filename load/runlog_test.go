@@ -166,3 +166,28 @@ func TestRunLogWithoutWarehouse(t *testing.T) {
 		t.Errorf("a working run log was left: %v", err)
 	}
 }
+
+// A run gives each series once: a source's row without a destination is
+// its only row (series_health keys a series by the source's destination).
+func TestRunSourcesGiveEachSeriesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	for name, rows := range map[string][]load.RunSourceRow{
+		"twice":                      {{SourceID: "s", Destination: "DE", Status: load.SourceOK}, {SourceID: "s", Destination: "DE", Status: load.SourceOK}},
+		"with and without a country": {{SourceID: "s", Destination: "DE", Status: load.SourceOK}, {SourceID: "s", Status: load.SourceFailed}},
+	} {
+		err := load.Publish(t.Context(), path, newRun("r1", t0), func(ctx context.Context, tx *load.Tx) error {
+			return load.InsertRunSources(ctx, tx, "r1", rows)
+		})
+		if !errors.Is(err, load.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	publish(t, path, newRun("r1", t0), func(ctx context.Context, tx *load.Tx) error {
+		return load.InsertRunSources(ctx, tx, "r1", []load.RunSourceRow{
+			{SourceID: "s", Destination: "DE", Status: load.SourceOK}, {SourceID: "s", Destination: "AT", Status: load.SourceOK},
+			{SourceID: "m", Status: load.SourceFailed}})
+	})
+	if n := count(t, openRO(t, path), `select count(*) from series_health`); n != 3 {
+		t.Errorf("%d series in series_health, want 3", n)
+	}
+}
