@@ -127,7 +127,7 @@ type Loaded struct {
 	Destinations map[string][]string
 }
 
-// ReadLoaded reads, through q (LogRun's transaction), the digests, the
+// ReadLoaded reads, through q (a logged run's transaction), the digests, the
 // destinations per source for origin, and which of snapshots (SHA-256s by
 // source id) the warehouse records.
 func ReadLoaded(ctx context.Context, q Querier, origin string, snapshots map[string][]string) (*Loaded, error) {
@@ -147,28 +147,27 @@ func ReadLoaded(ctx context.Context, q Querier, origin string, snapshots map[str
 	if err != nil {
 		return nil, fmt.Errorf("read source digests: %w", err)
 	}
-	var srcs, shas []string
-	for src, list := range snapshots {
-		for _, sha := range list {
-			srcs, shas = append(srcs, src), append(shas, sha)
-		}
+	var shas []string
+	for _, list := range snapshots {
+		shas = append(shas, list...)
 	}
 	if len(shas) > 0 {
-		err = ScanRows(ctx, q, `
-			SELECT s.source_id, s.sha256
-			FROM snapshots AS s
-			JOIN (SELECT unnest(?::VARCHAR[]) AS source_id, unnest(?::VARCHAR[]) AS sha256) AS k
-			  ON k.source_id = s.source_id AND k.sha256 = s.sha256`, []any{srcs, shas}, func(rows *sql.Rows) error {
-			var src, sha string
-			if err := rows.Scan(&src, &sha); err != nil {
-				return err
-			}
-			if p.Known[src] == nil {
-				p.Known[src] = map[string]bool{}
-			}
-			p.Known[src][sha] = true
-			return nil
-		})
+		// A filter on the list, not a join with it: the join's hash table
+		// cost a logged run more than the scan. A body another source
+		// also answered with comes back too, harmlessly: Known is asked
+		// for a source's own.
+		err = ScanRows(ctx, q, `SELECT source_id, sha256 FROM snapshots WHERE list_contains(?::VARCHAR[], sha256)`,
+			[]any{shas}, func(rows *sql.Rows) error {
+				var src, sha string
+				if err := rows.Scan(&src, &sha); err != nil {
+					return err
+				}
+				if p.Known[src] == nil {
+					p.Known[src] = map[string]bool{}
+				}
+				p.Known[src][sha] = true
+				return nil
+			})
 		if err != nil {
 			return nil, fmt.Errorf("read known snapshots: %w", err)
 		}
