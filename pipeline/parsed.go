@@ -17,6 +17,7 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/internal/buildid"
+	"github.com/emigre/emigre/load"
 )
 
 // ParsedSuffix is appended to the warehouse's path to name the folder of
@@ -69,10 +70,14 @@ func (c *parsedCache) sweep(cutoff time.Time) {
 // tempPattern names a file being written, before it is renamed into place.
 const tempPattern = ".tmp-*"
 
-// parsedFile holds one source's figures and the key they were read under.
+// parsedFile holds one source's figures, the key they were read under, and
+// their summary (load.Summarise: what loading them would do), which a run
+// that changes nothing needs and would otherwise make again from every
+// figure. Answer is nil for figures the load refuses.
 type parsedFile struct {
-	Key string
-	Obs []extractors.Observation
+	Key    string
+	Obs    []extractors.Observation
+	Answer *load.Answer
 }
 
 // key identifies what a source's parse depends on; "" (nothing kept) for
@@ -108,34 +113,35 @@ func (c *parsedCache) path(f fetch.SourceFetch, origin string) string {
 	return filepath.Join(c.dir, f.Source.ID+"."+origin+".gob")
 }
 
-// get returns the figures last read from the same answers, if any.
-func (c *parsedCache) get(f fetch.SourceFetch, origin string) ([]extractors.Observation, bool) {
+// get returns the figures (and their summary) last read from the same
+// answers, if any.
+func (c *parsedCache) get(f fetch.SourceFetch, origin string) (parsedFile, bool) {
 	if c == nil {
-		return nil, false
+		return parsedFile{}, false
 	}
 	path := c.path(f, origin)
 	if path == "" {
-		return nil, false
+		return parsedFile{}, false
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, false
+		return parsedFile{}, false
 	}
 	var pf parsedFile
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&pf); err != nil {
 		slog.Debug("unreadable parsed answer: reading the answer again", "source", f.Source.ID, "path", path, "error", err)
-		return nil, false
+		return parsedFile{}, false
 	}
 	if key := c.key(f, origin); key == "" || pf.Key != key {
-		return nil, false
+		return parsedFile{}, false
 	}
-	return pf.Obs, true
+	return pf, true
 }
 
 // put keeps the figures read from the source's answers, replacing what
 // the source's file held. A failure to keep them costs the next run a
 // parse, nothing else: it is logged, not returned.
-func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.Observation) {
+func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.Observation, answer *load.Answer) {
 	if c == nil {
 		return
 	}
@@ -147,7 +153,7 @@ func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.O
 	if key == "" {
 		return
 	}
-	if err := c.write(path, parsedFile{Key: key, Obs: obs}); err != nil {
+	if err := c.write(path, parsedFile{Key: key, Obs: obs, Answer: answer}); err != nil {
 		c.warned.Do(func() {
 			slog.Warn("could not keep the parsed answers beside the warehouse (the next run reads them again)",
 				"folder", c.dir, "source", f.Source.ID, "error", err)

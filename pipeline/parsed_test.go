@@ -125,9 +125,27 @@ func TestAnAnswerParsedBeforeIsNotReadAgain(t *testing.T) {
 
 	// The publisher answers 304: the kept figures are taken as they are
 	// (altered here, so that the warehouse shows which were used).
-	rewriteParsed(t, kept, func(pf *parsedFile) { pf.Obs[0].Value = 99 })
+	rewriteParsed(t, kept, func(pf *parsedFile) {
+		pf.Obs[0].Value = 99
+		pf.Answer, _ = load.Summarise(pf.Obs[0].SourceID, pf.Obs)
+	})
 	if s := run(99); s.Outcomes[0].HTTPStatus != http.StatusNotModified {
 		t.Fatalf("the publisher answered %d, want 304", s.Outcomes[0].HTTPStatus)
+	}
+	// Their summary is kept with them and taken too: a summary that says
+	// the figures differ from what is loaded makes the run publish, though
+	// the figures are the same.
+	if s := run(99); !s.DataUnchanged {
+		t.Fatal("the same kept figures again: the run should change no data")
+	}
+	rewriteParsed(t, kept, func(pf *parsedFile) {
+		for c, d := range pf.Answer.Digests {
+			d.Sum = "altered"
+			pf.Answer.Digests[c] = d
+		}
+	})
+	if s := run(99); s.DataUnchanged {
+		t.Error("a kept summary that differs from what is loaded: the run should publish, it was logged")
 	}
 
 	// Kept under another key (another build, another answer): read again.
@@ -153,7 +171,7 @@ func TestAKeptAnswerIsStillCheckedForAnErrorPage(t *testing.T) {
 		Entry: archive.Entry{URL: src.Requests[0].URL, SHA256: archive.Sum(body), Header: map[string]string{"Content-Type": "text/html"}},
 	}}}
 	cache := &parsedCache{dir: t.TempDir(), build: "test"}
-	cache.put(f, "UA", []extractors.Observation{{SourceID: src.ID, Destination: "IS", Citizenship: "UA", Value: 1}})
+	cache.put(f, "UA", []extractors.Observation{{SourceID: src.ID, Destination: "IS", Citizenship: "UA", Value: 1}}, nil)
 	if _, ok := cache.get(f, "UA"); !ok {
 		t.Fatal("the answer just kept is not found")
 	}
@@ -188,7 +206,7 @@ func TestParsedKey(t *testing.T) {
 	if k := cache.key(fetched(&odd, "aa"), "UA"); k != "" {
 		t.Errorf("a source that does not encode has the key %q", k)
 	}
-	cache.put(fetched(&odd, "aa"), "UA", []extractors.Observation{{SourceID: odd.ID}})
+	cache.put(fetched(&odd, "aa"), "UA", []extractors.Observation{{SourceID: odd.ID}}, nil)
 	if _, ok := cache.get(fetched(&odd, "aa"), "UA"); ok {
 		t.Error("figures kept for a source that does not encode")
 	}

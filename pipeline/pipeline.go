@@ -171,18 +171,19 @@ func parseFetched(ctx context.Context, f fetch.SourceFetch, origin string, cache
 	o := Outcome{Source: f.Source, HTTPStatus: f.Status, Bytes: f.Bytes, Duration: f.Duration, Responses: f.Responses}
 	if f.Err != nil {
 		o.Status, o.Stage, o.Err = "failed", "fetch", f.Err
-	} else if obs, ok := cache.get(f, origin); ok && notErrorPages(&o) == nil {
-		o.Status, o.obs, o.Rows = "ok", obs, len(obs)
+	} else if kept, ok := cache.get(f, origin); ok && notErrorPages(&o) == nil {
+		o.Status, o.obs, o.Rows, o.answer = "ok", kept.Obs, len(kept.Obs), kept.Answer
 	} else if err := parseRecovered(ctx, &o, origin); err != nil {
 		o.Status, o.Stage, o.Err = "failed", "parse", err
 		o.obs = nil
 	} else {
 		o.Status = "ok"
-		cache.put(f, origin, o.obs)
+		o.answer, _ = load.Summarise(o.Source.ID, o.obs) // nil for figures the load refuses
+		cache.put(f, origin, o.obs, o.answer)
 	}
 	if o.Err != nil {
 		slog.Error("source failed", "source", o.Source.ID, "stage", o.Stage, "error", o.Err)
-	} else {
+	} else if o.answer == nil {
 		o.answer, _ = load.Summarise(o.Source.ID, o.obs)
 	}
 	// Read: the bytes are in the archive. Kept until the publish, every
