@@ -34,10 +34,14 @@ import (
 // RunLogSuffix is appended to the published path to name the run log.
 const RunLogSuffix = ".runlog"
 
-// The catalog names the run log and the warehouse are attached under.
+// The catalog names the run log and the warehouse are attached under. A
+// logged run's database is DuckDB's in-memory one with the working run log
+// attached as runLogWorkCatalog: detaching it closes the file, which can
+// then be renamed into place while the database closes (RunLog.Log).
 const (
-	runLogCatalog    = "emigre_run_log"
-	warehouseCatalog = "emigre_warehouse"
+	runLogCatalog     = "emigre_run_log"
+	runLogWorkCatalog = "emigre_run_log_work"
+	warehouseCatalog  = "emigre_warehouse"
 )
 
 // appendedTables are the tables whose run-log rows add to the warehouse's;
@@ -403,6 +407,7 @@ func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Conte
 	if l.renamed, err = commitWork(l.log, l.work); err != nil {
 		return fmt.Errorf("log run %s beside %s: %w", run.ID, l.path, err)
 	}
+	l.closeInBackground()
 	slog.InfoContext(ctx, "logged run beside the warehouse (no data changed)", "path", l.log, "run", run.ID,
 		"duration", time.Since(begun).Round(time.Millisecond))
 	return nil
@@ -425,15 +430,30 @@ func (l *RunLog) write(ctx context.Context, run *Run, build func(ctx context.Con
 	if err := tx.end(err); err != nil {
 		return err
 	}
-	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`, `DETACH ` + warehouseCatalog} {
+	// Checkpointed and detached, the working file is whole and closed:
+	// it can be renamed into place while the database is still closing.
+	for _, q := range []string{`DROP VIEW temp.main.runs`, `DROP VIEW temp.main.run_sources`, `DROP VIEW temp.main.series_health`,
+		`USE memory`, `DETACH ` + warehouseCatalog, `CHECKPOINT ` + runLogWorkCatalog, `DETACH ` + runLogWorkCatalog} {
 		if _, err := l.db.ExecContext(context.WithoutCancel(ctx), q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
+			return fmt.Errorf("%s (%s): %w", q, l.work, err)
 		}
 	}
-	if _, err := l.db.ExecContext(context.WithoutCancel(ctx), "CHECKPOINT"); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", l.work, err)
+	return nil
+}
+
+// closeInBackground closes the run log's database, which holds no file any
+// more, without waiting: closing a DuckDB database takes as long as a
+// statement, and nothing waits for it.
+func (l *RunLog) closeInBackground() {
+	if l.db == nil || l.closed {
+		return
 	}
-	return l.closeDB()
+	l.closed = true
+	go func(db *sql.DB) {
+		if err := db.Close(); err != nil {
+			slog.Warn("could not close the run log's database", "error", err)
+		}
+	}(l.db)
 }
 
 // closeDB closes the working run log's database, once.
@@ -547,7 +567,7 @@ func openRunLog(ctx context.Context, published, work string) (_ *sql.DB, _ *Decl
 // ("" for a new file). It returns ErrPublishInFull when the warehouse
 // declares no run log or was built with another schema.
 func openWorkingLog(ctx context.Context, published, work string) (_ *sql.DB, _ *Declaration, base string, err error) {
-	db, err := openDB(ctx, work, runLogOptions)
+	db, err := openDB(ctx, ":memory:", runLogOptions)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -564,6 +584,11 @@ func openWorkingLog(ctx context.Context, published, work string) (_ *sql.DB, _ *
 	// default keeps it for the next query.
 	if _, err := db.ExecContext(ctx, `RESET allocator_bulk_deallocation_flush_threshold`); err != nil {
 		return nil, nil, "", fmt.Errorf("open run log %s: %w", work, err)
+	}
+	for _, q := range []string{`ATTACH ` + sqlString(work) + ` AS ` + runLogWorkCatalog, `USE ` + runLogWorkCatalog} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return nil, nil, "", fmt.Errorf("open run log %s: %w", work, err)
+		}
 	}
 	if _, err := db.ExecContext(ctx, `ATTACH `+sqlString(published)+` AS `+warehouseCatalog+` (READ_ONLY)`); err != nil {
 		return nil, nil, "", fmt.Errorf("attach %s: %w", published, err)

@@ -191,3 +191,39 @@ func TestRunSourcesGiveEachSeriesOnce(t *testing.T) {
 		t.Errorf("%d series in series_health, want 3", n)
 	}
 }
+
+// holdsOpen says whether this process has a file descriptor on path
+// (Linux's /proc); the test is skipped where there is none to read.
+func holdsOpen(t *testing.T, path string) bool {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd here: %v", err)
+	}
+	want, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && target == want {
+			return true
+		}
+	}
+	return false
+}
+
+// When Log returns, the run log is in place and closed: an analyst's
+// DuckDB, which locks the file it opens, can open it at once (the database
+// the run was logged in may still be closing, with no file).
+func TestLoggedRunLeavesTheRunLogClosed(t *testing.T) {
+	path := publishedWithLog(t)
+	if err := load.LogRun(t.Context(), path, newRun("r3", t0.Add(2*time.Hour)), logged); err != nil {
+		t.Fatalf("LogRun: %v", err)
+	}
+	if holdsOpen(t, path+load.RunLogSuffix) {
+		t.Error("the run log is still open after Log returned")
+	}
+	if holdsOpen(t, path) {
+		t.Error("the warehouse is still open after Log returned")
+	}
+}
