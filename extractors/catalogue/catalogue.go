@@ -146,10 +146,24 @@ var (
 )
 
 // Default is the embedded catalogue. It is validated by the package's
-// tests, so an error here is a build that skipped them.
+// tests, so an error here is a build that skipped them. It is decoded once
+// per build of emigre and kept (cache.go).
 func Default() (*Catalogue, error) {
-	defaultOnce.Do(func() { defaultCat, defaultErr = Load(embedded, "") })
+	defaultOnce.Do(func() { defaultCat, defaultErr = loadEmbedded(cachePath()) })
 	return defaultCat, defaultErr
+}
+
+// loadEmbedded is the embedded catalogue as kept at path, or decoded (and
+// then kept) when there is none there ("" keeps nothing).
+func loadEmbedded(path string) (*Catalogue, error) {
+	if c, ok := readCached(path); ok {
+		return c, nil
+	}
+	c, err := Load(embedded, "")
+	if err == nil {
+		writeCached(path, c)
+	}
+	return c, err
 }
 
 // MustDefault is Default for tests and tools; it panics on an invalid
