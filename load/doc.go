@@ -21,14 +21,16 @@
 // does not copy the warehouse: its run, its series' outcomes and health and
 // its alerts go to the run log, a small DuckDB file beside the warehouse
 // (path+RunLogSuffix) that the warehouse declares in its run_log table.
-// OpenRunLog copies the log to a working file and opens it with the
-// published warehouse attached read-only; it needs nothing from the run,
-// so the pipeline calls it while the sources are fetched. RunLog.Log then
-// makes a new log's tables (when the working file is new), overlays the
-// log's rows on the warehouse's tables with temporary views, runs the
-// caller's build and the run's row in one transaction, checkpoints, closes
-// and renames the working file into place, as Publish does with the
-// warehouse. A build that finds the run changes data returns an error
+// OpenRunLog copies the log to a working file, attaches it to DuckDB's
+// in-memory database with the published warehouse (read-only), and begins
+// the run's transaction: it makes a new log's tables (when the working
+// file is new) and overlays the log's rows on the warehouse's tables with
+// temporary views. It needs nothing from the run, so the pipeline calls it
+// while the sources are fetched. RunLog.Log then runs the caller's build
+// and the run's row, commits, checkpoints and detaches the working file
+// (which closes it) and renames it into place, as Publish does with the
+// warehouse; the database closes in the background, holding no file. A
+// build that finds the run changes data returns an error
 // wrapping ErrPublishInFull; Log then writes nothing, and the caller
 // publishes in full. The RunLog holds the warehouse's lock from OpenRunLog
 // until Log or Abandon. Readers (OpenReadOnly) attach the log the warehouse
