@@ -43,6 +43,36 @@ func publishedWithLog(t *testing.T) string {
 	return path
 }
 
+// openedRunLog opens the run log of a new warehouse with a logged run,
+// returning the warehouse's path and the run log's bytes before.
+func openedRunLog(t *testing.T) (string, []byte, *load.RunLog) {
+	t.Helper()
+	path := publishedWithLog(t)
+	before, err := os.ReadFile(path + load.RunLogSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.OpenRunLog(t.Context(), path)
+	if err != nil {
+		t.Fatalf("OpenRunLog: %v", err)
+	}
+	return path, before, l
+}
+
+// inBackground runs fn in a goroutine, reporting its error as what's, and
+// returns a channel closed when it is done: a call that waits for the
+// warehouse's lock.
+func inBackground(t *testing.T, what string, fn func() error) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := fn(); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+	}()
+	return done
+}
+
 // waitFor fails the test when done is not closed in a minute: a lock not
 // released hangs the call it guards.
 func waitFor(t *testing.T, done <-chan struct{}, what string) {
@@ -59,27 +89,15 @@ func waitFor(t *testing.T, done <-chan struct{}, what string) {
 // data abandons it: the run log is as it was, no working file is left, and
 // the lock is free for the publish.
 func TestRunLogOpenedThenAbandoned(t *testing.T) {
-	path := publishedWithLog(t)
-	before, err := os.ReadFile(path + load.RunLogSuffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.OpenRunLog(t.Context(), path)
-	if err != nil {
-		t.Fatalf("OpenRunLog: %v", err)
-	}
+	path, before, l := openedRunLog(t)
 	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); err != nil {
 		t.Errorf("no working file while the run log is open: %v", err)
 	}
 
 	// A publish of the same warehouse waits for the run log.
-	published := make(chan struct{})
-	go func() {
-		defer close(published)
-		if err := load.Publish(context.Background(), path, newRun("r3", t0.Add(2*time.Hour)), nothing); err != nil {
-			t.Errorf("Publish after the run log was abandoned: %v", err)
-		}
-	}()
+	published := inBackground(t, "Publish after the run log was abandoned", func() error {
+		return load.Publish(context.Background(), path, newRun("r3", t0.Add(2*time.Hour)), nothing)
+	})
 	select {
 	case <-published:
 		t.Fatal("a publish went ahead while the run log was open")
@@ -107,17 +125,9 @@ func TestRunLogOpenedThenAbandoned(t *testing.T) {
 // A run found to change data inside the log's transaction writes nothing
 // and frees the lock; a run that changes nothing is there for readers.
 func TestRunLogLogsOrGivesWay(t *testing.T) {
-	path := publishedWithLog(t)
-	before, err := os.ReadFile(path + load.RunLogSuffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.OpenRunLog(t.Context(), path)
-	if err != nil {
-		t.Fatalf("OpenRunLog: %v", err)
-	}
+	path, before, l := openedRunLog(t)
 	changed := fmt.Errorf("%w: new figures", load.ErrPublishInFull)
-	err = l.Log(t.Context(), newRun("r3", t0.Add(2*time.Hour)), func(ctx context.Context, tx *load.Tx, _ *load.Declaration) error {
+	err := l.Log(t.Context(), newRun("r3", t0.Add(2*time.Hour)), func(ctx context.Context, tx *load.Tx, _ *load.Declaration) error {
 		if err := load.InsertRunSources(ctx, tx, "r3", []load.RunSourceRow{{SourceID: "s", Destination: "DE", Status: load.SourceUnchanged}}); err != nil {
 			return err
 		}
@@ -134,14 +144,9 @@ func TestRunLogLogsOrGivesWay(t *testing.T) {
 		t.Errorf("the working file outlived Log: %v", err)
 	}
 
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := load.LogRun(context.Background(), path, newRun("r4", t0.Add(3*time.Hour)), logged); err != nil {
-			t.Errorf("LogRun after a run that gave way: %v", err)
-		}
-	}()
-	waitFor(t, done, "the next logged run")
+	waitFor(t, inBackground(t, "LogRun after a run that gave way", func() error {
+		return load.LogRun(context.Background(), path, newRun("r4", t0.Add(3*time.Hour)), logged)
+	}), "the next logged run")
 	if n := runsSeen(t, path); n != 3 {
 		t.Errorf("%d runs seen, want 3 (r1 published, r2 and r4 logged)", n)
 	}
@@ -154,14 +159,9 @@ func TestRunLogWithoutWarehouse(t *testing.T) {
 	if _, err := load.OpenRunLog(t.Context(), path); !errors.Is(err, load.ErrPublishInFull) {
 		t.Fatalf("OpenRunLog without a warehouse: %v, want ErrPublishInFull", err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := load.Publish(context.Background(), path, newRun("r1", t0), nothing); err != nil {
-			t.Errorf("Publish: %v", err)
-		}
-	}()
-	waitFor(t, done, "the first publish")
+	waitFor(t, inBackground(t, "Publish", func() error {
+		return load.Publish(context.Background(), path, newRun("r1", t0), nothing)
+	}), "the first publish")
 	if _, err := os.Stat(path + load.RunLogSuffix + load.WorkSuffix); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a working run log was left: %v", err)
 	}

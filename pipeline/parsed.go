@@ -1,14 +1,13 @@
 package pipeline
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/extractors/fetch"
 	"github.com/emigre/emigre/internal/buildid"
+	"github.com/emigre/emigre/internal/gobfile"
 	"github.com/emigre/emigre/load"
 )
 
@@ -51,24 +51,9 @@ func newParsedCache(warehouse string) *parsedCache {
 		return nil
 	}
 	c := &parsedCache{dir: warehouse + ParsedSuffix, build: build}
-	c.sweep(time.Now().Add(-time.Hour))
+	gobfile.SweepTemps(c.dir, time.Now().Add(-time.Hour))
 	return c
 }
-
-// sweep removes the temporary files of writes begun before cutoff: a write
-// takes milliseconds, so an older one was cut short and will never be
-// renamed into place. (A newer one may be another run's, still writing.)
-func (c *parsedCache) sweep(cutoff time.Time) {
-	temps, _ := filepath.Glob(filepath.Join(c.dir, tempPattern))
-	for _, t := range temps {
-		if fi, err := os.Lstat(t); err == nil && fi.ModTime().Before(cutoff) {
-			_ = os.Remove(t) // a cache: what cannot be removed now is removed another time
-		}
-	}
-}
-
-// tempPattern names a file being written, before it is renamed into place.
-const tempPattern = ".tmp-*"
 
 // parsedFile holds one source's figures, the key they were read under, and
 // their summary (load.Summarise: what loading them would do), which a run
@@ -123,13 +108,11 @@ func (c *parsedCache) get(f fetch.SourceFetch, origin string) (parsedFile, bool)
 	if path == "" {
 		return parsedFile{}, false
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return parsedFile{}, false
-	}
 	var pf parsedFile
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&pf); err != nil {
-		slog.Debug("unreadable parsed answer: reading the answer again", "source", f.Source.ID, "path", path, "error", err)
+	if err := gobfile.Read(path, &pf); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			slog.Debug("unreadable parsed answer: reading the answer again", "source", f.Source.ID, "path", path, "error", err)
+		}
 		return parsedFile{}, false
 	}
 	if key := c.key(f, origin); key == "" || pf.Key != key {
@@ -153,31 +136,10 @@ func (c *parsedCache) put(f fetch.SourceFetch, origin string, obs []extractors.O
 	if key == "" {
 		return
 	}
-	if err := c.write(path, parsedFile{Key: key, Obs: obs, Answer: answer}); err != nil {
+	if err := gobfile.Write(path, parsedFile{Key: key, Obs: obs, Answer: answer}); err != nil {
 		c.warned.Do(func() {
 			slog.Warn("could not keep the parsed answers beside the warehouse (the next run reads them again)",
 				"folder", c.dir, "source", f.Source.ID, "error", err)
 		})
 	}
-}
-
-// write replaces path whole (a temporary file renamed over it), so that a
-// reader never sees half a file.
-func (c *parsedCache) write(path string, pf parsedFile) error {
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(c.dir, tempPattern)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	if err := gob.NewEncoder(tmp).Encode(pf); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

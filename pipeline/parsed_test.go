@@ -222,29 +222,6 @@ func TestParsedKey(t *testing.T) {
 	}
 }
 
-// A write a kill cut short leaves a temporary file; the next run removes it
-// once it is old enough that no run can still be writing it.
-func TestCutShortWritesAreSwept(t *testing.T) {
-	dir := t.TempDir()
-	cache := &parsedCache{dir: dir, build: "test"}
-	old, fresh := filepath.Join(dir, ".tmp-1"), filepath.Join(dir, ".tmp-2")
-	for _, f := range []string{old, fresh} {
-		if err := os.WriteFile(f, []byte("half a file"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	cache.sweep(time.Now().Add(-time.Hour))
-	if _, err := os.Stat(old); err == nil {
-		t.Error("a write cut short two hours ago is still there")
-	}
-	if _, err := os.Stat(fresh); err != nil {
-		t.Errorf("a write begun just now was removed: %v", err)
-	}
-}
-
 // Once a source is read its answers' bytes are let go (they are in the
 // archive): a refresh does not hold every answer until it publishes. The
 // snapshots still record each answer's size.

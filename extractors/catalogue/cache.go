@@ -1,16 +1,18 @@
 package catalogue
 
 import (
-	"bytes"
-	"encoding/gob"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/emigre/emigre/extractors"
 	"github.com/emigre/emigre/internal/buildid"
+	"github.com/emigre/emigre/internal/gobfile"
 )
 
 // The embedded catalogue, decoded, is kept between runs of one build of
@@ -62,13 +64,11 @@ func readCached(path string) (*Catalogue, bool) {
 	if path == "" {
 		return nil, false
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
-	}
 	var cc cachedCatalogue
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&cc); err != nil || len(cc.Entries) == 0 {
-		slog.Debug("unreadable kept catalogue: decoding the embedded one", "path", path, "error", err)
+	if err := gobfile.Read(path, &cc); err != nil || len(cc.Entries) == 0 {
+		if !errors.Is(err, fs.ErrNotExist) {
+			slog.Debug("unreadable kept catalogue: decoding the embedded one", "path", path, "error", err)
+		}
 		return nil, false
 	}
 	c := &Catalogue{entries: map[string]*Entry{}, publishers: cc.Publishers, outlets: cc.Outlets, gaps: cc.Gaps, sums: cc.Sums}
@@ -93,33 +93,15 @@ func writeCached(path string, c *Catalogue) {
 	for _, s := range c.sources {
 		cc.Entries = append(cc.Entries, c.entries[s.ID])
 	}
-	if err := writeFileAtomically(path, cc); err != nil {
+	if err := gobfile.Write(path, cc); err != nil {
 		slog.Debug("could not keep the decoded catalogue (the next command decodes it again)", "path", path, "error", err)
 		return
 	}
+	gobfile.SweepTemps(filepath.Dir(path), time.Now().Add(-time.Hour))
 	older, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "catalogue-*.gob"))
 	for _, o := range older {
 		if o != path {
 			_ = os.Remove(o) // a cache: what cannot be removed now is removed another time
 		}
 	}
-}
-
-func writeFileAtomically(path string, cc cachedCatalogue) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-catalogue-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	if err := gob.NewEncoder(tmp).Encode(cc); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
