@@ -282,14 +282,23 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// lockForRun checks run and takes the lock of the warehouse at path (as an
-// absolute path), what Publish and LogRun (verb in errors) start with.
-func lockForRun(path string, run *Run, verb string) (abs string, unlock func(), err error) {
+// checkRun refuses a run that cannot be recorded: none, or one without its
+// identity. verb names the call (publish, log) in errors.
+func checkRun(path string, run *Run, verb string) error {
 	if run == nil {
-		return "", nil, fmt.Errorf("%s to %s: %w", verb, path, invalid("no run"))
+		return fmt.Errorf("%s to %s: %w", verb, path, invalid("no run"))
 	}
 	if err := run.validateIdentity(); err != nil {
-		return "", nil, fmt.Errorf("%s run to %s: %w", verb, path, err)
+		return fmt.Errorf("%s run to %s: %w", verb, path, err)
+	}
+	return nil
+}
+
+// lockForRun checks run and takes the lock of the warehouse at path (as an
+// absolute path), what Publish starts with.
+func lockForRun(path string, run *Run, verb string) (abs string, unlock func(), err error) {
+	if err := checkRun(path, run, verb); err != nil {
+		return "", nil, err
 	}
 	if abs, err = filepath.Abs(path); err != nil {
 		return "", nil, fmt.Errorf("%s run %s to %s: %w", verb, run.ID, path, err)

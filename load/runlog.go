@@ -297,8 +297,8 @@ type RunLog struct {
 	unlock          func()
 	db              *sql.DB
 	decl            *Declaration
-	tx              *Tx // the run's transaction, until it ends
-	closed, renamed bool
+	tx              *Tx  // the run's transaction, until it ends
+	renamed         bool // the working file is in place: nothing to remove
 }
 
 // OpenRunLog opens the run log of the published warehouse at path for one
@@ -380,7 +380,9 @@ func beginLoggedRun(ctx context.Context, db *sql.DB, decl *Declaration, fresh bo
 //     tables, run build and then insert *run (as Publish does); build
 //     writes run_sources, source_states and alerts, which land in the run
 //     log; commit;
-//  2. checkpoint, close, fsync, rename over the run log, fsync the folder.
+//  2. checkpoint and detach the working file (which closes it), fsync it,
+//     rename it over the run log, fsync the folder; the database closes in
+//     the background.
 //
 // Readers are never blocked: neither file is ever open read-write where
 // they read it. A crash at any point leaves the run log as it was. build
@@ -392,11 +394,8 @@ func beginLoggedRun(ctx context.Context, db *sql.DB, decl *Declaration, fresh bo
 func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) (err error) {
 	begun := time.Now()
 	defer func() { err = errors.Join(err, l.Abandon()) }()
-	if run == nil {
-		return fmt.Errorf("log to %s: %w", l.path, invalid("no run"))
-	}
-	if err := run.validateIdentity(); err != nil {
-		return fmt.Errorf("log run to %s: %w", l.path, err)
+	if err := checkRun(l.path, run, "log"); err != nil {
+		return err
 	}
 	if err := l.write(ctx, run, build); err != nil {
 		if errors.Is(err, ErrPublishInFull) {
@@ -414,7 +413,7 @@ func (l *RunLog) Log(ctx context.Context, run *Run, build func(ctx context.Conte
 }
 
 // write runs build and the run's row in the run's transaction, commits,
-// then checkpoints and closes the working run log.
+// then checkpoints and detaches the working run log (closing the file).
 func (l *RunLog) write(ctx context.Context, run *Run, build func(ctx context.Context, tx *Tx, published *Declaration) error) error {
 	err := build(ctx, l.tx, l.decl)
 	if err != nil {
@@ -445,27 +444,30 @@ func (l *RunLog) write(ctx context.Context, run *Run, build func(ctx context.Con
 // more, without waiting: closing a DuckDB database takes as long as a
 // statement, and nothing waits for it.
 func (l *RunLog) closeInBackground() {
-	if l.db == nil || l.closed {
-		return
+	if db := l.takeDB(); db != nil {
+		go func() {
+			if err := db.Close(); err != nil {
+				slog.Warn("could not close the run log's database", "error", err)
+			}
+		}()
 	}
-	l.closed = true
-	go func(db *sql.DB) {
-		if err := db.Close(); err != nil {
-			slog.Warn("could not close the run log's database", "error", err)
-		}
-	}(l.db)
 }
 
 // closeDB closes the working run log's database, once.
 func (l *RunLog) closeDB() error {
-	if l.db == nil || l.closed {
-		return nil
-	}
-	l.closed = true
-	if err := l.db.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", l.work, err)
+	if db := l.takeDB(); db != nil {
+		if err := db.Close(); err != nil {
+			return fmt.Errorf("close %s: %w", l.work, err)
+		}
 	}
 	return nil
+}
+
+// takeDB hands over the run log's database to be closed, once; nil after.
+func (l *RunLog) takeDB() *sql.DB {
+	db := l.db
+	l.db = nil
+	return db
 }
 
 // Abandon closes the run log without recording a run (unless Log renamed

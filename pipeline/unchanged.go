@@ -83,8 +83,8 @@ func dataUnchanged(ctx context.Context, tx *load.Tx, decl *load.Declaration, opt
 
 // runLogOpening is the run log being opened (load.OpenRunLog) while the
 // sources are fetched: starting DuckDB and attaching the warehouse cost
-// about as much as the rest of a run that changes nothing, and the fetch,
-// waiting on publishers, leaves the CPUs mostly idle.
+// about as much as the rest of a run that changes nothing, and the fetch
+// spends most of its time waiting on publishers.
 type runLogOpening struct {
 	done chan struct{}
 	log  *load.RunLog
